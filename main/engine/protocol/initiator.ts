@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto'
+import type { DeviceInfo } from '../../../shared/device.ts'
+import { Emitter } from '../../../shared/emitter.ts'
+import { PairwiseError, toErrorPayload } from '../../../shared/errors.ts'
+import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
+import { systemClock, timeoutSignal, type Clock, type TimerHandle } from './clock.ts'
+import type { FramedChannel } from './framing.ts'
+import { AckSchema, encodeMessage, decodeMessage, isRefusal, PROTOCOL_VERSION, ResponseSchema, type Hello, type RefusalReason } from './messages.ts'
+import { StateMachine, type TransitionTable } from './state-machine.ts'
+import { equalBytes, fromHex, initiatorProof, joinerProof, signedByInitiator, signedByJoiner, toHex, transcriptHash, type TranscriptBase } from './transcript.ts'
+import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
+import { verifyByPeerId } from '../identity/peer-key.ts'
+
+// The initiator's session: one code, one device at most (P5). Exchanges with
+// joiners run concurrently; the first joiner whose signed Response verifies
+// claims the session (waiting -> committing), every later one is told the
+// code is used.
+export type SessionState = 'waiting' | 'committing' | 'paired' | 'unconfirmed' | 'expired' | 'cancelled' | 'failed'
+
+const SESSION_TRANSITIONS: TransitionTable<SessionState> = {
+  waiting: ['committing', 'expired', 'cancelled', 'failed'],
+  // Once a joiner is verified the session finishes that pairing even if the
+  // TTL runs out or the person clicks Cancel: P7 needs the exchange to end
+  // in a known state on both sides.
+  committing: ['paired', 'unconfirmed', 'failed'],
+  paired: [],
+  unconfirmed: [],
+  expired: [],
+  cancelled: [],
+  failed: []
+}
+
+// One exchange with one joiner, over one stream.
+type ExchangeState = 'challenging' | 'awaiting-response' | 'awaiting-ack' | 'done' | 'refused' | 'broken'
+const EXCHANGE_TRANSITIONS: TransitionTable<ExchangeState> = {
+  challenging: ['awaiting-response', 'refused', 'broken'],
+  'awaiting-response': ['awaiting-ack', 'refused', 'broken'],
+  'awaiting-ack': ['done', 'broken'],
+  done: [],
+  refused: [],
+  broken: []
+}
+
+export interface SessionLimits {
+  /** Wrong proofs one peer may send before this session stops answering it. */
+  maxFailuresPerPeer: number
+  /** Distinct failing peers remembered; beyond it the oldest is forgotten (bounded memory). */
+  maxTrackedPeers: number
+  /** Joiners verified at the same time. */
+  maxConcurrentExchanges: number
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxFailuresPerPeer: 3, maxTrackedPeers: 1024, maxConcurrentExchanges: 16 }
+
+export const TTL_MIN_MS = 60_000
+export const TTL_MAX_MS = 600_000
+export const TTL_DEFAULT_MS = 300_000
+
+export interface InitiatorHooks {
+  /** Stores the pairing as pending-confirmation. Runs before Complete is sent, so a crash after sending leaves a record to reconcile. */
+  persistPending(outcome: PairingOutcome): Promise<void>
+  /** Promotes the pending pairing once the joiner's Ack arrived. */
+  confirm(outcome: PairingOutcome): Promise<void>
+}
+
+export interface SessionEvents {
+  state: { state: SessionState }
+  /** A joiner proved it knows the code and is being verified. */
+  verifying: { peerId: string }
+  /** Someone sent a wrong proof. `blocked` once this peer is no longer answered. */
+  'attempt-failed': { peerId: string; sessionFailures: number; peerFailures: number; blocked: boolean }
+  paired: { outcome: PairingOutcome; confirmed: boolean }
+}
+
+export interface InitiatorSessionOptions {
+  entropy: Uint8Array
+  identity: LocalIdentity
+  device: DeviceInfo
+  hooks: InitiatorHooks
+  ttlMs?: number
+  clock?: Clock
+  limits?: Partial<SessionLimits>
+  timeouts?: Partial<ProtocolTimeouts>
+}
+
+export class InitiatorSession {
+  readonly events = new Emitter<SessionEvents>()
+  readonly rendezvousHex: string
+  readonly expiresAt: number
+  readonly #rendezvous: Uint8Array
+  readonly #authKey: Uint8Array
+  readonly #entropy: Uint8Array
+  readonly #identity: LocalIdentity
+  readonly #device: DeviceInfo
+  readonly #hooks: InitiatorHooks
+  readonly #clock: Clock
+  readonly #limits: SessionLimits
+  readonly #timeouts: ProtocolTimeouts
+  readonly #machine: StateMachine<SessionState>
+  readonly #expiryTimer: TimerHandle
+  readonly #failuresByPeer = new Map<string, number>()
+  readonly #inFlight = new Set<AbortController>()
+  readonly #ended: PromiseWithResolvers<SessionState> = Promise.withResolvers()
+  #sessionFailures = 0
+  #outcome: PairingOutcome | undefined
+
+  constructor(options: InitiatorSessionOptions) {
+    const ttlMs = options.ttlMs ?? TTL_DEFAULT_MS
+    if (!Number.isInteger(ttlMs) || ttlMs < TTL_MIN_MS || ttlMs > TTL_MAX_MS) {
+      throw new PairwiseError('invalid-argument', 'A code must live between 1 and 10 minutes.')
+    }
+    const keys = deriveCodeKeys(options.entropy)
+    // A copy we own and wipe at the end (Buffer#slice would alias the caller's bytes).
+    this.#entropy = new Uint8Array(options.entropy)
+    this.#rendezvous = keys.rendezvous
+    this.#authKey = keys.authKey
+    this.rendezvousHex = toHex(keys.rendezvous)
+    this.#identity = options.identity
+    this.#device = options.device
+    this.#hooks = options.hooks
+    this.#clock = options.clock ?? systemClock
+    this.#limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits }
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
+    this.expiresAt = this.#clock.now() + ttlMs
+    this.#machine = new StateMachine(SESSION_TRANSITIONS, 'waiting', (_from, to) => {
+      this.events.emit('state', { state: to })
+      if (this.#machine.isTerminal()) this.#finish(to)
+    })
+    this.#expiryTimer = this.#clock.setTimer(ttlMs, () => {
+      if (this.#machine.is('waiting')) this.#machine.to('expired')
+    })
+  }
+
+  get state(): SessionState {
+    return this.#machine.state
+  }
+
+  get failedAttempts(): number {
+    return this.#sessionFailures
+  }
+
+  get outcome(): PairingOutcome | undefined {
+    return this.#outcome
+  }
+
+  /** Resolves with the terminal state. */
+  get ended(): Promise<SessionState> {
+    return this.#ended.promise
+  }
+
+  /** Ends a waiting session. Returns false when it is already past the point of cancelling. */
+  cancel(): boolean {
+    if (!this.#machine.is('waiting')) return false
+    this.#machine.to('cancelled')
+    return true
+  }
+
+  /**
+   * Runs one exchange after the responder read this joiner's Hello. Never
+   * throws: every failure ends this exchange with a refusal or a closed stream.
+   */
+  async handleHello(channel: FramedChannel, hello: Hello, remotePeerId: string): Promise<void> {
+    const refusal = this.#admissionRefusal(remotePeerId)
+    if (refusal !== undefined) {
+      await refuse(channel, refusal)
+      return
+    }
+    const base: TranscriptBase = {
+      version: PROTOCOL_VERSION,
+      rendezvous: this.#rendezvous,
+      initiatorPeerId: this.#identity.peerId,
+      joinerPeerId: remotePeerId,
+      joinerNonce: fromHex(hello.nonce)
+    }
+    const expected = joinerProof(this.#authKey, base)
+    if (!equalBytes(expected, fromHex(hello.proof))) {
+      this.#recordFailure(remotePeerId)
+      await refuse(channel, 'wrong-code')
+      return
+    }
+
+    const abort = new AbortController()
+    this.#inFlight.add(abort)
+    const exchange = new StateMachine(EXCHANGE_TRANSITIONS, 'challenging')
+    try {
+      await this.#verifyJoiner(channel, base, hello, remotePeerId, exchange, abort.signal)
+    } catch (err) {
+      if (!exchange.isTerminal()) exchange.to('broken')
+      if (this.#machine.is('committing') && this.#outcome?.remotePeerId === remotePeerId) {
+        // The joiner was verified and stored as pending but we never saw its
+        // Ack: the network layer's presence check settles it (P7).
+        this.#machine.to('unconfirmed')
+      }
+      const payload = toErrorPayload(err)
+      const claimedByThis = this.#outcome?.remotePeerId === remotePeerId
+      if (this.#machine.isTerminal() && !claimedByThis) await refuse(channel, this.#terminalRefusal())
+      else if (payload.code !== 'protocol-error' && payload.code !== 'timed-out') await refuse(channel, 'internal')
+      channel.abort(payload.message)
+    } finally {
+      this.#inFlight.delete(abort)
+    }
+  }
+
+  async #verifyJoiner(channel: FramedChannel, base: TranscriptBase, hello: Hello, remotePeerId: string, exchange: StateMachine<ExchangeState>, signal: AbortSignal): Promise<void> {
+    this.events.emit('verifying', { peerId: remotePeerId })
+    const initiatorNonce = randomBytes(32)
+    const proofI = initiatorProof(this.#authKey, { ...base, initiatorNonce, initiatorDevice: this.#device })
+    await channel.write(encodeMessage({ t: 'challenge', nonce: toHex(initiatorNonce), device: this.#device, proof: toHex(proofI) }))
+    exchange.to('awaiting-response')
+
+    const response = await this.#read(channel, ResponseSchema, this.#timeouts.readMs, signal)
+    if (isRefusal(response)) {
+      exchange.to('refused')
+      await channel.close()
+      return
+    }
+    const hash = transcriptHash({
+      ...base,
+      initiatorNonce,
+      initiatorDevice: this.#device,
+      joinerDevice: response.device,
+      joinerProof: fromHex(hello.proof),
+      initiatorProof: proofI
+    })
+    if (!(await verifyByPeerId(remotePeerId, signedByJoiner(hash), fromHex(response.sig)))) {
+      throw new PairwiseError('protocol-error', 'The joining device signed with a key that is not its own.')
+    }
+    if (!this.#machine.is('waiting')) {
+      exchange.to('refused')
+      await refuse(channel, this.#terminalRefusal())
+      return
+    }
+    this.#machine.to('committing')
+    const outcome: PairingOutcome = {
+      remotePeerId,
+      remoteDevice: response.device,
+      pairKey: derivePairKey(this.#entropy, hash),
+      transcriptHash: hash,
+      role: 'initiator'
+    }
+    this.#outcome = outcome
+    await this.#hooks.persistPending(outcome).catch((err: unknown) => {
+      this.#machine.to('failed')
+      throw err
+    })
+    const sigI = await this.#identity.privateKey.sign(signedByInitiator(hash))
+    await channel.write(encodeMessage({ t: 'complete', sig: toHex(sigI) }))
+    exchange.to('awaiting-ack')
+
+    await this.#read(channel, AckSchema, this.#timeouts.ackMs)
+    await this.#hooks.confirm(outcome)
+    exchange.to('done')
+    this.#machine.to('paired')
+    this.events.emit('paired', { outcome, confirmed: true })
+    await channel.close()
+  }
+
+  async #read<T extends Parameters<typeof decodeMessage>[1]>(channel: FramedChannel, schema: T, ms: number, parent?: AbortSignal): Promise<ReturnType<typeof decodeMessage<T>>> {
+    const timeout = timeoutSignal(this.#clock, ms, parent)
+    try {
+      return decodeMessage(await channel.read(timeout.signal), schema)
+    } finally {
+      timeout.dispose()
+    }
+  }
+
+  #admissionRefusal(remotePeerId: string): RefusalReason | undefined {
+    if (!this.#machine.is('waiting')) return this.#terminalRefusal()
+    if ((this.#failuresByPeer.get(remotePeerId) ?? 0) >= this.#limits.maxFailuresPerPeer) return 'attempts-exceeded'
+    if (this.#inFlight.size >= this.#limits.maxConcurrentExchanges) return 'busy'
+    return undefined
+  }
+
+  #terminalRefusal(): RefusalReason {
+    switch (this.#machine.state) {
+      case 'expired':
+        return 'code-expired'
+      case 'cancelled':
+        return 'code-cancelled'
+      case 'failed':
+        return 'internal'
+      default:
+        return 'code-used'
+    }
+  }
+
+  #recordFailure(peerId: string): void {
+    this.#sessionFailures++
+    const peerFailures = (this.#failuresByPeer.get(peerId) ?? 0) + 1
+    this.#failuresByPeer.delete(peerId)
+    this.#failuresByPeer.set(peerId, peerFailures)
+    if (this.#failuresByPeer.size > this.#limits.maxTrackedPeers) {
+      const oldest = this.#failuresByPeer.keys().next().value
+      if (oldest !== undefined) this.#failuresByPeer.delete(oldest)
+    }
+    this.events.emit('attempt-failed', {
+      peerId,
+      sessionFailures: this.#sessionFailures,
+      peerFailures,
+      blocked: peerFailures >= this.#limits.maxFailuresPerPeer
+    })
+  }
+
+  #finish(state: SessionState): void {
+    this.#expiryTimer.cancel()
+    for (const abort of this.#inFlight) abort.abort(new PairwiseError(state === 'expired' ? 'code-expired' : 'code-cancelled', 'The pairing session ended.'))
+    if (state === 'unconfirmed' && this.#outcome !== undefined) this.events.emit('paired', { outcome: this.#outcome, confirmed: false })
+    this.#entropy.fill(0)
+    this.#ended.resolve(state)
+  }
+}
+
+async function refuse(channel: FramedChannel, reason: RefusalReason): Promise<void> {
+  try {
+    await channel.write(encodeMessage({ t: 'refuse', reason, v: PROTOCOL_VERSION }))
+  } catch {
+    // The joiner may already be gone; the refusal was a courtesy.
+  }
+  await channel.close()
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import type { DeviceInfo } from '../../../shared/device.ts'
+import { PairwiseError } from '../../../shared/errors.ts'
+import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
+import { verifyByPeerId } from '../identity/peer-key.ts'
+import { systemClock, timeoutSignal, type Clock } from './clock.ts'
+import type { FramedChannel } from './framing.ts'
+import { ChallengeSchema, CompleteSchema, decodeMessage, encodeMessage, isRefusal, PROTOCOL_VERSION } from './messages.ts'
+import { refusalToError } from './refusals.ts'
+import { StateMachine, type TransitionTable } from './state-machine.ts'
+import { equalBytes, fromHex, initiatorProof, joinerProof, signedByInitiator, signedByJoiner, toHex, transcriptHash, type TranscriptBase } from './transcript.ts'
+import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
+
+// The joiner's side of one exchange with one candidate initiator. It reveals
+// nothing beyond its Hello (a nonce and a proof bound to both peer ids) until
+// the initiator has proven it knows the code (P2), and commits only after the
+// initiator's signature over the whole transcript verifies.
+export type JoinerState = 'hello-sent' | 'initiator-verified' | 'response-sent' | 'committed' | 'acknowledged' | 'failed'
+
+const JOINER_TRANSITIONS: TransitionTable<JoinerState> = {
+  'hello-sent': ['initiator-verified', 'failed'],
+  'initiator-verified': ['response-sent', 'failed'],
+  'response-sent': ['committed', 'failed'],
+  // After the commit only the Ack is outstanding; losing it is reconciled by presence (P7).
+  committed: ['acknowledged'],
+  acknowledged: [],
+  failed: []
+}
+
+export type JoinerProgress = 'verifying' | 'committing' | 'paired'
+
+export interface JoinOptions {
+  channel: FramedChannel
+  entropy: Uint8Array
+  identity: LocalIdentity
+  device: DeviceInfo
+  /** The initiator's peer id as the transport authenticated it. */
+  remotePeerId: string
+  /** Stores the pairing as paired. Runs before the Ack is sent. */
+  commit(outcome: PairingOutcome): Promise<void>
+  signal?: AbortSignal
+  clock?: Clock
+  timeouts?: Partial<ProtocolTimeouts>
+  onProgress?: (step: JoinerProgress) => void
+  /** Lets a test or a race stop right before the commit (e.g. another candidate already won). */
+  mayCommit?: () => boolean
+}
+
+export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
+  const { channel, identity, remotePeerId, device } = options
+  const clock = options.clock ?? systemClock
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
+  const keys = deriveCodeKeys(options.entropy)
+  const machine = new StateMachine(JOINER_TRANSITIONS, 'hello-sent')
+
+  const read = async <T extends Parameters<typeof decodeMessage>[1]>(schema: T): Promise<Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>> => {
+    const timeout = timeoutSignal(clock, timeouts.readMs, options.signal)
+    try {
+      const message = decodeMessage(await channel.read(timeout.signal), schema)
+      if (isRefusal(message)) throw refusalToError(message.reason)
+      return message as Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>
+    } finally {
+      timeout.dispose()
+    }
+  }
+
+  try {
+    const base: TranscriptBase = {
+      version: PROTOCOL_VERSION,
+      rendezvous: keys.rendezvous,
+      initiatorPeerId: remotePeerId,
+      joinerPeerId: identity.peerId,
+      joinerNonce: randomBytes(32)
+    }
+    const proofJ = joinerProof(keys.authKey, base)
+    await channel.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(keys.rendezvous), nonce: toHex(base.joinerNonce), proof: toHex(proofJ) }))
+
+    const challenge = await read(ChallengeSchema)
+    const initiatorNonce = fromHex(challenge.nonce)
+    const expected = initiatorProof(keys.authKey, { ...base, initiatorNonce, initiatorDevice: challenge.device })
+    if (!equalBytes(expected, fromHex(challenge.proof))) {
+      throw new PairwiseError('wrong-code', 'A device answered but could not prove it knows this code.', { hint: 'It may be a different device waiting with another code. Check the words and try again.' })
+    }
+    machine.to('initiator-verified')
+    options.onProgress?.('verifying')
+
+    const hash = transcriptHash({ ...base, initiatorNonce, initiatorDevice: challenge.device, joinerDevice: device, joinerProof: proofJ, initiatorProof: expected })
+    const sigJ = await identity.privateKey.sign(signedByJoiner(hash))
+    await channel.write(encodeMessage({ t: 'response', device, sig: toHex(sigJ) }))
+    machine.to('response-sent')
+
+    const complete = await read(CompleteSchema)
+    if (!(await verifyByPeerId(remotePeerId, signedByInitiator(hash), fromHex(complete.sig)))) {
+      throw new PairwiseError('protocol-error', 'The other device signed with a key that is not its own.', { hint: 'Pairing was stopped for safety. Try again with a new code.' })
+    }
+    if (options.mayCommit !== undefined && !options.mayCommit()) {
+      throw new PairwiseError('code-used', 'Another device answered first.')
+    }
+    options.onProgress?.('committing')
+    const outcome: PairingOutcome = { remotePeerId, remoteDevice: challenge.device, pairKey: derivePairKey(options.entropy, hash), transcriptHash: hash, role: 'joiner' }
+    await options.commit(outcome)
+    machine.to('committed')
+    try {
+      await channel.write(encodeMessage({ t: 'ack' }))
+      machine.to('acknowledged')
+      await channel.close()
+    } catch {
+      // Committed already; the initiator learns of it at the next presence check (P7).
+    }
+    options.onProgress?.('paired')
+    return outcome
+  } catch (err) {
+    if (!machine.isTerminal() && machine.can('failed')) machine.to('failed')
+    if (machine.is('failed')) channel.abort('pairing failed')
+    throw err instanceof PairwiseError ? err : new PairwiseError('protocol-error', 'The connection to the other device broke during pairing.', { cause: err })
+  }
+}

@@ -1,0 +1,90 @@
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import { timingSafeEqual } from 'node:crypto'
+import type { DeviceInfo } from '../../../shared/device.ts'
+
+// Everything that is proven or signed is a domain-separated, length-prefixed
+// encoding of the session so far. Both peer ids are the ones the transport
+// authenticated (Noise's remotePeer), never a field from a message: a relay
+// between two connections therefore computes different inputs on each side
+// and every proof fails (P3). Nonces from both sides make each proof and
+// signature unique to one session (P4).
+
+export interface TranscriptBase {
+  version: number
+  rendezvous: Uint8Array
+  initiatorPeerId: string
+  joinerPeerId: string
+  joinerNonce: Uint8Array
+}
+
+export interface FullTranscript extends TranscriptBase {
+  initiatorNonce: Uint8Array
+  initiatorDevice: DeviceInfo
+  joinerDevice: DeviceInfo
+  joinerProof: Uint8Array
+  initiatorProof: Uint8Array
+}
+
+const encoder = new TextEncoder()
+
+function encode(label: string, ...fields: Array<Uint8Array | string | number>): Uint8Array {
+  const parts = [label, ...fields].map((f) => (typeof f === 'string' ? encoder.encode(f) : typeof f === 'number' ? encoder.encode(String(f)) : f))
+  const total = parts.reduce((n, p) => n + 4 + p.length, 0)
+  const out = new Uint8Array(total)
+  const view = new DataView(out.buffer)
+  let offset = 0
+  for (const p of parts) {
+    view.setUint32(offset, p.length)
+    out.set(p, offset + 4)
+    offset += 4 + p.length
+  }
+  return out
+}
+
+/** A device description with a fixed key order, so both sides hash the same bytes. */
+export function canonicalDevice(d: DeviceInfo): string {
+  return JSON.stringify([d.name, d.os, d.appVersion, d.addresses])
+}
+
+export function joinerProof(authKey: Uint8Array, t: TranscriptBase): Uint8Array {
+  return hmac(sha256, authKey, encode('pairwise/v1/proof/joiner', t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce))
+}
+
+export function initiatorProof(authKey: Uint8Array, t: TranscriptBase & { initiatorNonce: Uint8Array; initiatorDevice: DeviceInfo }): Uint8Array {
+  return hmac(
+    sha256,
+    authKey,
+    encode('pairwise/v1/proof/initiator', t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce, t.initiatorNonce, canonicalDevice(t.initiatorDevice))
+  )
+}
+
+export function transcriptHash(t: FullTranscript): Uint8Array {
+  return sha256(
+    encode(
+      'pairwise/v1/transcript',
+      t.version,
+      t.rendezvous,
+      t.initiatorPeerId,
+      t.joinerPeerId,
+      t.joinerNonce,
+      t.initiatorNonce,
+      canonicalDevice(t.initiatorDevice),
+      canonicalDevice(t.joinerDevice),
+      t.joinerProof,
+      t.initiatorProof
+    )
+  )
+}
+
+// Distinct labels per role: a signature from one side can never be reflected
+// back as the other side's.
+export const signedByJoiner = (hash: Uint8Array): Uint8Array => encode('pairwise/v1/sig/joiner', hash)
+export const signedByInitiator = (hash: Uint8Array): Uint8Array => encode('pairwise/v1/sig/initiator', hash)
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export { bytesToHex as toHex, hexToBytes as fromHex }

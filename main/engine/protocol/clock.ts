@@ -5,13 +5,15 @@ export interface TimerHandle { cancel(): void }
 
 export interface Clock {
   now(): number
-  setTimer(ms: number, fn: () => void): TimerHandle
+  /** `background` timers do not keep the process alive (e.g. a code's expiry). */
+  setTimer(ms: number, fn: () => void, options?: { background?: boolean }): TimerHandle
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(ms, fn) {
+  setTimer(ms, fn, options) {
     const t = setTimeout(fn, ms)
+    if (options?.background === true) t.unref()
     return { cancel: () => clearTimeout(t) }
   }
 }

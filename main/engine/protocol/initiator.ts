@@ -128,7 +128,7 @@ export class InitiatorSession {
     })
     this.#expiryTimer = this.#clock.setTimer(ttlMs, () => {
       if (this.#machine.is('waiting')) this.#machine.to('expired')
-    })
+    }, { background: true })
   }
 
   get state(): SessionState {

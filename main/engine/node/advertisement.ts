@@ -1,0 +1,128 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import type { PrivateKey } from '@libp2p/interface'
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import { verifyByPeerId } from '../identity/peer-key.ts'
+import { fromHex, toHex } from '../protocol/transcript.ts'
+import { PeerIdTextSchema } from '../../../shared/device.ts'
+
+// A pairing advertisement is the DHT record under /pairwise/<rendezvous hex>.
+// Anyone may read it (the rendezvous id is public), so the part that helps an
+// attacker — where the initiator listens and what it is called — is sealed
+// with a key derived from the code. The outer part is signed by the
+// initiator's identity key so that every DHT node can check it without the
+// code, and carries its own expiry because kad-dht serves records for 48 h.
+
+export const AD_NAMESPACE = 'pairwise'
+export const MAX_RECORD_BYTES = 2048
+/** A record may claim to live at most this long: the longest code TTL plus clock skew. */
+export const MAX_AD_LIFETIME_MS = 10 * 60_000 + 60_000
+
+const RecordSchema = z.strictObject({
+  v: z.literal(1),
+  peer: PeerIdTextSchema,
+  exp: z.number().int().positive(),
+  sealed: z.string().regex(/^[0-9a-f]+$/).max(1600),
+  sig: z.string().regex(/^[0-9a-f]{128}$/)
+})
+type AdRecord = z.infer<typeof RecordSchema>
+
+const SealedBodySchema = z.strictObject({
+  addrs: z.array(z.string().max(256)).max(16),
+  name: z.string().max(64),
+  os: z.string().max(32)
+})
+export type AdvertisementBody = z.infer<typeof SealedBodySchema>
+
+export interface Advertisement {
+  peerId: string
+  expiresAt: number
+  body: AdvertisementBody
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export function adKey(rendezvous: Uint8Array): Uint8Array {
+  return encoder.encode(`/${AD_NAMESPACE}/${toHex(rendezvous)}`)
+}
+
+function signedBytes(key: Uint8Array, r: Omit<AdRecord, 'sig'>): Uint8Array {
+  return encoder.encode(JSON.stringify(['pairwise/v1/advertisement', decoder.decode(key), r.v, r.peer, r.exp, r.sealed]))
+}
+
+function sealAad(rendezvous: Uint8Array, peerId: string): Uint8Array {
+  // Binding the sealed body to the advertiser's peer id stops anyone from
+  // lifting a real body into a record signed by their own key.
+  return encoder.encode(`pairwise/v1/ad-body/${toHex(rendezvous)}/${peerId}`)
+}
+
+export async function createAdvertisement(options: { rendezvous: Uint8Array; sealKey: Uint8Array; peerId: string; privateKey: PrivateKey; expiresAt: number; body: AdvertisementBody }): Promise<{ key: Uint8Array; value: Uint8Array }> {
+  const key = adKey(options.rendezvous)
+  const nonce = randomBytes(24)
+  const ciphertext = xchacha20poly1305(options.sealKey, nonce, sealAad(options.rendezvous, options.peerId)).encrypt(encoder.encode(JSON.stringify(options.body)))
+  const unsigned = { v: 1 as const, peer: options.peerId, exp: options.expiresAt, sealed: toHex(nonce) + toHex(ciphertext) }
+  const sig = await options.privateKey.sign(signedBytes(key, unsigned))
+  const value = encoder.encode(JSON.stringify({ ...unsigned, sig: toHex(sig) }))
+  if (value.length > MAX_RECORD_BYTES) throw new Error('advertisement too large')
+  return { key, value }
+}
+
+function parseRecord(value: Uint8Array): AdRecord {
+  if (value.length > MAX_RECORD_BYTES) throw new Error('advertisement too large')
+  return RecordSchema.parse(JSON.parse(decoder.decode(value)))
+}
+
+/**
+ * The DHT validator every node runs for the `pairwise` namespace: size, shape,
+ * expiry window and signature. It throws to reject, as kad-dht expects.
+ */
+export async function validateAdvertisement(key: Uint8Array, value: Uint8Array, now = Date.now()): Promise<void> {
+  const record = parseRecord(value)
+  if (!/^\/pairwise\/[0-9a-f]{64}$/.test(decoder.decode(key))) throw new Error('not a pairwise rendezvous key')
+  if (record.exp <= now) throw new Error('advertisement expired')
+  if (record.exp > now + MAX_AD_LIFETIME_MS) throw new Error('advertisement expiry too far ahead')
+  const ok = await verifyByPeerId(record.peer, signedBytes(key, record), fromHex(record.sig))
+  if (!ok) throw new Error('bad advertisement signature')
+}
+
+/**
+ * Picks the record to keep among valid ones: the latest expiry (a republished
+ * record supersedes the old), ties broken by the smaller signature so that
+ * every node picks the same one.
+ */
+export function selectAdvertisement(_key: Uint8Array, values: Uint8Array[]): number {
+  let best = -1
+  let bestRecord: AdRecord | undefined
+  values.forEach((value, index) => {
+    let record: AdRecord
+    try {
+      record = parseRecord(value)
+    } catch {
+      return
+    }
+    if (bestRecord === undefined || record.exp > bestRecord.exp || (record.exp === bestRecord.exp && record.sig < bestRecord.sig)) {
+      best = index
+      bestRecord = record
+    }
+  })
+  return Math.max(best, 0)
+}
+
+/**
+ * The joiner's side: open a record found under our rendezvous key. Returns
+ * undefined for anything that is not a live advertisement sealed with this
+ * code — e.g. a record planted by someone who only read the rendezvous id.
+ */
+export async function openAdvertisement(value: Uint8Array, rendezvous: Uint8Array, sealKey: Uint8Array, now = Date.now()): Promise<Advertisement | undefined> {
+  try {
+    await validateAdvertisement(adKey(rendezvous), value, now)
+    const record = parseRecord(value)
+    const sealed = fromHex(record.sealed)
+    const plaintext = xchacha20poly1305(sealKey, sealed.subarray(0, 24), sealAad(rendezvous, record.peer)).decrypt(sealed.subarray(24))
+    const body = SealedBodySchema.parse(JSON.parse(decoder.decode(plaintext)))
+    return { peerId: record.peer, expiresAt: record.exp, body }
+  } catch {
+    return undefined
+  }
+}

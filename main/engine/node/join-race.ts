@@ -1,0 +1,229 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { DiscoveryPath, JoinProgress } from '../../../shared/api.ts'
+import type { DeviceInfo } from '../../../shared/device.ts'
+import { PairwiseError, type ErrorCode } from '../../../shared/errors.ts'
+import { deriveCodeKeys } from '../code/derive.ts'
+import { FramedChannel } from '../protocol/framing.ts'
+import { runJoiner } from '../protocol/joiner.ts'
+import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
+import { adKey, openAdvertisement } from './advertisement.ts'
+import type { PairwiseLibp2p } from './libp2p-node.ts'
+import { streamDuplex } from './stream-duplex.ts'
+
+// The joiner asks every path at once — LAN peers found by mDNS, the DHT
+// record, addresses it already knows — and runs the pairing protocol with
+// each candidate. Proofs decide, not discovery: a candidate that cannot prove
+// it knows the code is just a failed candidate (P2). The first one to pass
+// wins and every other attempt is aborted.
+
+export const PAIR_PROTOCOL = '/pairwise/pair/1.0.0'
+
+export interface Candidate {
+  peerId: string
+  addrs: string[]
+  path: DiscoveryPath
+}
+
+export interface JoinRaceOptions {
+  node: PairwiseLibp2p
+  entropy: Uint8Array
+  identity: LocalIdentity
+  device: DeviceInfo
+  commit(outcome: PairingOutcome): Promise<void>
+  progress(update: Omit<JoinProgress, 'joinId' | 'at'>): void
+  signal?: AbortSignal
+  /** Whole join, all paths. */
+  timeoutMs?: number
+  /** How long LAN answers are awaited after the mDNS query. */
+  lanWaitMs?: number
+  /** Per candidate: dial plus the whole exchange. */
+  candidateTimeoutMs?: number
+  lan?: { query(): void; known(): Candidate[]; subscribe(listener: (c: Candidate) => void): () => void }
+  stored?: () => Candidate[]
+  useDht: boolean
+}
+
+// When nothing succeeds, the most telling refusal is what the person hears.
+const ERROR_RANK: ErrorCode[] = ['code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'version-mismatch', 'wrong-code', 'busy', 'timed-out', 'protocol-error']
+
+export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome> {
+  const { node } = options
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const keys = deriveCodeKeys(options.entropy)
+  const race = new AbortController()
+  const signal = AbortSignal.any([race.signal, AbortSignal.timeout(timeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
+  const tried = new Set<string>([options.identity.peerId])
+  const pathsDone = new Set<DiscoveryPath>()
+  const pathsUsed = new Set<DiscoveryPath>()
+  const asked: Record<DiscoveryPath, number> = { lan: 0, dht: 0, stored: 0 }
+  const errors: PairwiseError[] = []
+  let inFlight = 0
+  let won = false
+  const result = Promise.withResolvers<PairingOutcome>()
+  const cleanups: Array<() => void> = []
+
+  const finishIfExhausted = (): void => {
+    if (won || inFlight > 0) return
+    if ([...pathsUsed].some((p) => !pathsDone.has(p))) return
+    result.reject(exhaustedError(errors, pathsUsed, asked))
+  }
+
+  const tryCandidate = async (candidate: Candidate): Promise<void> => {
+    if (won || signal.aborted || tried.has(candidate.peerId)) return
+    tried.add(candidate.peerId)
+    asked[candidate.path]++
+    inFlight++
+    try {
+      const peer = peerIdFromString(candidate.peerId)
+      const addrs = candidate.addrs.flatMap((a) => {
+        try {
+          return [multiaddr(a)]
+        } catch {
+          return []
+        }
+      })
+      if (addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: addrs })
+      options.progress({ step: 'connecting', path: candidate.path, message: `${pathLabel(candidate.path)}: connecting to a device` })
+      const candidateSignal = AbortSignal.any([signal, AbortSignal.timeout(options.candidateTimeoutMs ?? 15_000)])
+      // Dialling by peer id makes libp2p check that Noise authenticated exactly this peer.
+      const stream = await node.dialProtocol(peer, PAIR_PROTOCOL, { signal: candidateSignal })
+      const onAbort = (): void => stream.abort(new Error('join ended'))
+      candidateSignal.addEventListener('abort', onAbort, { once: true })
+      try {
+        const outcome = await runJoiner({
+          channel: new FramedChannel(streamDuplex(stream)),
+          entropy: options.entropy,
+          identity: options.identity,
+          device: options.device,
+          remotePeerId: candidate.peerId,
+          signal: candidateSignal,
+          mayCommit: () => !won,
+          commit: async (o) => {
+            if (won) throw new PairwiseError('code-used', 'Another device answered first.')
+            won = true
+            await options.commit(o)
+          },
+          onProgress: (step) => {
+            if (step === 'verifying') options.progress({ step: 'verifying', path: candidate.path, message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying` })
+            if (step === 'committing') options.progress({ step: 'committing', path: candidate.path, message: 'Saving the pairing' })
+          }
+        })
+        result.resolve(outcome)
+      } finally {
+        candidateSignal.removeEventListener('abort', onAbort)
+      }
+    } catch (err) {
+      if (err instanceof PairwiseError && err.code !== 'no-device-waiting') errors.push(err)
+      if (won && err instanceof PairwiseError && err.code === 'storage-error') result.reject(err)
+    } finally {
+      inFlight--
+      finishIfExhausted()
+    }
+  }
+
+  const pathDone = (path: DiscoveryPath): void => {
+    pathsDone.add(path)
+    finishIfExhausted()
+  }
+
+  // LAN: ask every Pairwise device mDNS found, and query now rather than at the next interval.
+  if (options.lan !== undefined) {
+    const lan = options.lan
+    pathsUsed.add('lan')
+    cleanups.push(lan.subscribe((c) => void tryCandidate(c)))
+    lan.query()
+    options.progress({ step: 'searching', path: 'lan', message: 'LAN: looking for devices' })
+    for (const c of lan.known()) void tryCandidate(c)
+    const t = setTimeout(() => {
+      options.progress({ step: 'searching', path: 'lan', message: `LAN: ${asked.lan} device${asked.lan === 1 ? '' : 's'} asked` })
+      pathDone('lan')
+    }, options.lanWaitMs ?? 3_000)
+    cleanups.push(() => clearTimeout(t))
+  }
+
+  if (options.stored !== undefined) {
+    pathsUsed.add('stored')
+    const stored = options.stored()
+    if (stored.length > 0) options.progress({ step: 'searching', path: 'stored', message: `Known addresses: asking ${stored.length} device${stored.length === 1 ? '' : 's'}` })
+    for (const c of stored) void tryCandidate(c)
+    queueMicrotask(() => pathDone('stored'))
+  }
+
+  if (options.useDht) {
+    pathsUsed.add('dht')
+    options.progress({ step: 'searching', path: 'dht', message: 'DHT: looking up the code' })
+    void (async () => {
+      let records = 0
+      try {
+        // Every record any peer returns is tried, not just the one the
+        // selector prefers: a planted record must not hide the real one.
+        for await (const event of node.services.dht.get(adKey(keys.rendezvous), { signal })) {
+          const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+          if (value === undefined) continue
+          const ad = await openAdvertisement(value, keys.rendezvous, keys.sealKey)
+          if (ad === undefined || tried.has(ad.peerId)) continue
+          records++
+          options.progress({ step: 'found', path: 'dht', message: `DHT: record found for “${ad.body.name}”` })
+          void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path: 'dht' })
+        }
+      } catch {
+        // No DHT peers, the lookup timed out, or conflicting records: this path found what it found.
+      }
+      if (records === 0 && !won) options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record for this code' })
+      pathDone('dht')
+    })()
+  }
+
+  if (pathsUsed.size === 0) result.reject(new PairwiseError('no-device-waiting', 'No discovery path is available.', { hint: 'Turn on LAN discovery or add a bootstrap node.' }))
+
+  const onAbort = (): void => {
+    if (won) return
+    const reason: unknown = signal.reason
+    if (options.signal?.aborted === true) result.reject(new PairwiseError('code-cancelled', 'Joining was cancelled.'))
+    else if (reason instanceof Error && reason.name === 'TimeoutError') result.reject(timeoutError(errors, pathsUsed, asked, timeoutMs))
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+
+  try {
+    return await result.promise
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    for (const cleanup of cleanups) cleanup()
+    race.abort()
+  }
+}
+
+function pathLabel(path: DiscoveryPath): string {
+  return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : 'Known addresses'
+}
+
+function describePaths(paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): string {
+  return [...paths].map((p) => `${pathLabel(p)} (${asked[p]} asked)`).join(', ')
+}
+
+function bestError(errors: PairwiseError[]): PairwiseError | undefined {
+  for (const code of ERROR_RANK) {
+    const found = errors.find((e) => e.code === code)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+function exhaustedError(errors: PairwiseError[], paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): PairwiseError {
+  const best = bestError(errors)
+  if (best !== undefined) return best
+  return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
+    hint: `Tried: ${describePaths(paths, asked)}. Check the words, and that the other device still shows them.`,
+    details: { paths: [...paths], asked }
+  })
+}
+
+function timeoutError(errors: PairwiseError[], paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>, timeoutMs: number): PairwiseError {
+  const best = bestError(errors)
+  if (best !== undefined && best.code !== 'timed-out') return best
+  return new PairwiseError('timed-out', `No device answered within ${Math.round(timeoutMs / 1000)} seconds.`, {
+    hint: `Tried: ${describePaths(paths, asked)}. Check that both devices are on the same network or can reach a shared bootstrap node.`,
+    details: { paths: [...paths], asked }
+  })
+}

@@ -1,0 +1,87 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
+import { kadDHT, passthroughMapper, removePublicAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import type { Datastore } from 'interface-datastore'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
+import type { NetworkOptions } from '../service/types.ts'
+
+export const KAD_PROTOCOL = '/pairwise/kad/1.0.0'
+export const MDNS_SERVICE_TAG = '_pairwise._udp.local'
+
+export const DEFAULT_NETWORK: NetworkOptions = {
+  listen: ['/ip4/0.0.0.0/tcp/0'],
+  bootstrap: [],
+  mdns: true,
+  dhtMode: 'server',
+  allowLoopback: false
+}
+
+export type PairwiseLibp2p = Libp2p<{ dht: KadDHT; identify: unknown; ping: unknown; mdns?: unknown }>
+
+/** Answers "may this peer connect?" — revoked peers are refused (P9). */
+export interface PeerPolicy {
+  isRefused(peerId: string): boolean
+}
+
+export function gaterFor(policy: PeerPolicy): ConnectionGater {
+  const refused = (peer: PeerId): boolean => policy.isRefused(peer.toString())
+  return {
+    denyDialPeer: refused,
+    denyInboundEncryptedConnection: refused,
+    denyOutboundEncryptedConnection: refused
+  }
+}
+
+export interface CreateNodeOptions {
+  privateKey: PrivateKey
+  network: NetworkOptions
+  policy: PeerPolicy
+  datastore?: Datastore
+  /** Inbound connections per host and pending inbound connections allowed at once. */
+  inboundLimit?: number
+}
+
+export async function createNode(options: CreateNodeOptions): Promise<PairwiseLibp2p> {
+  const { network } = options
+  const inboundLimit = options.inboundLimit ?? 64
+  const node = await createLibp2p({
+    privateKey: options.privateKey,
+    ...(options.datastore === undefined ? {} : { datastore: options.datastore }),
+    addresses: { listen: network.listen },
+    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: gaterFor(options.policy),
+    connectionManager: {
+      // libp2p's per-host inbound rate limit is tuned for the public internet.
+      // A LAN device or a loopback test opens more than 5 connections a
+      // second from one address; raise it only this far.
+      inboundConnectionThreshold: inboundLimit,
+      maxIncomingPendingConnections: inboundLimit
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: KAD_PROTOCOL,
+        clientMode: network.dhtMode === 'client',
+        // The default mapper drops private addresses, which are all a home LAN has.
+        peerInfoMapper: network.allowLoopback ? passthroughMapper : removePublicAddressesMapper,
+        validators: { pairwise: (key, value) => validateAdvertisement(key, value) },
+        selectors: { pairwise: selectAdvertisement },
+        // The first lookup otherwise waits ~1 s for the initial self-query; a
+        // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s).
+        initialQuerySelfInterval: 0
+      }),
+      // A service rather than a peerDiscovery entry so that a join can send a query at once.
+      ...(network.mdns ? { mdns: mdns({ serviceTag: MDNS_SERVICE_TAG, interval: 10_000 }) } : {})
+    }
+  })
+  return node as unknown as PairwiseLibp2p
+}

@@ -1,0 +1,61 @@
+import { BaseDatastore } from 'datastore-core'
+import { Key, type Pair, type Query, type KeyQuery } from 'interface-datastore'
+import { NotFoundError } from 'interface-store'
+import { DatabaseSync } from 'node:sqlite'
+
+// libp2p keeps its peer store (addresses, protocols, keys of peers it met) in
+// a datastore. Backing it with a SQLite file — the same engine as the
+// registry, no native build — lets a restarted device dial its paired peers
+// at once from the addresses it knew.
+export class SqliteDatastore extends BaseDatastore {
+  readonly #db: DatabaseSync
+
+  constructor(file: string) {
+    super()
+    this.#db = new DatabaseSync(file)
+    this.#db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID')
+  }
+
+  override put(key: Key, value: Uint8Array): Key {
+    this.#db.prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(key.toString(), value)
+    return key
+  }
+
+  override get(key: Key): Uint8Array {
+    const row = this.#db.prepare('SELECT v FROM kv WHERE k = ?').get(key.toString()) as { v: Uint8Array } | undefined
+    if (row === undefined) throw new NotFoundError(`no value for ${key.toString()}`)
+    return new Uint8Array(row.v)
+  }
+
+  override has(key: Key): boolean {
+    return this.#db.prepare('SELECT 1 FROM kv WHERE k = ?').get(key.toString()) !== undefined
+  }
+
+  override delete(key: Key): void {
+    this.#db.prepare('DELETE FROM kv WHERE k = ?').run(key.toString())
+  }
+
+  override *_all(q: Query): Generator<Pair> {
+    for (const row of this.#rows(q.prefix)) {
+      const pair = { key: new Key(row.k), value: new Uint8Array(row.v) }
+      if ((q.filters ?? []).every((f) => f(pair))) yield pair
+    }
+  }
+
+  override *_allKeys(q: KeyQuery): Generator<Key> {
+    for (const row of this.#rows(q.prefix)) {
+      const key = new Key(row.k)
+      if ((q.filters ?? []).every((f) => f(key))) yield key
+    }
+  }
+
+  #rows(prefix: string | undefined): Array<{ k: string; v: Uint8Array }> {
+    if (prefix === undefined || prefix === '/') return this.#db.prepare('SELECT k, v FROM kv ORDER BY k').all() as Array<{ k: string; v: Uint8Array }>
+    // Range scan instead of LIKE: keys may contain % or _.
+    return this.#db.prepare('SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k').all(prefix, prefix + '\uffff') as Array<{ k: string; v: Uint8Array }>
+  }
+
+  close(): void {
+    this.#db.close()
+  }
+}

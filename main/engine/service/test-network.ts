@@ -1,0 +1,58 @@
+// Real nodes on 127.0.0.1 for integration tests and benchmarks: plain DHT
+// nodes (what `pairwise node` runs) and full services in temp data folders.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FileSecretStore } from '../identity/file-secret-store.ts'
+import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
+import { createPairingService } from './service.ts'
+import type { PairingService, ServiceOptions } from './types.ts'
+
+export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dhtMode: 'server' as const, allowLoopback: true }
+
+export async function startDhtNodes(count: number): Promise<{ nodes: PairwiseLibp2p[]; bootstrap: string[]; stop(): Promise<void> }> {
+  const nodes: PairwiseLibp2p[] = []
+  for (let i = 0; i < count; i++) {
+    nodes.push(await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 1000 }))
+  }
+  const first = nodes[0]!.getMultiaddrs()[0]!
+  await Promise.all(nodes.slice(1).map((n) => n.dial(first, { signal: AbortSignal.timeout(5000) })))
+  return { nodes, bootstrap: [first.toString()], stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) }
+}
+
+export interface TestDevice {
+  service: PairingService
+  dataDir: string
+  restart(): Promise<PairingService>
+  stop(): Promise<void>
+}
+
+export async function startDevice(name: string, options: Partial<ServiceOptions> & { timing?: Record<string, number>; dataDir?: string } = {}): Promise<TestDevice> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `pw-${name.replace(/\W/g, '')}-`))
+  const make = (): Promise<PairingService> =>
+    createPairingService({
+      dataDir,
+      secretStore: FileSecretStore.open(dataDir),
+      deviceName: name,
+      ...options,
+      network: { ...LOOPBACK, bootstrap: [], ...options.network }
+    })
+  const device: TestDevice = {
+    service: await make(),
+    dataDir,
+    async restart() {
+      await device.service.stop()
+      device.service = await make()
+      return device.service
+    },
+    async stop() {
+      await device.service.stop()
+    }
+  }
+  return device
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}

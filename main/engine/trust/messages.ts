@@ -1,0 +1,62 @@
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { z } from 'zod'
+
+// Messages between devices that are already paired: the presence check
+// (`/pairwise/presence/1.0.0`) and the revocation notice
+// (`/pairwise/revoke/1.0.0`). Each proof is an HMAC under the pair key over
+// both peer ids as Noise authenticated them plus fresh nonces, so a proof
+// from one connection or one check is worthless in any other.
+
+export const PRESENCE_PROTOCOL = '/pairwise/presence/1.0.0'
+export const REVOKE_PROTOCOL = '/pairwise/revoke/1.0.0'
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`))
+const Addresses = z.array(z.string().max(256)).max(16)
+export const LocalStatusSchema = z.enum(['paired', 'pending'])
+
+export const PresenceRequestSchema = z.strictObject({ t: z.literal('presence'), nonce: hex(32), status: LocalStatusSchema, addrs: Addresses, mac: hex(32) })
+export const PresenceOkSchema = z.strictObject({ t: z.literal('presence-ok'), nonce: hex(32), status: LocalStatusSchema, addrs: Addresses, mac: hex(32) })
+/** "I hold no pairing with you." Authenticated by the connection alone: only that peer can say it about itself. */
+export const UnknownSchema = z.strictObject({ t: z.literal('unknown') })
+export const RevokeNoticeSchema = z.strictObject({ t: z.literal('revoke'), at: z.number().int().nonnegative(), mac: hex(32), sig: hex(64) })
+export const RevokeAckSchema = z.strictObject({ t: z.literal('revoke-ack') })
+
+export const PresenceReplySchema = z.union([PresenceOkSchema, UnknownSchema, RevokeNoticeSchema])
+
+export type PresenceRequest = z.infer<typeof PresenceRequestSchema>
+export type PresenceReply = z.infer<typeof PresenceReplySchema>
+export type RevokeNotice = z.infer<typeof RevokeNoticeSchema>
+export type LocalStatus = z.infer<typeof LocalStatusSchema>
+
+const encoder = new TextEncoder()
+
+function encode(...fields: Array<string | number | Uint8Array>): Uint8Array {
+  const parts = fields.map((f) => (f instanceof Uint8Array ? f : encoder.encode(String(f))))
+  const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0))
+  const view = new DataView(out.buffer)
+  let offset = 0
+  for (const p of parts) {
+    view.setUint32(offset, p.length)
+    out.set(p, offset + 4)
+    offset += 4 + p.length
+  }
+  return out
+}
+
+export function presenceRequestMac(pairKey: Uint8Array, from: string, to: string, nonce: Uint8Array, status: LocalStatus): Uint8Array {
+  return hmac(sha256, pairKey, encode('pairwise/v1/presence/request', from, to, nonce, status))
+}
+
+export function presenceReplyMac(pairKey: Uint8Array, from: string, to: string, requestNonce: Uint8Array, nonce: Uint8Array, status: LocalStatus): Uint8Array {
+  return hmac(sha256, pairKey, encode('pairwise/v1/presence/reply', from, to, requestNonce, nonce, status))
+}
+
+/** The bytes a revocation notice authenticates, with the pair key (MAC) and with the revoker's identity key (signature). */
+export function revocationBytes(from: string, to: string, at: number): Uint8Array {
+  return encode('pairwise/v1/revoke', from, to, at)
+}
+
+export function revocationMac(pairKey: Uint8Array, from: string, to: string, at: number): Uint8Array {
+  return hmac(sha256, pairKey, revocationBytes(from, to, at))
+}

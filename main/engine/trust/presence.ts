@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto'
+import type { FramedChannel } from '../protocol/framing.ts'
+import { equalBytes, fromHex, toHex } from '../protocol/transcript.ts'
+import type { DeviceRecord } from '../registry/types.ts'
+import { acceptNotice, buildNotice } from './revocation.ts'
+import { READ_TIMEOUT_MS, type TrustContext } from './trust-context.ts'
+import { decodeJson, encodeJson } from './wire.ts'
+import { presenceReplyMac, presenceRequestMac, PresenceReplySchema, PresenceRequestSchema, RevokeAckSchema, type LocalStatus } from './messages.ts'
+
+// The presence check runs whenever two devices that know each other meet. It
+// proves both still hold the pair key, refreshes last-seen and addresses, and
+// settles what a lost final pairing message left behind (P7):
+//   - we are pending and the peer proves the key  -> we confirm (its Ack was lost)
+//   - the peer says it holds no pairing with us  -> we drop ours (its Complete was lost,
+//     or it forgot us): never a one-sided pairing that lingers
+// A device that revoked us answers with its revocation notice instead (P9).
+
+export type PresenceResult = 'online' | 'confirmed' | 'dropped' | 'removed-by-peer' | 'failed'
+
+const statusOf = (record: DeviceRecord): LocalStatus | undefined =>
+  record.status === 'paired' ? 'paired' : record.status === 'pending-confirmation' ? 'pending' : undefined
+
+/** The side that opened the stream. */
+export async function checkPresence(ctx: TrustContext, channel: FramedChannel, record: DeviceRecord): Promise<PresenceResult> {
+  const status = statusOf(record)
+  if (status === undefined) return 'failed'
+  const nonce = randomBytes(32)
+  const pairKey = await ctx.openPairKey(record)
+  try {
+    const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status)
+    await channel.write(encodeJson({ t: 'presence', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) }))
+    const reply = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), PresenceReplySchema)
+    if (reply === undefined) return 'failed'
+    switch (reply.t) {
+      case 'unknown':
+        await channel.close()
+        return forget(ctx, record)
+      case 'revoke': {
+        const genuine = await acceptNotice(ctx, reply, record.peerId)
+        if (genuine) await channel.write(encodeJson({ t: 'revoke-ack' }))
+        await channel.close()
+        return genuine ? 'removed-by-peer' : 'failed'
+      }
+      case 'presence-ok': {
+        const expected = presenceReplyMac(pairKey, record.peerId, ctx.localPeerId, nonce, fromHex(reply.nonce), reply.status)
+        await channel.close()
+        if (!equalBytes(expected, fromHex(reply.mac))) return 'failed'
+        return settle(ctx, record, reply.addrs)
+      }
+    }
+  } finally {
+    pairKey.fill(0)
+  }
+}
+
+/** The side that received the stream. */
+export async function servePresence(ctx: TrustContext, channel: FramedChannel, remotePeerId: string): Promise<PresenceResult> {
+  const request = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), PresenceRequestSchema)
+  if (request === undefined) {
+    channel.abort('malformed presence request')
+    return 'failed'
+  }
+  const record = ctx.registry.getDevice(remotePeerId)
+  if (record === null || record.status === 'removed-by-peer') {
+    await channel.write(encodeJson({ t: 'unknown' }))
+    await channel.close()
+    return 'failed'
+  }
+  if (record.status === 'revoked') {
+    // Delivery at next contact: the revoked device came to us.
+    await channel.write(encodeJson(await buildNotice(ctx, record)))
+    const ack = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), RevokeAckSchema)
+    if (ack !== undefined) {
+      ctx.registry.markRevocationDelivered(remotePeerId)
+      ctx.trustChanged(remotePeerId, 'revocation-delivered')
+    }
+    await channel.close()
+    return 'failed'
+  }
+  const status = statusOf(record)!
+  const pairKey = await ctx.openPairKey(record)
+  try {
+    const requestNonce = fromHex(request.nonce)
+    if (!equalBytes(presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status), fromHex(request.mac))) {
+      // Same peer, different key: this pairing is not the one it holds.
+      await channel.write(encodeJson({ t: 'unknown' }))
+      await channel.close()
+      return 'failed'
+    }
+    const nonce = randomBytes(32)
+    const mac = presenceReplyMac(pairKey, ctx.localPeerId, remotePeerId, requestNonce, nonce, status)
+    await channel.write(encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) }))
+    await channel.close()
+    return settle(ctx, record, request.addrs)
+  } finally {
+    pairKey.fill(0)
+  }
+}
+
+function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[]): PresenceResult {
+  ctx.registry.updatePresence(record.peerId, { lastSeen: Date.now(), addresses: addrs })
+  if (record.status === 'pending-confirmation') {
+    ctx.registry.confirmPairing(record.peerId)
+    ctx.trustChanged(record.peerId, 'confirmed')
+    return 'confirmed'
+  }
+  ctx.trustChanged(record.peerId, 'presence')
+  return 'online'
+}
+
+function forget(ctx: TrustContext, record: DeviceRecord): PresenceResult {
+  if (record.status === 'pending-confirmation') {
+    ctx.registry.dropPending(record.peerId, 'peer-does-not-know-pairing')
+    ctx.trustChanged(record.peerId, 'pending-dropped')
+    return 'dropped'
+  }
+  ctx.registry.markRemovedByPeer(record.peerId)
+  ctx.trustChanged(record.peerId, 'removed-by-peer')
+  return 'removed-by-peer'
+}

@@ -1,0 +1,62 @@
+import { useState, useSyncExternalStore } from 'react'
+import type { ApiClient } from '../api/client.ts'
+import { ApiContext } from './api-context.ts'
+import { Nav } from './Nav.tsx'
+import { ReconnectBanner } from './ReconnectBanner.tsx'
+import { useServiceState } from './use-service-state.ts'
+import type { TabId } from './tabs.ts'
+import { ErrorNotice } from '../common/ErrorNotice.tsx'
+import { PairScreen } from '../pair/PairScreen.tsx'
+import { JoinScreen } from '../join/JoinScreen.tsx'
+import { DevicesScreen } from '../devices/DevicesScreen.tsx'
+
+export function App({ client }: { client: ApiClient }) {
+  const connection = useSyncExternalStore(client.connection.subscribe, client.connection.get)
+  const { state, loadError, reload, setThisDevice, applySession, upsertDevice } = useServiceState(client.api, connection)
+  const [tab, setTab] = useState<TabId>('pair')
+
+  // All three panels stay mounted (only hidden) so that typed words and a running join survive a tab switch.
+  return (
+    <ApiContext value={client.api}>
+      <header className="app-header">
+        <span className="app-name">Pairwise</span>
+        <Nav current={tab} onSelect={setTab} />
+      </header>
+      <ReconnectBanner connection={connection} />
+      <main className="app-main">
+        {state === null ? (
+          loadError === null ? (
+            <p className="loading" role="status">
+              Loading…
+            </p>
+          ) : (
+            <div className="panel">
+              <ErrorNotice error={loadError} />
+              <button type="button" className="button" onClick={reload}>
+                Try again
+              </button>
+            </div>
+          )
+        ) : (
+          <>
+            <section id="panel-pair" className="panel" aria-labelledby="heading-pair" hidden={tab !== 'pair'}>
+              <PairScreen session={state.session} applySession={applySession} />
+            </section>
+            <section id="panel-join" className="panel" aria-labelledby="heading-join" hidden={tab !== 'join'}>
+              <JoinScreen onShowDevices={() => setTab('devices')} />
+            </section>
+            <section id="panel-devices" className="panel" aria-labelledby="heading-devices" hidden={tab !== 'devices'}>
+              <DevicesScreen
+                thisDevice={state.thisDevice}
+                devices={state.devices}
+                onThisDeviceChanged={setThisDevice}
+                onDeviceChanged={upsertDevice}
+                onPairDevice={() => setTab('pair')}
+              />
+            </section>
+          </>
+        )}
+      </main>
+    </ApiContext>
+  )
+}

@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react'
+import type { DeviceView, ThisDevice } from '../../shared/api.ts'
+import { useApi } from '../app/api-context.ts'
+import { useNow } from '../common/use-now.ts'
+import { DeviceRow } from './DeviceRow.tsx'
+import { RevokeDialog } from './RevokeDialog.tsx'
+import { ThisDeviceCard } from './ThisDeviceCard.tsx'
+import { sortDevices } from './format.ts'
+
+interface Props {
+  thisDevice: ThisDevice
+  devices: readonly DeviceView[]
+  onThisDeviceChanged: (device: ThisDevice) => void
+  onDeviceChanged: (device: DeviceView) => void
+  onPairDevice: () => void
+}
+
+export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDeviceChanged, onPairDevice }: Props) {
+  const api = useApi()
+  const now = useNow(30_000)
+  const [revoking, setRevoking] = useState<DeviceView | null>(null)
+  const [news, setNews] = useState('')
+
+  // The list itself is kept current by the app; these only say what just happened.
+  useEffect(() => {
+    const offs = [
+      api.on('removed-by-peer', (d) => setNews(`${d.name} removed this device. The two no longer trust each other.`)),
+      api.on('paired', (d) => setNews(`Paired with ${d.name}.`))
+    ]
+    return () => offs.forEach((off) => off())
+  }, [api])
+
+  return (
+    <>
+      <h1 id="heading-devices">Devices</h1>
+      <ThisDeviceCard device={thisDevice} onChanged={onThisDeviceChanged} />
+
+      <h2>Paired devices</h2>
+      <p className="news" role="status" aria-live="polite" data-testid="devices-news">
+        {news}
+      </p>
+      {devices.length === 0 ? (
+        <div className="empty">
+          <p>No paired devices yet</p>
+          <button type="button" className="button primary" onClick={onPairDevice} data-testid="empty-pair-device">
+            Pair device
+          </button>
+        </div>
+      ) : (
+        <ul className="device-list">
+          {sortDevices(devices).map((device) => (
+            <DeviceRow key={device.peerId} device={device} now={now} onRevoke={setRevoking} />
+          ))}
+        </ul>
+      )}
+      <RevokeDialog
+        device={revoking}
+        onClose={() => setRevoking(null)}
+        onRevoked={(d) => {
+          onDeviceChanged(d)
+          setRevoking(null)
+        }}
+      />
+    </>
+  )
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react'
+import type { KeyboardEvent } from 'react'
+import type { ThisDevice } from '../../shared/api.ts'
+import { MAX_DEVICE_NAME } from '../../shared/device.ts'
+import { useApi } from '../app/api-context.ts'
+import { shownError } from '../common/shown-error.ts'
+import type { ShownError } from '../common/shown-error.ts'
+
+const PROTECTION_NOTICE: Partial<Record<ThisDevice['secretProtection'], string>> = {
+  'basic-text': 'Secrets are not protected by an OS keyring on this system',
+  'file-permissions': 'Secrets are kept in files only your user account can read',
+  memory: 'Secrets are kept in memory only and are forgotten when Pairwise stops'
+}
+
+interface Props {
+  device: ThisDevice
+  onChanged: (device: ThisDevice) => void
+}
+
+export function ThisDeviceCard({ device, onChanged }: Props) {
+  const api = useApi()
+  // null while not editing, so that a rename made elsewhere (CLI, another window) shows up.
+  const [draft, setDraft] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ShownError | null>(null)
+  const value = draft ?? device.name
+  const dirty = draft !== null && draft !== device.name
+
+  const cancel = (): void => {
+    setDraft(null)
+    setError(null)
+  }
+  const save = (): void => {
+    if (!dirty || busy) return cancel()
+    const name = value.trim()
+    if (name === '') return setError({ code: 'invalid-argument', message: 'A device name cannot be empty.' })
+    setBusy(true)
+    setError(null)
+    api
+      .renameDevice({ name })
+      .then(
+        (updated) => {
+          onChanged(updated)
+          setDraft(null)
+        },
+        (err: unknown) => setError(shownError(err))
+      )
+      .finally(() => setBusy(false))
+  }
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
+    if (e.key === 'Enter') {
+      e.preventDefault()
+      save()
+    } else if (e.key === 'Escape') {
+      e.preventDefault()
+      cancel()
+    }
+  }
+
+  const protection = PROTECTION_NOTICE[device.secretProtection]
+  return (
+    <div className="this-device">
+      <div className="name-row">
+        <label htmlFor="this-device-name" className="field-label">
+          This device's name
+        </label>
+        <input
+          id="this-device-name"
+          className="name-input"
+          type="text"
+          value={value}
+          maxLength={MAX_DEVICE_NAME}
+          disabled={busy}
+          aria-invalid={error !== null}
+          aria-describedby={error !== null ? 'this-device-name-error' : 'this-device-name-help'}
+          data-testid="this-device-name"
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {dirty && (
+          <>
+            <button type="button" className="button primary" onClick={save} disabled={busy} data-testid="save-device-name">
+              Save
+            </button>
+            <button type="button" className="button" onClick={cancel} disabled={busy}>
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      {error !== null ? (
+        <p id="this-device-name-error" className="field-error" role="alert">
+          {error.message}
+        </p>
+      ) : (
+        <p id="this-device-name-help" className="field-help">
+          Other devices see this name. Enter saves, Escape cancels.
+        </p>
+      )}
+      <p className="fingerprint-line">
+        Fingerprint <span className="fingerprint" data-testid="this-device-fingerprint">{device.fingerprint}</span>
+      </p>
+      {protection !== undefined && (
+        <p className="notice notice-warning" data-testid="secret-protection">
+          {protection}
+        </p>
+      )}
+    </div>
+  )
+}

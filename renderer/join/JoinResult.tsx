@@ -1,0 +1,49 @@
+import { useEffect, useRef } from 'react'
+import type { JoinPhase } from './use-join.ts'
+import { ErrorNotice } from '../common/ErrorNotice.tsx'
+
+interface Props {
+  phase: JoinPhase
+  onRetry: () => void
+  onShowDevices: () => void
+  onPairAnother: () => void
+}
+
+export function JoinResult({ phase, onRetry, onShowDevices, onPairAnother }: Props) {
+  const ref = useRef<HTMLDivElement>(null)
+  // At 800×600 the outcome lands below the fold, under the words and the progress list.
+  useEffect(() => {
+    if (phase.kind === 'failed' || phase.kind === 'paired') ref.current?.scrollIntoView({ block: 'nearest' })
+  }, [phase])
+
+  if (phase.kind === 'failed') {
+    return (
+      <div className="result" ref={ref}>
+        <ErrorNotice error={phase.error} testId="join-error" />
+        <div className="actions">
+          <button type="button" className="button primary" onClick={onRetry} data-testid="join-retry">
+            Retry
+          </button>
+        </div>
+      </div>
+    )
+  }
+  if (phase.kind === 'paired') {
+    return (
+      <div className="result" ref={ref}>
+        <p className="notice notice-success" role="status" data-testid="join-success">
+          Paired with {phase.device.name}
+        </p>
+        <div className="actions">
+          <button type="button" className="button primary" onClick={onShowDevices}>
+            Show devices
+          </button>
+          <button type="button" className="button" onClick={onPairAnother}>
+            Enter another code
+          </button>
+        </div>
+      </div>
+    )
+  }
+  return null
+}

@@ -1,0 +1,129 @@
+import { useMemo, useRef, useState } from 'react'
+import type { ClipboardEvent } from 'react'
+import { CODE_WORD_COUNT, parseCode } from '../../shared/code/index.ts'
+import { ErrorNotice } from '../common/ErrorNotice.tsx'
+import type { ShownError } from '../common/shown-error.ts'
+import { ChecksumStatus } from './ChecksumStatus.tsx'
+import { JoinProgressList } from './JoinProgressList.tsx'
+import { JoinResult } from './JoinResult.tsx'
+import { WordInput } from './WordInput.tsx'
+import { checkCode, readPaste } from './code-words.ts'
+import { progressRows } from './progress.ts'
+import { useCodeWords } from './use-code-words.ts'
+import { useJoin } from './use-join.ts'
+
+export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
+  const code = useCodeWords()
+  const { phase, events, join, cancel, reset } = useJoin()
+  const [pasteError, setPasteError] = useState<ShownError | null>(null)
+  const inputs = useRef<(HTMLInputElement | null)[]>([])
+  const pairButton = useRef<HTMLButtonElement | null>(null)
+
+  const check = useMemo(() => checkCode(code.words), [code.words])
+  const joining = phase.kind === 'joining'
+  // A code works once: after pairing, Pair waits for new words rather than offering a sure failure.
+  const canPair = check.kind === 'ok' && !joining && phase.kind !== 'paired'
+  const rows = useMemo(() => progressRows(events, joining), [events, joining])
+
+  const focusField = (i: number): void => {
+    const target = i >= CODE_WORD_COUNT ? pairButton.current : inputs.current[i]
+    // The Pair button may still be disabled until React renders the settled word.
+    requestAnimationFrame(() => target?.focus())
+  }
+
+  const start = (): void => {
+    if (check.kind === 'ok') join(check.code)
+  }
+
+  const onPaste = (i: number, e: ClipboardEvent<HTMLInputElement>): void => {
+    const text = e.clipboardData.getData('text')
+    const pasted = readPaste(text)
+    if (pasted.kind === 'none') return
+    e.preventDefault()
+    if (pasted.kind === 'error') return setPasteError({ code: 'invalid-link', message: pasted.message, hint: pasted.hint })
+    const from = pasted.fromStart ? 0 : i
+    code.fill(from, pasted.words)
+    // Too many words, or a cut-off link: parseCode says so precisely; the fields cannot show it.
+    const parsed = parseCode(text)
+    const countProblem = !parsed.ok && (parsed.error.code === 'wrong-word-count' || parsed.error.code === 'invalid-link')
+    setPasteError(countProblem && (pasted.fromStart || pasted.words.length > CODE_WORD_COUNT) ? parsed.error : null)
+    focusField(Math.min(from + pasted.words.length, CODE_WORD_COUNT))
+  }
+
+  return (
+    <>
+      <h1 id="heading-join">Enter code</h1>
+      <p className="lede">Type the 12 words shown on the other computer, or paste them (or a pairwise:// link) into any field.</p>
+      <form
+        className="join-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          start()
+        }}
+      >
+        <div className="word-inputs" role="group" aria-label="Pairing words">
+          {code.words.map((value, i) => (
+            <WordInput
+              key={i}
+              index={i}
+              value={value}
+              touched={code.touched[i] === true}
+              disabled={joining}
+              inputRef={(el) => {
+                inputs.current[i] = el
+              }}
+              onType={(v) => {
+                setPasteError(null)
+                code.type(i, v)
+              }}
+              onSettle={() => code.settle(i)}
+              onChoose={(w) => code.choose(i, w)}
+              onNext={(key) => {
+                if (key === 'Enter' && i === CODE_WORD_COUNT - 1 && canPair) return start()
+                focusField(i + 1)
+              }}
+              onBackFromEmpty={() => {
+                if (i > 0) focusField(i - 1)
+              }}
+              onPaste={(e) => onPaste(i, e)}
+            />
+          ))}
+        </div>
+        {pasteError !== null && <ErrorNotice error={pasteError} testId="paste-error" />}
+        <div className="join-bar">
+          <ChecksumStatus check={check} onFix={(position, word) => code.choose(position - 1, word)} />
+          <div className="actions">
+            {joining ? (
+              <button type="button" className="button" onClick={cancel} data-testid="cancel-join">
+                Cancel
+              </button>
+            ) : (
+              <button type="button" className="button" onClick={() => {
+                code.clear()
+                reset()
+                setPasteError(null)
+                focusField(0)
+              }}>
+                Clear
+              </button>
+            )}
+            <button ref={pairButton} type="submit" className="button primary" disabled={!canPair} data-testid="join-button">
+              {joining ? 'Pairing…' : 'Pair'}
+            </button>
+          </div>
+        </div>
+      </form>
+      {(joining || rows.length > 0) && <JoinProgressList rows={rows} />}
+      <JoinResult
+        phase={phase}
+        onRetry={start}
+        onShowDevices={onShowDevices}
+        onPairAnother={() => {
+          code.clear()
+          reset()
+          focusField(0)
+        }}
+      />
+    </>
+  )
+}

@@ -1,0 +1,19 @@
+import './zod-config.ts'
+import { createRoot } from 'react-dom/client'
+import { App } from './app/App.tsx'
+import { StartupError } from './app/StartupError.tsx'
+import { connectApi } from './api/client.ts'
+import { shownError } from './common/shown-error.ts'
+
+const root = createRoot(document.getElementById('root')!)
+
+async function start(): Promise<void> {
+  try {
+    const client = await connectApi()
+    root.render(<App client={client} />)
+  } catch (err) {
+    root.render(<StartupError error={shownError(err)} onRetry={() => void start()} />)
+  }
+}
+
+void start()

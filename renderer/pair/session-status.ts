@@ -1,0 +1,61 @@
+import type { PairingSessionView } from '../../shared/api.ts'
+
+export type Tone = 'info' | 'progress' | 'success' | 'warning' | 'error'
+
+export interface SessionStatus {
+  text: string
+  tone: Tone
+  /** The words can still be used: show them, the QR code and the countdown. */
+  active: boolean
+}
+
+function joinerName(session: PairingSessionView, fallback: string): string {
+  const name = session.joiner?.name?.trim()
+  return name === undefined || name === '' ? fallback : name
+}
+
+/**
+ * What the person at the initiating computer needs to know now. The local clock ends a session
+ * whose expiry event has not arrived yet, so the words never look usable after the countdown.
+ */
+export function sessionStatus(session: PairingSessionView, now: number): SessionStatus {
+  const expiredLocally = now >= session.expiresAt
+  switch (session.state) {
+    case 'waiting':
+      if (expiredLocally) return { text: 'This code expired. Get a new code.', tone: 'warning', active: false }
+      if (session.joiner !== null) return { text: `${joinerName(session, 'A device')} is connecting…`, tone: 'progress', active: true }
+      return { text: 'Waiting for the other device. Read the words to the person there.', tone: 'info', active: true }
+    case 'committing':
+      return { text: `Verifying ${joinerName(session, 'the other device')}…`, tone: 'progress', active: true }
+    case 'paired':
+      return { text: `Paired with ${joinerName(session, 'the other device')}`, tone: 'success', active: false }
+    case 'unconfirmed':
+      return { text: 'Paired — waiting for the other device to confirm', tone: 'warning', active: false }
+    case 'expired':
+      return { text: 'This code expired. Get a new code.', tone: 'warning', active: false }
+    case 'cancelled':
+      return { text: 'Pairing cancelled. This code no longer works.', tone: 'info', active: false }
+    case 'failed':
+      return {
+        text: session.failedAttempts > 0 ? 'Pairing stopped after too many wrong codes. Get a new code.' : 'Pairing failed. Get a new code.',
+        tone: 'error',
+        active: false
+      }
+  }
+}
+
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const minutes = Math.floor(total / 60)
+  const seconds = total % 60
+  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`
+}
+
+export function formatAttempts(count: number): string {
+  return count === 1 ? 'Someone entered a wrong code once' : `Someone entered a wrong code ${count} times`
+}
+
+export function ttlMinutes(ttlMs: number): string {
+  const minutes = Math.max(1, Math.round(ttlMs / 60_000))
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`
+}

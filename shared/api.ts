@@ -1,0 +1,150 @@
+import { z } from 'zod'
+import { ERROR_CODES } from './errors.ts'
+import { PeerIdTextSchema, MAX_DEVICE_NAME } from './device.ts'
+
+// The one contract between the engine and every front end. Electron IPC, the
+// web UI's WebSocket and the CLI all call `PairingApi`; every call and every
+// event that crosses a process boundary is parsed with these schemas on the
+// receiving side: `unknown` in, typed out.
+
+export const ErrorPayloadSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  hint: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional()
+})
+
+export const DeviceStatusSchema = z.enum(['paired', 'pending-confirmation', 'revoked', 'removed-by-peer'])
+export type DeviceStatus = z.infer<typeof DeviceStatusSchema>
+
+export const DeviceViewSchema = z.object({
+  peerId: PeerIdTextSchema,
+  name: z.string(),
+  os: z.string(),
+  appVersion: z.string(),
+  fingerprint: z.string(),
+  pairedAt: z.number(),
+  lastSeen: z.number().nullable(),
+  online: z.boolean(),
+  status: DeviceStatusSchema,
+  revokedAt: z.number().nullable()
+})
+export type DeviceView = z.infer<typeof DeviceViewSchema>
+
+export const SecretProtectionSchema = z.enum(['os-keystore', 'file-permissions', 'basic-text', 'memory'])
+
+export const ThisDeviceSchema = z.object({
+  peerId: PeerIdTextSchema,
+  name: z.string(),
+  os: z.string(),
+  fingerprint: z.string(),
+  secretProtection: SecretProtectionSchema,
+  addresses: z.array(z.string())
+})
+export type ThisDevice = z.infer<typeof ThisDeviceSchema>
+
+export const SessionStateSchema = z.enum(['waiting', 'committing', 'paired', 'unconfirmed', 'expired', 'cancelled', 'failed'])
+
+export const PairingSessionViewSchema = z.object({
+  sessionId: z.string(),
+  words: z.array(z.string()).length(12),
+  link: z.string(),
+  expiresAt: z.number(),
+  ttlMs: z.number(),
+  state: SessionStateSchema,
+  failedAttempts: z.number().int(),
+  /** The joiner being verified or paired, once known. */
+  joiner: z.object({ peerId: z.string(), name: z.string().optional() }).nullable(),
+  advertisedTo: z.number().int()
+})
+export type PairingSessionView = z.infer<typeof PairingSessionViewSchema>
+
+export const DiscoveryPathSchema = z.enum(['lan', 'dht', 'stored'])
+export type DiscoveryPath = z.infer<typeof DiscoveryPathSchema>
+
+export const JoinStepSchema = z.enum(['searching', 'found', 'connecting', 'verifying', 'committing', 'paired', 'failed'])
+
+export const JoinProgressSchema = z.object({
+  joinId: z.string(),
+  step: JoinStepSchema,
+  path: DiscoveryPathSchema.optional(),
+  message: z.string(),
+  at: z.number()
+})
+export type JoinProgress = z.infer<typeof JoinProgressSchema>
+
+export const MetricsSchema = z.object({
+  sessionsStarted: z.number(),
+  paired: z.number(),
+  joinsFailed: z.record(z.string(), z.number()),
+  codesExpired: z.number(),
+  failedProofs: z.number(),
+  revocationsSent: z.number(),
+  revocationsPending: z.number(),
+  devices: z.record(z.string(), z.number())
+})
+export type Metrics = z.infer<typeof MetricsSchema>
+
+export const ServiceStateSchema = z.object({
+  thisDevice: ThisDeviceSchema,
+  session: PairingSessionViewSchema.nullable(),
+  devices: z.array(DeviceViewSchema)
+})
+export type ServiceState = z.infer<typeof ServiceStateSchema>
+
+const TtlMinutes = z.number().int().min(1).max(10)
+
+/** Every method: its params schema and its result schema. */
+export const METHODS = {
+  getState: { params: z.object({}).strict(), result: ServiceStateSchema },
+  startPairing: { params: z.object({ ttlMinutes: TtlMinutes.optional() }).strict(), result: PairingSessionViewSchema },
+  cancelPairing: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
+  join: { params: z.object({ code: z.string().min(1).max(2000), joinId: z.string().max(64).optional() }).strict(), result: DeviceViewSchema },
+  cancelJoin: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
+  listDevices: { params: z.object({ includeRevoked: z.boolean().optional() }).strict(), result: z.array(DeviceViewSchema) },
+  revokeDevice: { params: z.object({ peerId: PeerIdTextSchema }).strict(), result: DeviceViewSchema },
+  renameDevice: { params: z.object({ name: z.string().trim().min(1).max(MAX_DEVICE_NAME) }).strict(), result: ThisDeviceSchema },
+  getMetrics: { params: z.object({}).strict(), result: MetricsSchema }
+} as const
+
+export type MethodName = keyof typeof METHODS
+export type MethodParams<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>
+export type MethodResult<M extends MethodName> = z.infer<(typeof METHODS)[M]['result']>
+
+export const EVENTS = {
+  /** The current pairing session changed (state, attempts, joiner). */
+  session: PairingSessionViewSchema.nullable(),
+  'join-progress': JoinProgressSchema,
+  'devices-changed': z.array(DeviceViewSchema),
+  'attempt-failed': z.object({ failedAttempts: z.number().int(), blocked: z.boolean() }),
+  paired: DeviceViewSchema,
+  'removed-by-peer': DeviceViewSchema
+} as const
+
+export type EventName = keyof typeof EVENTS
+export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>
+
+/** The whole API as a front end sees it: named methods plus a removable event subscription. */
+export type PairingApi = {
+  [M in MethodName]: (params: MethodParams<M>) => Promise<MethodResult<M>>
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+// Wire envelopes for transports that carry text (WebSocket) or structured
+// clones (Electron IPC). Requests are matched to responses by id.
+export const RequestEnvelopeSchema = z.object({ id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }).strict()
+export const ResponseEnvelopeSchema = z.union([
+  z.object({ id: z.number().int(), ok: z.literal(true), result: z.unknown() }).strict(),
+  z.object({ id: z.number().int(), ok: z.literal(false), error: ErrorPayloadSchema }).strict()
+])
+export const EventEnvelopeSchema = z.object({ event: z.string().max(64), payload: z.unknown() }).strict()
+export const ServerMessageSchema = z.union([ResponseEnvelopeSchema, EventEnvelopeSchema])
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name)
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(EVENTS, name)
+}

@@ -37,11 +37,15 @@ export interface JoinRaceOptions {
   timeoutMs?: number
   /** How long LAN answers are awaited after the mDNS query. */
   lanWaitMs?: number
+  /** How long the DHT is asked again while it has no record for the code. */
+  dhtPatienceMs?: number
   /** Per candidate: dial plus the whole exchange. */
   candidateTimeoutMs?: number
   lan?: { query(): void; known(): Candidate[]; subscribe(listener: (c: Candidate) => void): () => void }
   stored?: () => Candidate[]
   useDht: boolean
+  /** Fault injection for tests: the stream breaks right after the commit, so the Ack never goes out. */
+  loseAckAfterCommit?: boolean
 }
 
 // When nothing succeeds, the most telling refusal is what the person hears.
@@ -53,7 +57,10 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   const keys = deriveCodeKeys(options.entropy)
   const race = new AbortController()
   const signal = AbortSignal.any([race.signal, AbortSignal.timeout(timeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
-  const tried = new Set<string>([options.identity.peerId])
+  // A peer is asked once per path: if a stale stored address failed, the
+  // fresh addresses from the DHT record still get their turn.
+  const tried = new Set<string>()
+  const busy = new Set<string>([options.identity.peerId])
   const pathsDone = new Set<DiscoveryPath>()
   const pathsUsed = new Set<DiscoveryPath>()
   const asked: Record<DiscoveryPath, number> = { lan: 0, dht: 0, stored: 0 }
@@ -70,8 +77,10 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   }
 
   const tryCandidate = async (candidate: Candidate): Promise<void> => {
-    if (won || signal.aborted || tried.has(candidate.peerId)) return
-    tried.add(candidate.peerId)
+    const key = `${candidate.path}:${candidate.peerId}`
+    if (won || signal.aborted || tried.has(key) || busy.has(candidate.peerId)) return
+    tried.add(key)
+    busy.add(candidate.peerId)
     asked[candidate.path]++
     inFlight++
     try {
@@ -103,6 +112,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
             if (won) throw new PairwiseError('code-used', 'Another device answered first.')
             won = true
             await options.commit(o)
+            if (options.loseAckAfterCommit === true) stream.abort(new Error('fault injection: the Ack is lost'))
           },
           onProgress: (step) => {
             if (step === 'verifying') options.progress({ step: 'verifying', path: candidate.path, message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying` })
@@ -117,6 +127,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       if (err instanceof PairwiseError && err.code !== 'no-device-waiting') errors.push(err)
       if (won && err instanceof PairwiseError && err.code === 'storage-error') result.reject(err)
     } finally {
+      busy.delete(candidate.peerId)
       inFlight--
       finishIfExhausted()
     }
@@ -155,20 +166,29 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     options.progress({ step: 'searching', path: 'dht', message: 'DHT: looking up the code' })
     void (async () => {
       let records = 0
-      try {
-        // Every record any peer returns is tried, not just the one the
-        // selector prefers: a planted record must not hide the real one.
-        for await (const event of node.services.dht.get(adKey(keys.rendezvous), { signal })) {
-          const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
-          if (value === undefined) continue
-          const ad = await openAdvertisement(value, keys.rendezvous, keys.sealKey)
-          if (ad === undefined || tried.has(ad.peerId)) continue
-          records++
-          options.progress({ step: 'found', path: 'dht', message: `DHT: record found for “${ad.body.name}”` })
-          void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path: 'dht' })
+      const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
+      // Bounded: at most 20 lookups, and never past the patience window or the join's own deadline.
+      for (let lookup = 0; lookup < 20 && records === 0 && !won && !signal.aborted; lookup++) {
+        if (lookup > 0) {
+          options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record yet, asking again' })
+          await sleep(Math.min(250 * 2 ** (lookup - 1), 2_000, Math.max(0, giveUpAt - Date.now())), signal)
+          if (Date.now() >= giveUpAt) break
         }
-      } catch {
-        // No DHT peers, the lookup timed out, or conflicting records: this path found what it found.
+        try {
+          // Every record any peer returns is tried, not just the one the
+          // selector prefers: a planted record must not hide the real one.
+          for await (const event of node.services.dht.get(adKey(keys.rendezvous), { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) })) {
+            const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+            if (value === undefined) continue
+            const ad = await openAdvertisement(value, keys.rendezvous, keys.sealKey)
+            if (ad === undefined || tried.has(`dht:${ad.peerId}`)) continue
+            records++
+            options.progress({ step: 'found', path: 'dht', message: `DHT: record found for “${ad.body.name}”` })
+            void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path: 'dht' })
+          }
+        } catch {
+          // No DHT peers, the lookup timed out, or conflicting records: try again while patience lasts.
+        }
       }
       if (records === 0 && !won) options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record for this code' })
       pathDone('dht')
@@ -192,6 +212,18 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     for (const cleanup of cleanups) cleanup()
     race.abort()
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(t)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 function pathLabel(path: DiscoveryPath): string {

@@ -40,9 +40,11 @@ interface Timing {
   joinTimeoutMs: number
   /** How long LAN answers are awaited after the mDNS query. */
   lanWaitMs: number
+  /** How long the DHT is asked again while no record for the code is found (the initiator may still be publishing). */
+  dhtPatienceMs: number
 }
 
-const DEFAULT_TIMING: Timing = { reconnectMs: 30_000, joinTimeoutMs: 30_000, lanWaitMs: 3_000 }
+const DEFAULT_TIMING: Timing = { reconnectMs: 30_000, joinTimeoutMs: 30_000, lanWaitMs: 3_000, dhtPatienceMs: 10_000 }
 
 interface ActiveSession {
   id: string
@@ -74,6 +76,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
   readonly #network: NetworkOptions
   readonly #timing: Timing
   readonly #appVersion: string
+  readonly #faults: NonNullable<ServiceOptions['faults']>
   readonly #lock: { release(): void }
   readonly #datastore: SqliteDatastore
   readonly #events = new Emitter<Events>()
@@ -98,6 +101,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
     this.#network = { ...DEFAULT_NETWORK, ...options.network }
     this.#timing = { ...DEFAULT_TIMING, ...options.timing }
     this.#appVersion = options.appVersion ?? APP_VERSION
+    this.#faults = options.faults ?? {}
     this.#datastore = new SqliteDatastore(dataFiles(options.dataDir).peerStore)
   }
 
@@ -129,9 +133,12 @@ class Service implements PairingService, TrustContext, PeerPolicy {
       const peer = connection.remotePeer.toString()
       const result = await servePresence(this, new FramedChannel(streamDuplex(stream)), peer).catch(() => 'failed' as const)
       if (result === 'online' || result === 'confirmed') this.#markOnline(peer)
+      await this.#hangUpIfRefused(peer)
     }, { maxInboundStreams: 4 })
     await node.handle(REVOKE_PROTOCOL, async (stream, connection) => {
-      await serveRevocation(this, new FramedChannel(streamDuplex(stream)), connection.remotePeer.toString()).catch(() => stream.abort(new Error('revocation failed')))
+      const peer = connection.remotePeer.toString()
+      await serveRevocation(this, new FramedChannel(streamDuplex(stream)), peer).catch(() => stream.abort(new Error('revocation failed')))
+      await this.#hangUpIfRefused(peer)
     }, { maxInboundStreams: 4 })
 
     node.addEventListener('peer:connect', (event) => this.#scheduleContact(event.detail.toString()))
@@ -156,6 +163,11 @@ class Service implements PairingService, TrustContext, PeerPolicy {
     }
     this.#reconnectTimer = setInterval(() => this.#reconnectRound(), this.#timing.reconnectMs)
     setTimeout(() => this.#reconnectRound(), 250).unref()
+  }
+
+  /** The libp2p node, for tests and benchmarks that probe the network layer directly. */
+  get node(): PairwiseLibp2p {
+    return this.#node
   }
 
   get peerId(): string {
@@ -301,7 +313,9 @@ class Service implements PairingService, TrustContext, PeerPolicy {
         signal: abort.signal,
         timeoutMs: this.#timing.joinTimeoutMs,
         lanWaitMs: this.#timing.lanWaitMs,
+        dhtPatienceMs: this.#timing.dhtPatienceMs,
         useDht: this.#dhtUsable(),
+        loseAckAfterCommit: this.#faults.loseAck === true,
         stored: () => this.#storedCandidates(),
         ...(this.#network.mdns ? { lan: this.#lanDiscovery() } : {})
       })
@@ -370,9 +384,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
     if (change === 'removed-by-peer') {
       this.#online.delete(peerId)
       this.#events.emit('removed-by-peer', this.#deviceView(peerId))
-      void this.#node.hangUp(peerIdFromString(peerId)).catch(() => undefined)
     }
-    if (change === 'revocation-delivered') void this.#node.hangUp(peerIdFromString(peerId)).catch(() => undefined)
     if (change === 'confirmed') this.#announcePaired(peerId)
     if (change === 'presence' || change === 'confirmed') this.#markOnline(peerId)
     this.#emitDevices()
@@ -441,6 +453,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
       const stream = await this.#node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       const result = await checkPresence(this, new FramedChannel(streamDuplex(stream)), record)
       if (result === 'online' || result === 'confirmed') this.#markOnline(peerId)
+      await this.#hangUpIfRefused(peerId)
     } catch {
       // Unreachable now; the next round or the next connection tries again.
     } finally {
@@ -457,6 +470,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
       this.registry.recordRevocationAttempt(peerId)
       const stream = await this.#node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       await sendRevocation(this, new FramedChannel(streamDuplex(stream)), record)
+      await this.#hangUpIfRefused(peerId)
     } catch {
       // Kept in the outbox: retried every round and at the next contact (P9).
     } finally {
@@ -486,6 +500,13 @@ class Service implements PairingService, TrustContext, PeerPolicy {
         }
       })
     }
+  }
+
+  /** Ends every connection to a peer we no longer trust, once the exchange that told us is over. */
+  async #hangUpIfRefused(peerId: string): Promise<void> {
+    if (!this.isRefused(peerId)) return
+    this.#online.delete(peerId)
+    await this.#node.hangUp(peerIdFromString(peerId)).catch(() => undefined)
   }
 
   #markOnline(peerId: string): void {

@@ -21,6 +21,8 @@ export interface ServiceOptions {
   /** Shown to the other device. Default: this computer's host name. */
   deviceName?: string
   appVersion?: string
+  /** Test-only fault injection (P7 tests): the joiner's final Ack never reaches the wire. */
+  faults?: { loseAck?: boolean }
 }
 
 /** The engine's one API (shared/api.ts) plus the lifecycle the hosts need. */

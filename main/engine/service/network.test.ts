@@ -5,6 +5,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -109,7 +110,14 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
 
     await a.stop()
     await b.stop()
-    assert.deepEqual(await storedPairKey(a, b.service.peerId), await storedPairKey(b, a.service.peerId))
+    const pairKey = await storedPairKey(a, b.service.peerId)
+    assert.deepEqual(pairKey, await storedPairKey(b, a.service.peerId))
+    // P10: the pair key is on disk only sealed.
+    for (const d of [a, b]) {
+      for (const file of [dataFiles(d.dataDir).registry, `${dataFiles(d.dataDir).registry}-wal`]) {
+        if (existsSync(file)) assert.ok(!readFileSync(file).includes(Buffer.from(pairKey)), `${file} holds no plaintext pair key`)
+      }
+    }
     await a.restart()
     await b.restart()
   })

@@ -17,6 +17,12 @@ export const AD_NAMESPACE = 'pairwise'
 export const MAX_RECORD_BYTES = 2048
 /** A record may claim to live at most this long: the longest code TTL plus clock skew. */
 export const MAX_AD_LIFETIME_MS = 10 * 60_000 + 60_000
+/**
+ * DHT nodes keep serving a record this long after its code expired, so that a
+ * joiner who types the words late hears "this code expired" rather than "no
+ * device is waiting". The body is sealed, so the extra time reveals nothing.
+ */
+export const EXPIRED_AD_GRACE_MS = 10 * 60_000
 
 const RecordSchema = z.strictObject({
   v: z.literal(1),
@@ -80,7 +86,7 @@ function parseRecord(value: Uint8Array): AdRecord {
 export async function validateAdvertisement(key: Uint8Array, value: Uint8Array, now = Date.now()): Promise<void> {
   const record = parseRecord(value)
   if (!/^\/pairwise\/[0-9a-f]{64}$/.test(decoder.decode(key))) throw new Error('not a pairwise rendezvous key')
-  if (record.exp <= now) throw new Error('advertisement expired')
+  if (record.exp + EXPIRED_AD_GRACE_MS <= now) throw new Error('advertisement expired')
   if (record.exp > now + MAX_AD_LIFETIME_MS) throw new Error('advertisement expiry too far ahead')
   const ok = await verifyByPeerId(record.peer, signedBytes(key, record), fromHex(record.sig))
   if (!ok) throw new Error('bad advertisement signature')

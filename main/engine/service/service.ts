@@ -77,6 +77,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
   readonly #timing: Timing
   readonly #appVersion: string
   readonly #faults: NonNullable<ServiceOptions['faults']>
+  readonly #codeTtlMinutes: number | undefined
   readonly #lock: { release(): void }
   readonly #datastore: SqliteDatastore
   readonly #events = new Emitter<Events>()
@@ -102,6 +103,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
     this.#timing = { ...DEFAULT_TIMING, ...options.timing }
     this.#appVersion = options.appVersion ?? APP_VERSION
     this.#faults = options.faults ?? {}
+    this.#codeTtlMinutes = options.codeTtlMinutes
     this.#datastore = new SqliteDatastore(dataFiles(options.dataDir).peerStore)
   }
 
@@ -215,7 +217,8 @@ class Service implements PairingService, TrustContext, PeerPolicy {
   async startPairing(params: MethodParams<'startPairing'> = {}): Promise<PairingSessionView> {
     const { ttlMinutes } = parseParams('startPairing', params)
     this.#endActiveSession()
-    const ttlMs = ttlMinutes === undefined ? TTL_DEFAULT_MS : ttlMinutes * 60_000
+    const minutes = ttlMinutes ?? this.#codeTtlMinutes
+    const ttlMs = minutes === undefined ? TTL_DEFAULT_MS : minutes * 60_000
     const { words, entropy } = generateCode()
     const session = new InitiatorSession({
       entropy,

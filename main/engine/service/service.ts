@@ -264,7 +264,9 @@ class Service implements PairingService, TrustContext, PeerPolicy {
       this.#emitSession()
     })
 
-    if (this.#dhtUsable()) {
+    // Published even with no DHT peer yet: the publisher retries with backoff,
+    // and a joiner that bootstraps from this very device brings the first peer.
+    {
       const keys = deriveCodeKeys(entropy)
       void publishWhileWaiting({
         dht: this.#node.services.dht,

@@ -1,0 +1,180 @@
+import { PairwiseError } from '../../shared/errors.ts'
+
+// A small argv parser: a handful of commands and flags do not justify a
+// dependency, and this one loads in no time (`pairwise --version` is timed).
+
+export const COMMANDS = ['pair', 'join', 'devices', 'revoke', 'rename', 'metrics', 'daemon', 'node', 'help'] as const
+export type CommandName = (typeof COMMANDS)[number]
+
+export interface CliOptions {
+  dataDir: string | undefined
+  listen: string[]
+  bootstrap: string[]
+  mdns: boolean
+  json: boolean
+  name: string | undefined
+  loopback: boolean
+  ttlMinutes: number | undefined
+  ui: boolean
+  uiPort: number
+}
+
+export type ParsedArgs =
+  | { kind: 'version' }
+  | { kind: 'help'; topic: CommandName | undefined }
+  | { kind: 'command'; command: Exclude<CommandName, 'help'>; positionals: string[]; options: CliOptions }
+
+type FlagKind = 'boolean' | 'string' | 'list'
+type FlagName = 'data-dir' | 'listen' | 'bootstrap' | 'no-mdns' | 'json' | 'name' | 'loopback' | 'ttl' | 'ui' | 'ui-port' | 'help' | 'version'
+
+const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[] }> = {
+  'data-dir': { kind: 'string' },
+  listen: { kind: 'list' },
+  bootstrap: { kind: 'list' },
+  'no-mdns': { kind: 'boolean' },
+  json: { kind: 'boolean' },
+  name: { kind: 'string' },
+  loopback: { kind: 'boolean' },
+  ttl: { kind: 'string', commands: ['pair', 'daemon'] },
+  ui: { kind: 'boolean', commands: ['daemon'] },
+  'ui-port': { kind: 'string', commands: ['daemon'] },
+  help: { kind: 'boolean' },
+  version: { kind: 'boolean' }
+}
+
+const SHORT: Record<string, FlagName> = { '-h': 'help', '-v': 'version', '-V': 'version' }
+
+/** How many words each command takes after its name. */
+const POSITIONALS: Record<CommandName, { min: number; max: number; what?: string }> = {
+  pair: { min: 0, max: 0 },
+  join: { min: 0, max: 64 },
+  devices: { min: 0, max: 0 },
+  revoke: { min: 1, max: 16, what: 'a device name or peer id prefix' },
+  rename: { min: 1, max: 16, what: 'the new name of this device' },
+  metrics: { min: 0, max: 0 },
+  daemon: { min: 0, max: 0 },
+  node: { min: 0, max: 0 },
+  help: { min: 0, max: 1 }
+}
+
+export function usageError(message: string, hint = 'Run `pairwise --help` for usage.'): PairwiseError {
+  return new PairwiseError('invalid-argument', message, { hint })
+}
+
+function isCommand(word: string): word is CommandName {
+  return (COMMANDS as readonly string[]).includes(word)
+}
+
+function isFlag(name: string): name is FlagName {
+  return Object.hasOwn(FLAGS, name)
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ParsedArgs {
+  let command: CommandName | undefined
+  const positionals: string[] = []
+  const values = new Map<FlagName, string[]>()
+  const booleans = new Set<FlagName>()
+
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!
+    if (token === '--') {
+      positionals.push(...argv.slice(i + 1))
+      break
+    }
+    let name: string
+    let inline: string | undefined
+    if (token.startsWith('--')) {
+      const eq = token.indexOf('=')
+      name = eq < 0 ? token.slice(2) : token.slice(2, eq)
+      inline = eq < 0 ? undefined : token.slice(eq + 1)
+    } else if (Object.hasOwn(SHORT, token)) {
+      name = SHORT[token]!
+    } else if (token.startsWith('-') && token.length > 1) {
+      throw usageError(`Unknown option ${token}.`)
+    } else {
+      if (command === undefined) {
+        if (!isCommand(token)) throw usageError(`Unknown command “${token}”.`, `Commands: ${COMMANDS.join(', ')}. Run \`pairwise --help\` for usage.`)
+        command = token
+      } else {
+        positionals.push(token)
+      }
+      continue
+    }
+    if (!isFlag(name)) throw usageError(`Unknown option --${name}.`)
+    const spec = FLAGS[name]
+    if (spec.kind === 'boolean') {
+      if (inline !== undefined) throw usageError(`--${name} takes no value.`)
+      booleans.add(name)
+      continue
+    }
+    let value = inline
+    if (value === undefined) {
+      const next = argv[i + 1]
+      if (next === undefined || next.startsWith('--')) throw usageError(`--${name} needs a value.`)
+      value = next
+      i++
+    }
+    const list = values.get(name) ?? []
+    if (spec.kind === 'string' && list.length > 0) throw usageError(`--${name} was given twice.`)
+    list.push(value)
+    values.set(name, list)
+  }
+
+  if (booleans.has('version')) return { kind: 'version' }
+  if (command === 'help') {
+    const topic = positionals[0]
+    if (positionals.length > 1) throw usageError('`pairwise help` takes at most one command name.')
+    if (topic !== undefined && !isCommand(topic)) throw usageError(`Unknown command “${topic}”.`, `Commands: ${COMMANDS.join(', ')}.`)
+    return { kind: 'help', topic }
+  }
+  if (booleans.has('help') || command === undefined) return { kind: 'help', topic: command }
+
+  for (const flag of [...booleans, ...values.keys()]) {
+    const only = FLAGS[flag].commands
+    if (only !== undefined && !only.includes(command)) throw usageError(`--${flag} does not apply to \`pairwise ${command}\`.`, `Run \`pairwise help ${command}\` for its options.`)
+  }
+  const arity = POSITIONALS[command]
+  if (positionals.length < arity.min) throw usageError(`\`pairwise ${command}\` needs ${arity.what ?? 'an argument'}.`, `Run \`pairwise help ${command}\`.`)
+  if (positionals.length > arity.max) throw usageError(`Too many arguments for \`pairwise ${command}\`: ${positionals.slice(arity.max, arity.max + 3).join(' ')}…`, `Run \`pairwise help ${command}\`.`)
+
+  const one = (flag: FlagName): string | undefined => values.get(flag)?.[0]
+  const envBootstrap = (env.PAIRWISE_BOOTSTRAP ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const options: CliOptions = {
+    dataDir: one('data-dir'),
+    listen: checkAddresses('listen', values.get('listen') ?? []),
+    bootstrap: checkAddresses('bootstrap', [...(values.get('bootstrap') ?? []), ...envBootstrap]),
+    mdns: !booleans.has('no-mdns'),
+    json: booleans.has('json'),
+    name: checkName(one('name')),
+    loopback: booleans.has('loopback'),
+    ttlMinutes: integerFlag('ttl', one('ttl'), 1, 10, 'minutes'),
+    ui: booleans.has('ui'),
+    uiPort: integerFlag('ui-port', one('ui-port'), 0, 65535, 'a port') ?? 0
+  }
+  if (values.has('ui-port') && !options.ui) throw usageError('--ui-port needs --ui.')
+  return { kind: 'command', command, positionals, options }
+}
+
+function integerFlag(flag: string, raw: string | undefined, min: number, max: number, unit: string): number | undefined {
+  if (raw === undefined) return undefined
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw usageError(`--${flag} must be ${unit} from ${min} to ${max}, not “${raw}”.`)
+  return n
+}
+
+function checkName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const trimmed = name.trim()
+  if (trimmed.length < 1 || trimmed.length > 64) throw usageError('--name must be 1 to 64 characters long.')
+  return trimmed
+}
+
+// Full parsing needs @multiformats/multiaddr (and the network stack); the node
+// rejects bad ones at start. Catching the obvious mistakes here gives a plain message.
+function checkAddresses(flag: 'listen' | 'bootstrap', list: string[]): string[] {
+  for (const address of list) {
+    if (!address.startsWith('/') || address.length > 512) throw usageError(`--${flag} “${address}” is not a multiaddr.`, 'A multiaddr looks like /ip4/192.168.1.5/tcp/4001' + (flag === 'bootstrap' ? '/p2p/12D3KooW…' : '') + '.')
+    if (flag === 'bootstrap' && !address.includes('/p2p/')) throw usageError(`--bootstrap “${address}” has no /p2p/<peer id> part.`, 'Use the full address that `pairwise node` printed.')
+  }
+  return list
+}

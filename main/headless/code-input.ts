@@ -1,0 +1,83 @@
+import { createInterface } from 'node:readline/promises'
+import { parseCode, type CodeError } from '../../shared/code/index.ts'
+import { PairwiseError } from '../../shared/errors.ts'
+
+// Getting the 12 words from a person: from the arguments, from a pipe (which
+// keeps them out of `ps` and shell history), or typed at a prompt that points
+// at the wrong word and offers the likely right one.
+
+const MAX_PROMPTS = 5
+const MAX_STDIN_BYTES = 4096
+
+export interface CodeSource {
+  /** The words as typed on the command line, joined; '' when none were given. */
+  argv: string
+  interactive: boolean
+  input?: NodeJS.ReadableStream & { isTTY?: boolean }
+  /** Where prompts and typo help go (stderr: stdout carries only results). */
+  output?: NodeJS.WritableStream
+}
+
+/** Resolves with the 12 normalised words, or throws the parser's error as a PairwiseError. */
+export async function readCode(source: CodeSource): Promise<string[]> {
+  const input = source.input ?? process.stdin
+  const output = source.output ?? process.stderr
+  if (source.argv !== '') {
+    const parsed = parseCode(source.argv)
+    if (parsed.ok) return parsed.words
+    if (!source.interactive) throw codeError(parsed.error)
+    output.write(explain(parsed.error))
+    return prompt(input, output, source.argv)
+  }
+  if (source.interactive) return prompt(input, output, '')
+  const piped = await readAll(input)
+  const parsed = parseCode(piped)
+  if (parsed.ok) return parsed.words
+  throw codeError(parsed.error)
+}
+
+async function prompt(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, previous: string): Promise<string[]> {
+  const rl = createInterface({ input, output, terminal: true })
+  try {
+    let prefill = previous
+    for (let attempt = 0; attempt < MAX_PROMPTS; attempt++) {
+      const answer = rl.question('Enter the 12 words shown on the other computer (or its link): ')
+      // Pre-filled with the last try, so one wrong word is fixed without retyping eleven.
+      if (prefill !== '') rl.write(prefill)
+      const text = await answer
+      const parsed = parseCode(text)
+      if (parsed.ok) return parsed.words
+      output.write(explain(parsed.error))
+      prefill = text.trim()
+      if (attempt === MAX_PROMPTS - 1) throw codeError(parsed.error)
+    }
+    throw new PairwiseError('invalid-argument', 'No code entered.')
+  } finally {
+    rl.close()
+  }
+}
+
+/** The parser's message (it names the word's position and suggestions) plus any checksum fixes. */
+export function explain(error: CodeError): string {
+  const lines = [`pairwise: ${error.message}`]
+  if (error.checksumFixes.length > 0) {
+    lines.push(`Maybe: ${error.checksumFixes.slice(0, 5).map((f) => `word ${f.position} “${f.word}”`).join(', ')}.`)
+  }
+  lines.push(`hint: ${error.hint}`)
+  return `${lines.join('\n')}\n`
+}
+
+export function codeError(error: CodeError): PairwiseError {
+  let message = error.message
+  if (error.checksumFixes.length > 0) message += ` Maybe: ${error.checksumFixes.slice(0, 5).map((f) => `word ${f.position} “${f.word}”`).join(', ')}.`
+  return new PairwiseError(error.code, message, { hint: error.hint, details: { invalidWords: error.invalidWords, checksumFixes: error.checksumFixes } })
+}
+
+async function readAll(input: NodeJS.ReadableStream): Promise<string> {
+  let text = ''
+  for await (const chunk of input) {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8')
+    if (text.length > MAX_STDIN_BYTES) break
+  }
+  return text
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+import type { CliOptions } from '../args.ts'
+import { openBackend } from '../backend.ts'
+import { readCode } from '../code-input.ts'
+import { onInterrupt } from '../interrupt.ts'
+import type { Output } from '../output.ts'
+import { describeDevice } from './device-format.ts'
+
+// `pairwise join`: the words are checked before anything else loads, so a
+// typo is answered at once and without starting a network node.
+
+export async function runJoin(positionals: string[], options: CliOptions, out: Output): Promise<number> {
+  // Prompts and typo help go to stderr, so a prompt is fine with --json too.
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true
+  const words = await readCode({ argv: positionals.join(' ').trim(), interactive })
+
+  const backend = await openBackend(options, out)
+  const joinId = randomBytes(6).toString('hex')
+  let lastMessage = ''
+  const offProgress = backend.api.on('join-progress', (progress) => {
+    if (progress.joinId !== joinId) return
+    out.event('progress', { step: progress.step, path: progress.path ?? null, message: progress.message, at: progress.at })
+    if (!out.json && progress.message !== lastMessage && progress.step !== 'paired' && progress.step !== 'failed') {
+      lastMessage = progress.message
+      out.text(`  ${progress.message}`)
+    }
+  })
+  const stopInterrupt = onInterrupt(() => {
+    out.notice('Cancelling…')
+    void backend.api.cancelJoin({}).catch(() => undefined)
+  })
+  try {
+    out.text('Looking for the device that shows this code…')
+    const device = await backend.api.join({ code: words.join(' '), joinId })
+    out.result({ device }, `Paired with ${describeDevice(device)}.`)
+    return 0
+  } catch (err) {
+    // A cancelled join ends as 'code-cancelled' from the engine itself.
+    return out.fail(err)
+  } finally {
+    stopInterrupt()
+    offProgress()
+    await backend.close()
+  }
+}

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { EVENTS, type EventName, type PairingApi } from '../../shared/api.ts'
+import { attachApiConnection } from './api-connection.ts'
+import { hostAllowed, originAllowed, requestUrl, tokenMatches } from './request-guard.ts'
+import { staticFiles, type StaticFiles } from './static-files.ts'
+
+// The daemon's local front door: the PairingApi over WebSocket at
+// /api?token=…, and (with --ui) the built React UI. Bound to 127.0.0.1 only.
+
+/** The same policy as renderer/index.html's meta tag, plus what only a header can say (framing). */
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*"
+const HEADER_ONLY_CSP = "frame-ancestors 'none'"
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; ${HEADER_ONLY_CSP}`,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  // The page's own URL carries the token: never send it on as a Referer.
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store'
+}
+
+export const MAX_MESSAGE_BYTES = 64 * 1024
+
+export interface ControlServerOptions {
+  api: PairingApi
+  /** 0 (default) picks a free port. */
+  port?: number
+  /** The built renderer to serve; without it only the API is served. */
+  staticDir?: string
+  /** For tests; a fresh random token otherwise. */
+  token?: string
+  maxClients?: number
+  maxInFlightPerClient?: number
+}
+
+export interface ControlServer {
+  readonly port: number
+  readonly token: string
+  /** The web UI's address, token included. */
+  readonly url: string
+  /** The API's WebSocket address, token included. */
+  readonly apiUrl: string
+  readonly clientCount: number
+  close(): Promise<void>
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const token = options.token ?? randomBytes(32).toString('hex')
+  const maxClients = options.maxClients ?? 8
+  const maxInFlight = options.maxInFlightPerClient ?? 8
+  const files: StaticFiles | undefined = options.staticDir === undefined ? undefined : staticFiles(options.staticDir)
+  const clients = new Set<WebSocket>()
+  let port = 0
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false })
+
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    void handleHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  })
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = requestUrl(req)
+    if (url === undefined || !hostAllowed(req, port) || !originAllowed(req, port)) return end(res, 403, 'Forbidden')
+    if (url.pathname === '/api') {
+      if (!tokenMatches(url.searchParams.get('token'), token)) return end(res, 403, 'Forbidden')
+      return end(res, 426, 'Upgrade Required')
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD')
+      return end(res, 405, 'Method Not Allowed')
+    }
+    // The UI's files are the public build output and carry no data, so they are
+    // served without the token: the page drops the token from its address bar and
+    // must still load on reload. Everything with data goes through /api.
+    if (files !== undefined && (await files.serve(req, res, url.pathname))) return
+    end(res, 404, 'Not Found')
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const url = requestUrl(req)
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      socket.destroy()
+    }
+    if (url === undefined || url.pathname !== '/api') return refuse(404, 'Not Found')
+    if (!hostAllowed(req, port) || !originAllowed(req, port) || !tokenMatches(url.searchParams.get('token'), token)) return refuse(403, 'Forbidden')
+    if (clients.size >= maxClients) return refuse(503, 'Service Unavailable')
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws)
+      ws.on('close', () => clients.delete(ws))
+      ws.on('error', () => ws.terminate())
+      attachApiConnection(ws, options.api, maxInFlight)
+    })
+  })
+
+  // One subscription per event for the server, fanned out to every client.
+  const unsubscribe = (Object.keys(EVENTS) as EventName[]).map((event) =>
+    options.api.on(event, (payload) => {
+      const parsed = EVENTS[event].safeParse(payload)
+      if (!parsed.success) return
+      const text = JSON.stringify({ event, payload: parsed.data })
+      for (const ws of clients) {
+        if (ws.readyState !== ws.OPEN) continue
+        if (ws.bufferedAmount > 1 << 20) ws.terminate()
+        else ws.send(text)
+      }
+    })
+  )
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ port: options.port ?? 0, host: '127.0.0.1', exclusive: true }, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  port = typeof address === 'object' && address !== null ? address.port : 0
+
+  let closing: Promise<void> | undefined
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    apiUrl: `ws://127.0.0.1:${port}/api?token=${token}`,
+    get clientCount() {
+      return clients.size
+    },
+    close() {
+      closing ??= (async () => {
+        for (const off of unsubscribe) off()
+        for (const ws of clients) ws.close(1001, 'Pairwise is stopping')
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections()
+          // Clients that do not finish the closing handshake are cut off.
+          setTimeout(() => {
+            for (const ws of clients) ws.terminate()
+          }, 500).unref()
+        })
+        wss.close()
+      })()
+      return closing
+    }
+  }
+}
+
+function end(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
+  res.end(`${text}\n`)
+}

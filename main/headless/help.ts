@@ -1,0 +1,73 @@
+import type { CommandName } from './args.ts'
+import { EXIT_CODE_HELP } from './exit-codes.ts'
+
+const COMMON = `Common options:
+  --data-dir <dir>        where this device's key and paired devices are kept
+                          (default: the platform's app-data folder, or $PAIRWISE_DATA_DIR)
+  --listen <multiaddr>    address to listen on, repeatable (default /ip4/0.0.0.0/tcp/0)
+  --bootstrap <multiaddr> DHT node to join, repeatable (also $PAIRWISE_BOOTSTRAP, comma-separated)
+  --no-mdns               no LAN discovery
+  --loopback              keep 127.0.0.1 addresses (tests and benchmarks on one machine)
+  --name <name>           this device's name as other devices see it
+  --json                  one JSON object per line; the last line is the result`
+
+export const COMMAND_HELP: Record<CommandName, string> = {
+  pair: `pairwise pair [--ttl <minutes>]
+  Show a 12-word code (and a link and QR code) and wait until another device joins with it.
+  --ttl <minutes>  how long the code works, 1 to 10 (default 5)
+  Ctrl-C cancels the code.`,
+  join: `pairwise join [<word>…|<link>]
+  Pair with the device that shows these 12 words (or its pairwise:// link). Without words it
+  asks for them, or reads them from a pipe, which keeps them out of the process list.`,
+  devices: `pairwise devices [--json]
+  List paired devices: name, status, online or last seen, fingerprint.
+  Online status is live only while a daemon runs.`,
+  revoke: `pairwise revoke <name | peer id prefix>
+  Stop trusting a paired device. It is told now, or at the next contact.`,
+  rename: `pairwise rename <name>
+  Change this device's name as other devices see it.`,
+  metrics: `pairwise metrics [--json]
+  Counters: sessions started, paired, joins failed by reason, codes expired, failed proofs.`,
+  daemon: `pairwise daemon [--ui] [--ui-port <port>] [--ttl <minutes>]
+  Keep Pairwise running: presence checks, revocation delivery, reconnection.
+  Other pairwise commands use the running daemon.
+  --ui              also serve the web UI on 127.0.0.1 and print its address (with an access token)
+  --ui-port <port>  port for the web UI (default: a random free port)
+  --ttl <minutes>   how long new codes work, 1 to 10 (default 5)`,
+  node: `pairwise node
+  Run a bootstrap / DHT server node for devices on other networks. Prints its
+  multiaddrs (one per line) for others' --bootstrap, then keeps running.`,
+  help: `pairwise help [<command>]
+  Show help for a command.`
+}
+
+export function generalHelp(version: string): string {
+  return `pairwise ${version} — pair two computers by reading out 12 words
+
+Usage: pairwise <command> [options]
+
+Commands:
+  pair               show a code and wait for the other device
+  join [words…]      pair with the device that shows these words
+  devices            list paired devices
+  revoke <device>    stop trusting a device (name or peer id prefix)
+  rename <name>      rename this device
+  metrics            pairing counters
+  daemon [--ui]      keep running (presence, revocations); --ui serves the web UI
+  node               run a bootstrap / DHT node
+  help <command>     help for one command
+
+${COMMON}
+  --version          print the version
+  --help             this help
+
+${EXIT_CODE_HELP}
+
+Errors are one line "pairwise: <message>" and a "hint:" line on stderr
+(with --json: a final {"type":"result","ok":false,...} line on stdout).
+`
+}
+
+export function commandHelp(command: CommandName): string {
+  return `${COMMAND_HELP[command]}\n\n${command === 'help' ? '' : COMMON + '\n\n'}${EXIT_CODE_HELP}\n`
+}

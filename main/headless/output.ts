@@ -1,0 +1,59 @@
+import { toErrorPayload, type ErrorPayload } from '../../shared/errors.ts'
+import { EXIT_CODE_FOR } from './exit-codes.ts'
+
+// Everything a command prints goes through here, so that --json output is one
+// object per line with a final {"type":"result"} line, and text output puts
+// results on stdout and errors, hints and notices on stderr.
+
+export class Output {
+  readonly json: boolean
+  readonly #stdout: NodeJS.WritableStream
+  readonly #stderr: NodeJS.WritableStream
+
+  constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
+    this.json = json
+    this.#stdout = stdout
+    this.#stderr = stderr
+  }
+
+  /** A progress line: JSON object, or the given text (nothing when it is undefined). */
+  event(type: string, data: Record<string, unknown>, text?: string): void {
+    if (this.json) this.#line(this.#stdout, JSON.stringify({ type, ...data }))
+    else if (text !== undefined) this.#line(this.#stdout, text)
+  }
+
+  /** The command's outcome: the last JSON line, or text on stdout. */
+  result(data: Record<string, unknown>, text: string): void {
+    if (this.json) this.#line(this.#stdout, JSON.stringify({ type: 'result', ok: true, ...data }))
+    else if (text !== '') this.#line(this.#stdout, text)
+  }
+
+  /** Plain text for people only (the JSON stream carries the same facts as data). */
+  text(text: string): void {
+    if (!this.json) this.#line(this.#stdout, text)
+  }
+
+  /** A notice that is not the command's output: always stderr, so JSON on stdout stays clean. */
+  notice(text: string): void {
+    this.#line(this.#stderr, text)
+  }
+
+  /** Prints the error and returns the exit code it maps to. */
+  fail(err: unknown): number {
+    const payload: ErrorPayload = toErrorPayload(err)
+    const exitCode = EXIT_CODE_FOR[payload.code]
+    // The payload hides internals from people; a developer can ask to see them.
+    if (process.env.PAIRWISE_DEBUG === '1' && payload.code === 'internal') console.error(err)
+    if (this.json) {
+      this.#line(this.#stdout, JSON.stringify({ type: 'result', ok: false, error: payload, exitCode }))
+    } else {
+      this.#line(this.#stderr, `pairwise: ${payload.message}`)
+      if (payload.hint !== undefined) this.#line(this.#stderr, `hint: ${payload.hint}`)
+    }
+    return exitCode
+  }
+
+  #line(stream: NodeJS.WritableStream, text: string): void {
+    stream.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+}

@@ -1,0 +1,48 @@
+// A live status for long waits. On a terminal one line is rewritten in place
+// (the countdown ticks); in a pipe or log each change is one new line, and
+// ticks alone print nothing.
+
+export class StatusLine {
+  readonly #stream: NodeJS.WriteStream
+  readonly #tty: boolean
+  #current = ''
+  #lastKey: string | undefined
+
+  constructor(stream: NodeJS.WriteStream = process.stdout) {
+    this.#stream = stream
+    this.#tty = stream.isTTY === true
+  }
+
+  get tty(): boolean {
+    return this.#tty
+  }
+
+  /** `key` is the status without its ticking parts: in a pipe a line is printed only when it changes. */
+  set(text: string, key: string = text): void {
+    if (this.#tty) {
+      this.#current = text
+      this.#stream.write(`\r\x1b[2K${text}`)
+      return
+    }
+    if (key === this.#lastKey) return
+    this.#lastKey = key
+    this.#stream.write(`${text}\n`)
+  }
+
+  /** A line of its own, printed above the live status. */
+  log(text: string): void {
+    if (this.#tty) this.#stream.write(`\r\x1b[2K${text}\n${this.#current}`)
+    else this.#stream.write(`${text}\n`)
+  }
+
+  /** Leaves the terminal on a fresh line. */
+  end(): void {
+    if (this.#tty && this.#current !== '') this.#stream.write('\r\x1b[2K')
+    this.#current = ''
+  }
+}
+
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
+}

@@ -4,16 +4,21 @@ import { join } from 'node:path'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { ensurePrivateDir } from '../identity/file-secret-store.ts'
 
-/** The platform's per-user app-data folder, the way desktop apps there expect it. */
+/**
+ * The headless data folder (CLI and daemon), in the platform's per-user data
+ * location. It is deliberately not the desktop app's folder (Electron's
+ * userData): the desktop app seals secrets with the OS keystore, headless runs
+ * with a 0600 key file, and neither could open the other's device key.
+ */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PAIRWISE_DATA_DIR !== undefined && env.PAIRWISE_DATA_DIR !== '') return env.PAIRWISE_DATA_DIR
   switch (platform()) {
     case 'darwin':
-      return join(homedir(), 'Library', 'Application Support', 'Pairwise')
+      return join(homedir(), 'Library', 'Application Support', 'Pairwise Headless')
     case 'win32':
-      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Pairwise')
+      return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Pairwise Headless')
     default:
-      return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'pairwise')
+      return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'pairwise')
   }
 }
 

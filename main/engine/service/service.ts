@@ -211,7 +211,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
 
   async getState(params: MethodParams<'getState'> = {}): Promise<ServiceState> {
     parseParams('getState', params)
-    return { thisDevice: this.#thisDevice(), session: this.#sessionView(), devices: this.#devices(false) }
+    return { thisDevice: this.#thisDevice(), session: this.#sessionView(), devices: this.#devices(true) }
   }
 
   async startPairing(params: MethodParams<'startPairing'> = {}): Promise<PairingSessionView> {
@@ -226,7 +226,11 @@ class Service implements PairingService, TrustContext, PeerPolicy {
       identity: this.#identity,
       device: this.#deviceInfo(),
       hooks: {
-        persistPending: (outcome) => this.#commit(outcome, 'pending-confirmation'),
+        persistPending: async (outcome) => {
+          await this.#commit(outcome, 'pending-confirmation')
+          // Named before the session reports "paired", so every view of it can say with whom.
+          if (this.#active?.session === session) this.#active.joiner = { peerId: outcome.remotePeerId, name: outcome.remoteDevice.name }
+        },
         confirm: async (outcome) => {
           this.registry.confirmPairing(outcome.remotePeerId)
           this.#markOnline(outcome.remotePeerId)

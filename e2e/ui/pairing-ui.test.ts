@@ -1,0 +1,169 @@
+// The whole product as a person uses it headless: two real daemons on
+// 127.0.0.1 (separate data folders, mDNS off) and two Chromium pages showing
+// the web UI. Screenshots of every screen land in test-artifacts/screens/.
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startDaemon, type Daemon } from './daemon.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
+const T = 30_000
+
+describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 300_000 }, () => {
+  let browser: Browser
+  let a: Daemon
+  let b: Daemon
+  let pageA: Page
+  let pageB: Page
+  const dirA = mkdtempSync(join(tmpdir(), 'pw-e2e-a-'))
+  const dirB = mkdtempSync(join(tmpdir(), 'pw-e2e-b-'))
+  const ttl = ['--ttl', '1']
+
+  const shot = async (page: Page, name: string): Promise<void> => {
+    await page.waitForTimeout(150)
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+  }
+
+  const open = async (daemon: Daemon): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
+    page.setDefaultTimeout(T)
+    await page.goto(daemon.url)
+    await page.getByTestId('tab-pair').waitFor()
+    return page
+  }
+
+  const readWords = async (page: Page): Promise<string[]> => {
+    const words: string[] = []
+    for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`code-word-${i}`).innerText()).trim())
+    return words
+  }
+
+  const typeWords = async (page: Page, words: string[]): Promise<void> => {
+    for (let i = 1; i <= 12; i++) {
+      const input = page.getByTestId(`word-input-${i}`)
+      await input.fill(words[i - 1]!)
+      await input.press('Tab')
+    }
+  }
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
+    mkdirSync(SHOTS, { recursive: true })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+    })
+    a = await startDaemon('Alice desktop', dirA, ttl)
+    b = await startDaemon('Bob laptop', dirB, ['--bootstrap', a.multiaddrs[0]!])
+    pageA = await open(a)
+    pageB = await open(b)
+  })
+
+  after(async () => {
+    await browser?.close()
+    await a?.stop()
+    await b?.stop()
+    rmSync(dirA, { recursive: true, force: true })
+    rmSync(dirB, { recursive: true, force: true })
+  })
+
+  it('starts empty and points to Pair device', async () => {
+    await pageA.getByTestId('tab-devices').click()
+    await pageA.getByTestId('empty-pair-device').waitFor()
+    await shot(pageA, '01-devices-empty')
+  })
+
+  it('an expired code says so on both sides; a wrong word gets an inline error with suggestions', async () => {
+    await pageA.getByTestId('tab-pair').click()
+    await shot(pageA, '02-pair-start')
+    await pageA.getByTestId('start-pairing').click()
+    await pageA.getByTestId('code-word-12').waitFor()
+    const words = await readWords(pageA)
+    await shot(pageA, '03-pair-waiting')
+
+    await pageB.getByTestId('tab-join').click()
+    await shot(pageB, '04-join-empty')
+    const typo = [...words]
+    typo[2] = `${words[2]}x`
+    await typeWords(pageB, typo)
+    const error = pageB.getByTestId('word-error-3')
+    await error.waitFor()
+    assert.match(await error.innerText(), new RegExp(words[2]!), 'the right word is suggested')
+    assert.ok(await pageB.getByTestId('join-button').isDisabled(), 'Pair stays disabled while a word is wrong')
+    await shot(pageB, '05-join-wrong-word')
+    await pageB.getByTestId('word-input-3').fill(words[2]!)
+    await pageB.getByTestId('word-input-3').press('Tab')
+    await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
+    await shot(pageB, '06-join-checksum-ok')
+
+    // The code lives one minute (--ttl 1); wait it out on A's screen.
+    await pageA.locator('[data-testid="session-status"][data-state="expired"]').waitFor({ timeout: 90_000 })
+    assert.match(await pageA.getByTestId('session-status').innerText(), /expired/i)
+    await shot(pageA, '07-pair-expired')
+    await pageB.getByTestId('join-button').click()
+    const joinError = pageB.getByTestId('join-error')
+    await joinError.waitFor({ timeout: 45_000 })
+    assert.match(await joinError.innerText(), /expired/i)
+    await shot(pageB, '08-join-expired')
+  })
+
+  it('pairs with a fresh code: progress on both sides, then each lists the other', async () => {
+    await pageA.getByTestId('new-code').click()
+    await pageA.locator('[data-testid="session-status"][data-state="waiting"]').waitFor()
+    const words = await readWords(pageA)
+    await pageB.getByTestId('join-retry').click().catch(() => undefined)
+    await typeWords(pageB, words)
+    await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
+    await pageB.getByTestId('join-button').click()
+    await pageB.getByTestId('join-progress').waitFor()
+    await shot(pageB, '09-join-progress')
+    await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
+    await shot(pageB, '10-join-paired')
+    await pageA.locator('[data-testid="session-status"][data-state="paired"]').waitFor()
+    assert.match(await pageA.getByTestId('session-status').innerText(), /Bob laptop/)
+    await shot(pageA, '11-pair-paired')
+
+    await pageA.getByTestId('tab-devices').click()
+    await pageA.locator(`[data-testid="device-row"][data-peer-id="${b.peerId}"]`).waitFor()
+    await shot(pageA, '12-devices-a')
+    await pageB.getByTestId('tab-devices').click()
+    await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`).waitFor()
+    assert.match(await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`).innerText(), /Alice desktop/)
+    await shot(pageB, '13-devices-b')
+  })
+
+  it('A revokes B: B shows it was removed by the other device', async () => {
+    const row = pageA.locator(`[data-testid="device-row"][data-peer-id="${b.peerId}"]`)
+    await row.getByTestId('revoke-button').click()
+    await pageA.getByTestId('revoke-dialog').waitFor()
+    await shot(pageA, '14-revoke-confirm')
+    await pageA.getByTestId('confirm-revoke').click()
+    await row.locator('[data-testid="device-status"][data-status="revoked"]').waitFor()
+    await shot(pageA, '15-devices-a-revoked')
+    const rowOnB = pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`)
+    await rowOnB.locator('[data-testid="device-status"][data-status="removed-by-peer"]').waitFor()
+    assert.match(await rowOnB.innerText(), /removed by the other device/i)
+    await shot(pageB, '16-devices-b-removed')
+  })
+
+  it('after restarting both daemons the lists are as before', async () => {
+    await a.stop()
+    await b.stop()
+    a = await startDaemon('Alice desktop', dirA, ttl)
+    b = await startDaemon('Bob laptop', dirB, ['--bootstrap', a.multiaddrs[0]!])
+    await pageA.close()
+    await pageB.close()
+    pageA = await open(a)
+    pageB = await open(b)
+    await pageA.getByTestId('tab-devices').click()
+    await pageA.locator(`[data-testid="device-row"][data-peer-id="${b.peerId}"] [data-testid="device-status"][data-status="revoked"]`).waitFor()
+    await pageB.getByTestId('tab-devices').click()
+    await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"] [data-testid="device-status"][data-status="removed-by-peer"]`).waitFor()
+    await shot(pageA, '17-restarted-a')
+    await shot(pageB, '18-restarted-b')
+  })
+})

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { MDNS_SERVICE_TAG } from '../engine/node/libp2p-node.ts'
+
+// The packaging config cannot be exercised here (electron-builder would
+// download Electron), so it is checked offline: against the JSON schema that
+// electron-builder itself validates with, and through its own loader.
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const load = createRequire(import.meta.url)
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null }
+type AjvConstructor = new (options: Record<string, unknown>) => { compile(schema: unknown): Validate }
+// ajv and js-yaml come with electron-builder (app-builder-lib depends on both).
+const Ajv = (load('ajv') as { default: AjvConstructor }).default
+const yaml = load('js-yaml') as { load(text: string): unknown }
+const electronBuilderConfig = load('app-builder-lib/out/util/config/config.js') as {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: null): Promise<Record<string, unknown>>
+  validateConfiguration(config: Record<string, unknown>, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>
+}
+
+const configText = readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')
+/** What the assertions below read; the schema test checks the whole file. */
+interface BuilderConfig {
+  appId: string
+  productName: string
+  asar: boolean
+  files: string[]
+  directories: { output: string }
+  electronFuses: Record<string, boolean>
+  linux: { target: string[]; category: string }
+  mac: { target: string; extendInfo: { NSLocalNetworkUsageDescription: string; NSBonjourServices: string[] } }
+  win: { target: string }
+}
+const config = yaml.load(configText) as BuilderConfig
+
+test('electron-builder.yml matches electron-builder’s JSON schema', () => {
+  const schema = JSON.parse(readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8'))
+  // Like electron-builder's own validator, minus coerceTypes: a string where a boolean belongs is an error here.
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
+  const valid = validate(config)
+  assert.ok(valid, `schema errors: ${JSON.stringify(validate.errors, null, 2)}`)
+})
+
+test('electron-builder loads and accepts the config the way a build would', async () => {
+  const loaded = await electronBuilderConfig.getConfig(root, null, null)
+  assert.equal(loaded.appId, config.appId)
+  await electronBuilderConfig.validateConfiguration(loaded, { isEnabled: false, add() {} })
+})
+
+test('the schema check does catch mistakes', () => {
+  const schema = JSON.parse(readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8'))
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
+  assert.equal(validate({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } }), false)
+  assert.equal(validate({ ...config, linux: { ...config.linux, target: 'AppImage', categry: 'Network' } }), false)
+})
+
+test('targets: AppImage and deb (Network), dmg, nsis', () => {
+  assert.equal(config.productName, 'Pairwise')
+  assert.match(config.appId, /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i)
+  assert.deepEqual(config.linux.target, ['AppImage', 'deb'])
+  assert.equal(config.linux.category, 'Network')
+  assert.equal(config.mac.target, 'dmg')
+  assert.equal(config.win.target, 'nsis')
+  assert.equal(config.asar, true)
+})
+
+test('the app ships only the build output, from an asar', () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string }
+  assert.ok(pkg.main.startsWith('dist/electron/'), 'package.json main is inside the packaged files')
+  assert.ok(config.files.includes('dist/electron/**'))
+  assert.ok(config.files.includes('dist/renderer/**'))
+  assert.ok(config.files.includes('!node_modules/**'))
+  assert.notEqual(config.directories.output, 'dist', 'packages must not land in the build output folder')
+})
+
+test('fuses lock the binary down', () => {
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false
+  })
+})
+
+test('macOS explains local-network use and declares the mDNS service Pairwise browses', () => {
+  const info = config.mac.extendInfo
+  assert.equal(typeof info.NSLocalNetworkUsageDescription, 'string')
+  assert.ok(info.NSLocalNetworkUsageDescription.length > 20)
+  assert.deepEqual(info.NSBonjourServices, [MDNS_SERVICE_TAG.replace(/\.local$/, '')])
+})

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+import { electronBuildOptions } from '../../scripts/build-electron.ts'
+import { buildRenderer } from '../../scripts/build-renderer.ts'
+import { dataFiles } from '../engine/service/data-dir.ts'
+import { createFakeElectron, type FakeElectron } from './fake-electron.ts'
+import { FakeSafeStorage, subFrame, topFrame } from './test-fakes.ts'
+
+// Boots the real bundle, dist/electron/main.cjs, in plain Node against a fake
+// `electron` module: the Electron binary cannot run here, but the order of
+// calls, the window's settings, the protocol handler, IPC and the shutdown
+// can still be checked on the code that ships.
+//
+// The one change to the bundle: its service listens on 127.0.0.1 with mDNS
+// off (DESIGN.md §5), swapped in at bundling time so main.ts stays as shipped.
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const work = mkdtempSync(path.join(tmpdir(), 'pw-main-process-'))
+const appPath = path.join(work, 'app')
+const mainBundle = path.join(appPath, 'dist', 'electron', 'main.cjs')
+const electronShim = path.join(appPath, 'node_modules', 'electron', 'index.js')
+const FAKE_KEY = '__pairwiseFakeElectron'
+
+const loopbackService: Plugin = {
+  name: 'loopback-service',
+  setup(b) {
+    b.onResolve({ filter: /\/service\/service\.ts$/ }, (args) =>
+      args.importer.endsWith(path.join('electron', 'main.ts')) ? { path: 'loopback-service', namespace: 'pairwise-test' } : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'pairwise-test' }, () => ({
+      loader: 'ts',
+      resolveDir: path.join(root, 'main', 'engine', 'service'),
+      contents: [
+        "import { createPairingService as create } from './service.ts'",
+        "import { LOOPBACK } from './test-network.ts'",
+        'export const createPairingService = (options: Parameters<typeof create>[0]) => create({ ...options, network: { ...LOOPBACK, bootstrap: [] } })'
+      ].join('\n')
+    }))
+  }
+}
+
+before(async () => {
+  const options = electronBuildOptions(path.join(appPath, 'dist'))
+  await Promise.all([
+    build({ ...options.main, plugins: [loopbackService], sourcemap: false, legalComments: 'none' }),
+    build({ ...options.preload, sourcemap: false, legalComments: 'none' }),
+    buildRenderer(path.join(appPath, 'dist', 'renderer'))
+  ])
+  // `require('electron')` from the bundle finds this and gets the current fake.
+  mkdirSync(path.dirname(electronShim), { recursive: true })
+  writeFileSync(electronShim, `module.exports = globalThis.${FAKE_KEY}\n`)
+})
+
+const launched: FakeElectron[] = []
+
+after(async () => {
+  // A failed assertion must not leave a service running and the test process hanging.
+  for (const fake of launched) {
+    if (fake.quitted || fake.exitCode !== null) continue
+    fake.electron.app.quit()
+    await until(() => fake.quitted, 'the cleanup quit', 10_000).catch(() => {})
+  }
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** Loads a fresh copy of main.cjs against a new fake, as if the app were launched. */
+function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage } = {}): { fake: FakeElectron; userData: string } {
+  const userData = mkdtempSync(path.join(work, 'userData-'))
+  const fake = createFakeElectron({ appPath, userData, safeStorage: options.safeStorage ?? new FakeSafeStorage(), ...options })
+  launched.push(fake)
+  ;(globalThis as Record<string, unknown>)[FAKE_KEY] = fake.electron
+  const load = createRequire(import.meta.url)
+  delete load.cache[mainBundle]
+  delete load.cache[electronShim]
+  const previous = process.env.PAIRWISE_DATA_DIR
+  delete process.env.PAIRWISE_DATA_DIR
+  try {
+    load(mainBundle)
+  } finally {
+    if (previous !== undefined) process.env.PAIRWISE_DATA_DIR = previous
+  }
+  return { fake, userData }
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+test('boots: privileged scheme and sandbox before ready, then service, IPC and one hardened window', async () => {
+  const { fake, userData } = launch()
+
+  assert.deepEqual(fake.schemes, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+  assert.ok(fake.log.includes('enableSandbox'))
+  assert.equal(fake.windows.length, 0, 'no window before ready')
+
+  fake.fireReady()
+  await until(() => fake.windows.length === 1, 'the window')
+  const [window] = fake.windows
+  assert.ok(window !== undefined)
+
+  const prefs = window.options.webPreferences as Record<string, unknown>
+  assert.equal(prefs.contextIsolation, true)
+  assert.equal(prefs.sandbox, true)
+  assert.equal(prefs.nodeIntegration, false)
+  assert.equal(prefs.webSecurity, true)
+  assert.equal(prefs.preload, path.join(appPath, 'dist', 'electron', 'preload.cjs'))
+  assert.ok(existsSync(prefs.preload as string), 'the preload the window loads was built')
+  assert.equal(window.options.minWidth, 800)
+  assert.equal(window.options.minHeight, 600)
+  assert.equal(window.loadedUrl, 'app://pairwise/index.html')
+
+  // The renderer comes from the built folder, with the CSP header.
+  const handler = fake.protocolHandlers.get('app')
+  assert.ok(handler !== undefined)
+  const page = await handler(new Request('app://pairwise/index.html'))
+  assert.equal(page.status, 200)
+  assert.match(await page.text(), /<div id="root">/)
+  assert.match(page.headers.get('content-security-policy') ?? '', /connect-src 'self'(;|$)/)
+
+  // Permissions: all denied but writing to the clipboard from our page.
+  const { request, check } = fake.permissions
+  assert.ok(request !== undefined && check !== undefined)
+  const decide = (permission: string, url: string) => {
+    let granted: boolean | undefined
+    request(null, permission, (value: boolean) => (granted = value), { requestingUrl: url, isMainFrame: true })
+    return granted
+  }
+  assert.equal(decide('geolocation', 'app://pairwise/index.html'), false)
+  assert.equal(decide('media', 'app://pairwise/index.html'), false)
+  assert.equal(decide('clipboard-sanitized-write', 'https://evil.example/'), false)
+  assert.equal(decide('clipboard-sanitized-write', 'app://pairwise/index.html'), true)
+  assert.equal(check(null, 'notifications', 'app://pairwise', { isMainFrame: true }), false)
+
+  // The window's webContents was hardened through 'web-contents-created'.
+  const contents = window.webContents
+  assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://example.com/' }), { action: 'deny' })
+  assert.equal(contents.navigate('will-navigate', 'https://evil.example/'), true)
+  assert.equal(contents.navigate('will-frame-navigate', 'file:///etc/passwd'), true)
+  assert.equal(contents.navigate('will-redirect', 'https://evil.example/'), true)
+  assert.equal(contents.navigate('will-navigate', 'app://pairwise/index.html'), false)
+  assert.equal(contents.navigate('will-attach-webview', 'app://pairwise/index.html'), true)
+
+  // IPC answers our top frame, with the real service behind it, and nobody else.
+  const state = (await fake.ipcMain.invoke(topFrame(), { method: 'getState', params: {} })) as { ok: boolean; result: { thisDevice: { secretProtection: string } } }
+  assert.equal(state.ok, true)
+  assert.equal(state.result.thisDevice.secretProtection, 'os-keystore')
+  assert.deepEqual(((await fake.ipcMain.invoke(subFrame(), { method: 'getState', params: {} })) as { ok: boolean }).ok, false)
+
+  // A second launch brings this window forward instead of opening another.
+  fake.appEvents.emit('second-instance')
+  assert.equal(fake.windows.length, 1)
+  assert.equal(window.focused, 1)
+
+  // Closing the last window quits, and quitting stops the service first.
+  assert.ok(existsSync(dataFiles(userData).lock))
+  if (process.platform === 'darwin') fake.electron.app.quit()
+  else fake.appEvents.emit('window-all-closed')
+  await until(() => fake.quitted, 'the quit')
+  assert.equal(existsSync(dataFiles(userData).lock), false, 'the service released the data folder')
+  assert.equal(fake.ipcMain.handlers.size, 0, 'IPC was taken down')
+})
+
+test('a second instance quits at once and starts nothing', () => {
+  const { fake } = launch({ singleInstance: false })
+  assert.ok(fake.log.includes('quit'))
+  fake.fireReady()
+  assert.equal(fake.windows.length, 0)
+  assert.deepEqual(fake.appEvents.eventNames(), [], 'no app listeners: nothing else happens')
+})
+
+test('without a usable keystore it says so and exits, with no window', async () => {
+  const { fake } = launch({ safeStorage: new FakeSafeStorage({ available: false }) })
+  fake.fireReady()
+  await until(() => fake.exitCode !== null, 'the exit')
+  assert.equal(fake.exitCode, 1)
+  assert.equal(fake.windows.length, 0)
+  assert.equal(fake.errorBoxes.length, 1)
+  assert.match(fake.errorBoxes[0]!.content, /keystore is not available/)
+})

@@ -96,3 +96,11 @@ test('a transcript hash that is not exactly 32 bytes is refused', () => {
     assert.throws(() => derivePairKey(entropy, new Uint8Array(length)), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
   }
 })
+
+test('the advertisement key seed is HKDF(entropy, "pairwise/v1", "pairwise/v1/ad-key") and distinct from the other keys', () => {
+  const entropy = new Uint8Array(16).fill(7)
+  const keys = deriveCodeKeys(entropy)
+  const expected = new Uint8Array(hkdfSync('sha256', entropy, Buffer.from('pairwise/v1'), Buffer.from('pairwise/v1/ad-key'), 32))
+  assert.deepEqual(keys.adSeed, expected)
+  for (const other of [keys.rendezvous, keys.sealKey, keys.authKey]) assert.notDeepEqual(keys.adSeed, other)
+})

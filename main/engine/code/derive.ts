@@ -10,6 +10,7 @@ const LABELS = {
   rendezvous: utf8ToBytes('pairwise/v1/rendezvous'),
   seal: utf8ToBytes('pairwise/v1/seal'),
   auth: utf8ToBytes('pairwise/v1/auth'),
+  adKey: utf8ToBytes('pairwise/v1/ad-key'),
   pairKey: utf8ToBytes('pairwise/v1/pair-key')
 }
 const ENTROPY_BYTES = 16
@@ -23,6 +24,12 @@ export interface CodeKeys {
   sealKey: Uint8Array
   /** Secret: keys the HMAC proofs of knowing the code. Never sent anywhere. */
   authKey: Uint8Array
+  /**
+   * Secret: the seed of an Ed25519 key pair that only holders of the code can
+   * make. Its public half names the DHT record and signs it, so DHT nodes can
+   * refuse any record not made with the code — without learning the code.
+   */
+  adSeed: Uint8Array
 }
 
 function requireBytes(value: Uint8Array, length: number, what: string): void {
@@ -36,11 +43,12 @@ export function deriveCodeKeys(entropy: Uint8Array): CodeKeys {
   return {
     rendezvous: hkdf(sha256, entropy, SALT, LABELS.rendezvous, KEY_BYTES),
     sealKey: hkdf(sha256, entropy, SALT, LABELS.seal, KEY_BYTES),
-    authKey: hkdf(sha256, entropy, SALT, LABELS.auth, KEY_BYTES)
+    authKey: hkdf(sha256, entropy, SALT, LABELS.auth, KEY_BYTES),
+    adSeed: hkdf(sha256, entropy, SALT, LABELS.adKey, KEY_BYTES)
   }
 }
 
-/** The rendezvous id as it appears in DHT keys: `/pairwise/<this>`. */
+/** The rendezvous id in hex, as the initiator's responder indexes sessions by it. */
 export function rendezvousHex(keys: Pick<CodeKeys, 'rendezvous'>): string {
   return bytesToHex(keys.rendezvous)
 }

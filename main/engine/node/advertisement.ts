@@ -1,4 +1,5 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { generateKeyPairFromSeed, publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
@@ -6,12 +7,15 @@ import { verifyByPeerId } from '../identity/peer-key.ts'
 import { fromHex, toHex } from '../protocol/transcript.ts'
 import { PeerIdTextSchema } from '../../../shared/device.ts'
 
-// A pairing advertisement is the DHT record under /pairwise/<rendezvous hex>.
-// Anyone may read it (the rendezvous id is public), so the part that helps an
-// attacker — where the initiator listens and what it is called — is sealed
-// with a key derived from the code. The outer part is signed by the
-// initiator's identity key so that every DHT node can check it without the
-// code, and carries its own expiry because kad-dht serves records for 48 h.
+// A pairing advertisement is the DHT record under /pairwise/<code public key>.
+// The key is the public half of an Ed25519 key pair derived from the code, and
+// the record is signed with its private half as well as with the initiator's
+// identity key: every DHT node checks both without learning the code, so
+// someone who merely read the key (or the record) cannot overwrite it with one
+// of their own — kad-dht nodes keep the last valid put, so this matters. Where
+// the initiator listens and what it is called are sealed with a key derived
+// from the code. The record carries its own expiry because kad-dht serves
+// records for 48 h.
 
 export const AD_NAMESPACE = 'pairwise'
 export const MAX_RECORD_BYTES = 2048
@@ -29,7 +33,8 @@ const RecordSchema = z.strictObject({
   peer: PeerIdTextSchema,
   exp: z.number().int().positive(),
   sealed: z.string().regex(/^[0-9a-f]+$/).max(1600),
-  sig: z.string().regex(/^[0-9a-f]{128}$/)
+  sig: z.string().regex(/^[0-9a-f]{128}$/),
+  csig: z.string().regex(/^[0-9a-f]{128}$/)
 })
 type AdRecord = z.infer<typeof RecordSchema>
 
@@ -49,11 +54,13 @@ export interface Advertisement {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-export function adKey(rendezvous: Uint8Array): Uint8Array {
-  return encoder.encode(`/${AD_NAMESPACE}/${toHex(rendezvous)}`)
+/** The DHT key for a code: `/pairwise/<hex of the code's advertisement public key>`. */
+export async function advertisementKey(keys: { adSeed: Uint8Array }): Promise<Uint8Array> {
+  const codeKey = await generateKeyPairFromSeed('Ed25519', keys.adSeed)
+  return encoder.encode(`/${AD_NAMESPACE}/${toHex(codeKey.publicKey.raw)}`)
 }
 
-function signedBytes(key: Uint8Array, r: Omit<AdRecord, 'sig'>): Uint8Array {
+function signedBytes(key: Uint8Array, r: Omit<AdRecord, 'sig' | 'csig'>): Uint8Array {
   return encoder.encode(JSON.stringify(['pairwise/v1/advertisement', decoder.decode(key), r.v, r.peer, r.exp, r.sealed]))
 }
 
@@ -63,13 +70,17 @@ function sealAad(rendezvous: Uint8Array, peerId: string): Uint8Array {
   return encoder.encode(`pairwise/v1/ad-body/${toHex(rendezvous)}/${peerId}`)
 }
 
-export async function createAdvertisement(options: { rendezvous: Uint8Array; sealKey: Uint8Array; peerId: string; privateKey: PrivateKey; expiresAt: number; body: AdvertisementBody }): Promise<{ key: Uint8Array; value: Uint8Array }> {
-  const key = adKey(options.rendezvous)
+export async function createAdvertisement(options: { keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }; peerId: string; privateKey: PrivateKey; expiresAt: number; body: AdvertisementBody }): Promise<{ key: Uint8Array; value: Uint8Array }> {
+  const { rendezvous, sealKey, adSeed } = options.keys
+  const codeKey = await generateKeyPairFromSeed('Ed25519', adSeed)
+  const key = await advertisementKey(options.keys)
   const nonce = randomBytes(24)
-  const ciphertext = xchacha20poly1305(options.sealKey, nonce, sealAad(options.rendezvous, options.peerId)).encrypt(encoder.encode(JSON.stringify(options.body)))
+  const ciphertext = xchacha20poly1305(sealKey, nonce, sealAad(rendezvous, options.peerId)).encrypt(encoder.encode(JSON.stringify(options.body)))
   const unsigned = { v: 1 as const, peer: options.peerId, exp: options.expiresAt, sealed: toHex(nonce) + toHex(ciphertext) }
-  const sig = await options.privateKey.sign(signedBytes(key, unsigned))
-  const value = encoder.encode(JSON.stringify({ ...unsigned, sig: toHex(sig) }))
+  const bytes = signedBytes(key, unsigned)
+  const sig = await options.privateKey.sign(bytes)
+  const csig = await codeKey.sign(bytes)
+  const value = encoder.encode(JSON.stringify({ ...unsigned, sig: toHex(sig), csig: toHex(csig) }))
   if (value.length > MAX_RECORD_BYTES) throw new Error('advertisement too large')
   return { key, value }
 }
@@ -85,11 +96,15 @@ function parseRecord(value: Uint8Array): AdRecord {
  */
 export async function validateAdvertisement(key: Uint8Array, value: Uint8Array, now = Date.now()): Promise<void> {
   const record = parseRecord(value)
-  if (!/^\/pairwise\/[0-9a-f]{64}$/.test(decoder.decode(key))) throw new Error('not a pairwise rendezvous key')
+  const match = /^\/pairwise\/([0-9a-f]{64})$/.exec(decoder.decode(key))
+  if (match === null) throw new Error('not a pairwise advertisement key')
   if (record.exp + EXPIRED_AD_GRACE_MS <= now) throw new Error('advertisement expired')
   if (record.exp > now + MAX_AD_LIFETIME_MS) throw new Error('advertisement expiry too far ahead')
-  const ok = await verifyByPeerId(record.peer, signedBytes(key, record), fromHex(record.sig))
-  if (!ok) throw new Error('bad advertisement signature')
+  const bytes = signedBytes(key, record)
+  // Made with the code: signed by the key the DHT key names.
+  if (!(await publicKeyFromRaw(fromHex(match[1]!)).verify(bytes, fromHex(record.csig)))) throw new Error('bad advertisement code signature')
+  // Made by the device it names: signed by the key inside its peer id.
+  if (!(await verifyByPeerId(record.peer, bytes, fromHex(record.sig)))) throw new Error('bad advertisement signature')
 }
 
 /**
@@ -120,9 +135,10 @@ export function selectAdvertisement(_key: Uint8Array, values: Uint8Array[]): num
  * undefined for anything that is not a live advertisement sealed with this
  * code — e.g. a record planted by someone who only read the rendezvous id.
  */
-export async function openAdvertisement(value: Uint8Array, rendezvous: Uint8Array, sealKey: Uint8Array, now = Date.now()): Promise<Advertisement | undefined> {
+export async function openAdvertisement(value: Uint8Array, keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }, now = Date.now()): Promise<Advertisement | undefined> {
+  const { rendezvous, sealKey } = keys
   try {
-    await validateAdvertisement(adKey(rendezvous), value, now)
+    await validateAdvertisement(await advertisementKey(keys), value, now)
     const record = parseRecord(value)
     const sealed = fromHex(record.sealed)
     const plaintext = xchacha20poly1305(sealKey, sealed.subarray(0, 24), sealAad(rendezvous, record.peer)).decrypt(sealed.subarray(24))

@@ -7,7 +7,7 @@ import { deriveCodeKeys } from '../code/derive.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
-import { adKey, openAdvertisement } from './advertisement.ts'
+import { advertisementKey, openAdvertisement } from './advertisement.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 import { streamDuplex } from './stream-duplex.ts'
 
@@ -166,6 +166,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     options.progress({ step: 'searching', path: 'dht', message: 'DHT: looking up the code' })
     void (async () => {
       let records = 0
+      const dhtKey = await advertisementKey(keys)
       const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
       // Bounded: at most 20 lookups, and never past the patience window or the join's own deadline.
       for (let lookup = 0; lookup < 20 && records === 0 && !won && !signal.aborted; lookup++) {
@@ -177,10 +178,10 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         try {
           // Every record any peer returns is tried, not just the one the
           // selector prefers: a planted record must not hide the real one.
-          for await (const event of node.services.dht.get(adKey(keys.rendezvous), { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) })) {
+          for await (const event of node.services.dht.get(dhtKey, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) })) {
             const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
             if (value === undefined) continue
-            const ad = await openAdvertisement(value, keys.rendezvous, keys.sealKey)
+            const ad = await openAdvertisement(value, keys)
             if (ad === undefined || tried.has(`dht:${ad.peerId}`)) continue
             records++
             if (ad.expiresAt <= Date.now()) {

@@ -15,7 +15,7 @@ import { PairwiseError } from '../../../shared/errors.ts'
 import { parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { FileSecretStore } from '../identity/file-secret-store.ts'
-import { adKey, createAdvertisement } from '../node/advertisement.ts'
+import { advertisementKey, createAdvertisement } from '../node/advertisement.ts'
 import { PAIR_PROTOCOL } from '../node/join-race.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { PRESENCE_PROTOCOL, REVOKE_PROTOCOL } from '../trust/messages.ts'
@@ -29,7 +29,7 @@ import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
 import { removeDataDir, startDevice, startDhtNodes, type TestDevice } from './test-network.ts'
 
-const FAST = { reconnectMs: 400, joinTimeoutMs: 10_000, lanWaitMs: 500, dhtPatienceMs: 4_000 }
+const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
 async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms
@@ -38,6 +38,17 @@ async function eventually(what: string, check: () => Promise<boolean> | boolean,
     await new Promise((r) => setTimeout(r, 50))
   }
   assert.fail(`timed out waiting for: ${what}`)
+}
+
+/**
+ * Starts a code and waits until its advertisement sits in the DHT, as it
+ * would while a person reads the words out (joining before that is covered by
+ * the joiner's own patience, but a loaded 2-core CI box should not decide a test).
+ */
+async function startAdvertised(device: TestDevice): Promise<{ words: string[] }> {
+  const session = await device.service.startPairing({})
+  await eventually('the advertisement is stored in the DHT', async () => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0, 20_000)
+  return session
 }
 
 async function statusOf(device: TestDevice, peerId: string): Promise<string | undefined> {
@@ -92,8 +103,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('A pairs, B joins through a 10-node DHT; both registries agree and hold the same pair key', async () => {
     const a = await device('Alice desktop')
     const b = await device('Bob laptop')
-    const session = await a.service.startPairing({})
-    await eventually('the advertisement is stored in the DHT', async () => ((await a.service.getState({})).session?.advertisedTo ?? 0) > 0)
+    const session = await startAdvertised(a)
     const paths: string[] = []
     b.service.on('join-progress', (p) => {
       if (p.path !== undefined) paths.push(p.path)
@@ -134,12 +144,12 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
 
   it('P1: a peer that read the rendezvous id from the DHT cannot pair; the attempt is counted', async () => {
     const a = await device('Target')
-    const session = await a.service.startPairing({})
-    const { rendezvous } = deriveCodeKeys(parseCodeOrThrow(session.words.join(' ')).entropy)
+    const session = await startAdvertised(a)
+    const codeKeys = deriveCodeKeys(parseCodeOrThrow(session.words.join(' ')).entropy)
+    const { rendezvous } = codeKeys
     // The attacker reads the public record: it learns the rendezvous id and A's peer id, nothing more.
-    await eventually('record stored', async () => ((await a.service.getState({})).session?.advertisedTo ?? 0) > 0)
     let record: Uint8Array | undefined
-    for await (const e of dht.nodes[5]!.services.dht.get(adKey(rendezvous), { signal: AbortSignal.timeout(5000) })) {
+    for await (const e of dht.nodes[5]!.services.dht.get(await advertisementKey(codeKeys), { signal: AbortSignal.timeout(5000) })) {
       if (e.name === 'VALUE') record = e.value
     }
     assert.ok(record !== undefined, 'the advertisement is readable by anyone')
@@ -161,19 +171,23 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     assert.equal(state.devices.length, 0)
   })
 
-  it('P2: a planted DHT record from a fake advertiser never makes the joiner commit, and does not hide the real one', async () => {
+  it('P2: a fake advertiser cannot plant or overwrite the DHT record, and never makes the joiner commit', async () => {
     const a = await device('Real initiator')
     const b = await device('Joiner')
-    const session = await a.service.startPairing({})
+    const session = await startAdvertised(a)
     const keys = deriveCodeKeys(parseCodeOrThrow(session.words.join(' ')).entropy)
-    // The fake knows the rendezvous id (public) but not the seal key: it signs its own record with a later expiry so that
-    // the DHT selector prefers it.
+    // The fake read the DHT key (public) but holds neither the code's signing key nor its seal key. Its record, signed
+    // with a code key of its own and a later expiry, is refused by every DHT node instead of replacing the real one.
     const fakeKey = await generateKeyPair('Ed25519')
-    const fakeId = peerIdFromPrivateKey(fakeKey).toString()
-    const fake = await createAdvertisement({ rendezvous: keys.rendezvous, sealKey: randomBytes(32), peerId: fakeId, privateKey: fakeKey, expiresAt: Date.now() + 9 * 60_000, body: { addrs: ['/ip4/127.0.0.1/tcp/9'], name: 'Evil', os: 'Linux' } })
-    for await (const _ of dht.nodes[3]!.services.dht.put(fake.key, fake.value, { signal: AbortSignal.timeout(5000) })) {
-      // drain
+    const fake = await createAdvertisement({ keys: { ...keys, sealKey: randomBytes(32), adSeed: randomBytes(32) }, peerId: peerIdFromPrivateKey(fakeKey).toString(), privateKey: fakeKey, expiresAt: Date.now() + 9 * 60_000, body: { addrs: ['/ip4/127.0.0.1/tcp/9'], name: 'Evil', os: 'Linux' } })
+    let stored = 0
+    let refused = 0
+    for await (const e of dht.nodes[3]!.services.dht.put(await advertisementKey(keys), fake.value, { signal: AbortSignal.timeout(5000) })) {
+      if (e.name === 'PEER_RESPONSE' && e.messageName === 'PUT_VALUE') stored++
+      if (e.name === 'QUERY_ERROR') refused++
     }
+    assert.equal(stored, 0, 'no DHT node accepted the planted record')
+    assert.ok(refused > 0)
     const joined = await b.service.join({ code: session.words.join(' ') })
     assert.equal(joined.peerId, a.service.peerId)
     assert.deepEqual((await b.service.listDevices({})).map((d) => d.peerId), [a.service.peerId])
@@ -181,7 +195,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
 
   it('P3: a relay between two authenticated connections fails on both sides', async () => {
     const a = await device('Relayed initiator')
-    const session = await a.service.startPairing({})
+    const session = await startAdvertised(a)
     const entropy = parseCodeOrThrow(session.words.join(' ')).entropy
     const relay = await bareNode()
     const joinerKey = await generateKeyPair('Ed25519')
@@ -228,7 +242,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('P6/P8: 50 peers with wrong proofs do not stop a real pairing', async () => {
     const a = await device('Under attack')
     const b = await device('Real joiner')
-    const session = await a.service.startPairing({})
+    const session = await startAdvertised(a)
     const { rendezvous } = deriveCodeKeys(parseCodeOrThrow(session.words.join(' ')).entropy)
     const target = loopbackAddr(a)
     const attackers = await Promise.all(Array.from({ length: 50 }, () => bareNode()))
@@ -258,7 +272,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('P7: the final Ack is lost on the wire; the next presence check makes both sides agree', async () => {
     const a = await device('Ack never arrives')
     const b = await device('Ack sender', { faults: { loseAck: true } })
-    const session = await a.service.startPairing({})
+    const session = await startAdvertised(a)
     await b.service.join({ code: session.words.join(' ') })
     assert.equal(await statusOf(b, a.service.peerId), 'paired')
     await eventually('A left the session unconfirmed', async () => (await a.service.getState({})).session?.state === 'unconfirmed')
@@ -278,7 +292,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('P9: revocation reaches an online peer at once and holds in both directions, also after restarts', async () => {
     const a = await device('Revoker')
     const b = await device('Revoked')
-    const session = await a.service.startPairing({})
+    const session = await startAdvertised(a)
     await b.service.join({ code: session.words.join(' ') })
     await eventually('both paired', async () => (await statusOf(a, b.service.peerId)) === 'paired')
     const removed = new Promise((resolve) => b.service.on('removed-by-peer', resolve))
@@ -300,7 +314,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('P9: a revoked device that was offline learns it at its next start; it can pair again only with a fresh code', async () => {
     const a = await device('Revokes while B sleeps')
     const b = await device('Sleeps')
-    const session = await a.service.startPairing({})
+    const session = await startAdvertised(a)
     await b.service.join({ code: session.words.join(' ') })
     await eventually('both paired', async () => (await statusOf(a, b.service.peerId)) === 'paired')
     await b.stop()
@@ -312,7 +326,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
 
     // The old code is dead; a fresh one pairs them again.
     await assert.rejects(b.service.join({ code: session.words.join(' ') }))
-    const fresh = await a.service.startPairing({})
+    const fresh = await startAdvertised(a)
     await b.service.join({ code: fresh.words.join(' ') })
     await eventually('paired again', async () => (await statusOf(a, b.service.peerId)) === 'paired' && (await statusOf(b, a.service.peerId)) === 'paired')
   })

@@ -276,8 +276,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
         dht: this.#node.services.dht,
         signal: active.stopPublishing.signal,
         record: () => createAdvertisement({
-          rendezvous: keys.rendezvous,
-          sealKey: keys.sealKey,
+          keys,
           peerId: this.peerId,
           privateKey: this.#identity.privateKey,
           expiresAt: session.expiresAt,

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { Key } from 'interface-datastore'
+import { SqliteDatastore } from './sqlite-datastore.ts'
+
+describe('SQLite datastore behind the libp2p peer store', () => {
+  it('stores, queries by prefix and survives a reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-ds-'))
+    try {
+      const file = join(dir, 'peerstore.db')
+      const ds = new SqliteDatastore(file)
+      ds.put(new Key('/peers/a'), Uint8Array.of(1))
+      ds.put(new Key('/peers/b'), Uint8Array.of(2))
+      ds.put(new Key('/peers/b'), Uint8Array.of(3))
+      ds.put(new Key('/other/%_x'), Uint8Array.of(4))
+      assert.deepEqual(ds.get(new Key('/peers/b')), Uint8Array.of(3))
+      assert.equal(ds.has(new Key('/peers/c')), false)
+      assert.throws(() => ds.get(new Key('/peers/c')), (e: Error) => e.name === 'NotFoundError')
+      const keys: string[] = []
+      for await (const pair of ds.query({ prefix: '/peers' })) keys.push(pair.key.toString())
+      assert.deepEqual(keys, ['/peers/a', '/peers/b'])
+      ds.delete(new Key('/peers/a'))
+      ds.close()
+
+      const reopened = new SqliteDatastore(file)
+      assert.equal(reopened.has(new Key('/peers/a')), false)
+      assert.deepEqual(reopened.get(new Key('/peers/b')), Uint8Array.of(3))
+      assert.deepEqual(reopened.get(new Key('/other/%_x')), Uint8Array.of(4))
+      reopened.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

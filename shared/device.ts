@@ -8,9 +8,9 @@ export const MAX_ADDRESS_LENGTH = 256
 
 export const DeviceInfoSchema = z.strictObject({
   name: z.string().trim().min(1).max(MAX_DEVICE_NAME),
-  os: z.string().max(32),
-  appVersion: z.string().max(32),
-  addresses: z.array(z.string().max(MAX_ADDRESS_LENGTH)).max(MAX_ADDRESSES)
+  os: z.string().min(1).max(32),
+  appVersion: z.string().min(1).max(32),
+  addresses: z.array(z.string().min(1).max(MAX_ADDRESS_LENGTH)).max(MAX_ADDRESSES)
 })
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>
 

@@ -22,7 +22,7 @@ const service = await createPairingService({
   timing: { joinTimeoutMs: 20_000, lanWaitMs: 5_000, dhtPatienceMs: 0 }
 })
 const send = (message: unknown): void => void process.stdout.write(JSON.stringify(message) + '\n')
-service.on('join-progress', (p) => send({ event: 'join-progress', path: p.path, message: p.message }))
+service.on('join-progress', (p) => send({ event: 'join-progress', step: p.step, path: p.path, message: p.message }))
 send({ ready: true, peerId: service.peerId })
 
 const stop = setTimeout(() => void shutdown(), 60_000)

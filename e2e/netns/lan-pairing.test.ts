@@ -72,9 +72,9 @@ describe('LAN pairing over mDNS in network namespaces', { skip: unavailable === 
     assert.equal(joined.error, undefined, JSON.stringify(joined.error))
     assert.equal(joined.joined?.peerId, readyA.peerId)
     assert.equal(joined.joined?.name, 'Alice LAN')
-    const paths = b.messages.filter((m) => m.event === 'join-progress').map((m) => m.path)
-    assert.ok(paths.includes('lan'), 'found over the LAN')
-    assert.ok(!paths.includes('dht') || !b.messages.some((m) => String(m.message).startsWith('DHT: record found')), 'not through the DHT')
+    const progress = b.messages.filter((m) => m.event === 'join-progress')
+    assert.ok(progress.some((m) => m.step === 'verifying' && m.path === 'lan'), 'the initiator was found and verified over the LAN')
+    assert.ok(!progress.some((m) => m.path === 'dht' && m.step !== 'searching'), 'not through the DHT')
     console.log(`LAN pairing over mDNS: join -> paired in ${Number(joined.ms).toFixed(1)} ms`)
 
     // Both registries agree.

@@ -48,8 +48,11 @@ export interface JoinRaceOptions {
   loseAckAfterCommit?: boolean
 }
 
+const MAX_CANDIDATES_IN_FLIGHT = 8
+const MAX_CANDIDATES_WAITING = 64
+
 // When nothing succeeds, the most telling refusal is what the person hears.
-const ERROR_RANK: ErrorCode[] = ['code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'version-mismatch', 'wrong-code', 'busy', 'timed-out', 'protocol-error']
+const ERROR_RANK: ErrorCode[] = ['storage-error', 'code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'version-mismatch', 'wrong-code', 'busy', 'timed-out', 'protocol-error', 'invalid-argument']
 
 export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome> {
   const { node } = options
@@ -76,13 +79,21 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     result.reject(exhaustedError(errors, pathsUsed, asked))
   }
 
+  const waiting: Candidate[] = []
+
   const tryCandidate = async (candidate: Candidate): Promise<void> => {
     const key = `${candidate.path}:${candidate.peerId}`
     if (won || signal.aborted || tried.has(key) || busy.has(candidate.peerId)) return
+    // Bounded fan-out: LAN announcements or DHT records from strangers queue up instead of each opening a dial.
+    if (inFlight >= MAX_CANDIDATES_IN_FLIGHT) {
+      if (waiting.length < MAX_CANDIDATES_WAITING && !waiting.some((c) => c.peerId === candidate.peerId && c.path === candidate.path)) waiting.push(candidate)
+      return
+    }
     tried.add(key)
     busy.add(candidate.peerId)
     asked[candidate.path]++
     inFlight++
+    let dialled = false
     try {
       const peer = peerIdFromString(candidate.peerId)
       const addrs = candidate.addrs.flatMap((a) => {
@@ -95,41 +106,63 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       if (addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: addrs })
       options.progress({ step: 'connecting', path: candidate.path, message: `${pathLabel(candidate.path)}: connecting to a device` })
       const candidateSignal = AbortSignal.any([signal, AbortSignal.timeout(options.candidateTimeoutMs ?? 15_000)])
-      // Dialling by peer id makes libp2p check that Noise authenticated exactly this peer.
-      const stream = await node.dialProtocol(peer, PAIR_PROTOCOL, { signal: candidateSignal })
-      const onAbort = (): void => stream.abort(new Error('join ended'))
-      candidateSignal.addEventListener('abort', onAbort, { once: true })
-      try {
-        const outcome = await runJoiner({
-          channel: new FramedChannel(streamDuplex(stream)),
-          entropy: options.entropy,
-          identity: options.identity,
-          device: options.device,
-          remotePeerId: candidate.peerId,
-          signal: candidateSignal,
-          mayCommit: () => !won,
-          commit: async (o) => {
-            if (won) throw new PairwiseError('code-used', 'Another device answered first.')
-            won = true
-            await options.commit(o)
-            if (options.loseAckAfterCommit === true) stream.abort(new Error('fault injection: the Ack is lost'))
-          },
-          onProgress: (step) => {
-            if (step === 'verifying') options.progress({ step: 'verifying', path: candidate.path, message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying` })
-            if (step === 'committing') options.progress({ step: 'committing', path: candidate.path, message: 'Saving the pairing' })
-          }
-        })
-        result.resolve(outcome)
-      } finally {
-        candidateSignal.removeEventListener('abort', onAbort)
+      for (let attempt = 0; ; attempt++) {
+        try {
+          result.resolve(await exchangeWith(candidate, peer, candidateSignal, () => (dialled = true)))
+          return
+        } catch (err) {
+          // A busy initiator (other joiners, perhaps hostile ones) is asked again shortly; bounded.
+          if (!(err instanceof PairwiseError && err.code === 'busy') || attempt >= 4 || won || candidateSignal.aborted) throw err
+          await sleep(150 * 2 ** attempt, candidateSignal)
+        }
       }
     } catch (err) {
       if (err instanceof PairwiseError && err.code !== 'no-device-waiting') errors.push(err)
-      if (won && err instanceof PairwiseError && err.code === 'storage-error') result.reject(err)
+      // Never reached the device: other addresses for it (a later mDNS answer, the DHT record) still get a turn.
+      if (!dialled) tried.delete(key)
     } finally {
       busy.delete(candidate.peerId)
       inFlight--
+      const next = waiting.shift()
+      if (next !== undefined) void tryCandidate(next)
       finishIfExhausted()
+    }
+  }
+
+  const exchangeWith = async (candidate: Candidate, peer: ReturnType<typeof peerIdFromString>, candidateSignal: AbortSignal, onDialled: () => void): Promise<PairingOutcome> => {
+    // Dialling by peer id makes libp2p check that Noise authenticated exactly this peer.
+    const stream = await node.dialProtocol(peer, PAIR_PROTOCOL, { signal: candidateSignal })
+    onDialled()
+    const onAbort = (): void => stream.abort(new Error('join ended'))
+    candidateSignal.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await runJoiner({
+        channel: new FramedChannel(streamDuplex(stream)),
+        entropy: options.entropy,
+        identity: options.identity,
+        device: options.device,
+        remotePeerId: candidate.peerId,
+        signal: candidateSignal,
+        mayCommit: () => !won,
+        commit: async (o) => {
+          if (won) throw new PairwiseError('code-used', 'Another device answered first.')
+          won = true
+          try {
+            await options.commit(o)
+          } catch (err) {
+            // Nothing was stored and no Ack goes out: this candidate failed, the others may still win.
+            won = false
+            throw err
+          }
+          if (options.loseAckAfterCommit === true) stream.abort(new Error('fault injection: the Ack is lost'))
+        },
+        onProgress: (step) => {
+          if (step === 'verifying') options.progress({ step: 'verifying', path: candidate.path, message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying` })
+          if (step === 'committing') options.progress({ step: 'committing', path: candidate.path, message: 'Saving the pairing' })
+        }
+      })
+    } finally {
+      candidateSignal.removeEventListener('abort', onAbort)
     }
   }
 

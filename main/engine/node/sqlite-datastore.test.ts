@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { Key } from 'interface-datastore'
-import { SqliteDatastore } from './sqlite-datastore.ts'
+import { MAX_DHT_ENTRIES, SqliteDatastore } from './sqlite-datastore.ts'
 
 describe('SQLite datastore behind the libp2p peer store', () => {
   it('stores, queries by prefix and survives a reopen', async () => {
@@ -29,6 +29,25 @@ describe('SQLite datastore behind the libp2p peer store', () => {
       assert.equal(reopened.has(new Key('/peers/a')), false)
       assert.deepEqual(reopened.get(new Key('/peers/b')), Uint8Array.of(3))
       assert.deepEqual(reopened.get(new Key('/other/%_x')), Uint8Array.of(4))
+      reopened.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+  it('keeps DHT records in a bounded in-memory map, never on disk (P8)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-ds-'))
+    try {
+      const file = join(dir, 'peerstore.db')
+      const ds = new SqliteDatastore(file)
+      for (let i = 0; i < MAX_DHT_ENTRIES + 100; i++) ds.put(new Key(`/dht/record/${i}`), Uint8Array.of(i % 256))
+      let count = 0
+      for await (const _ of ds.query({ prefix: '/dht' })) count++
+      assert.equal(count, MAX_DHT_ENTRIES, 'the oldest records were dropped')
+      assert.equal(ds.has(new Key('/dht/record/0')), false)
+      assert.deepEqual(ds.get(new Key(`/dht/record/${MAX_DHT_ENTRIES + 99}`)), Uint8Array.of((MAX_DHT_ENTRIES + 99) % 256))
+      ds.close()
+      const reopened = new SqliteDatastore(file)
+      assert.equal(reopened.has(new Key(`/dht/record/${MAX_DHT_ENTRIES + 99}`)), false, 'not persisted')
       reopened.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

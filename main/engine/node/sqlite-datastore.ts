@@ -7,8 +7,18 @@ import { DatabaseSync } from 'node:sqlite'
 // a datastore. Backing it with a SQLite file — the same engine as the
 // registry, no native build — lets a restarted device dial its paired peers
 // at once from the addresses it knew.
+//
+// DHT records (under /dht/) are another matter: any stranger may store one
+// with us, pairing records are worthless after minutes, and kad-dht never
+// deletes a record nobody asks for. They live in a bounded in-memory map
+// instead, oldest out first, so strangers can neither fill the disk nor
+// grow memory without limit (P8).
+const DHT_PREFIX = '/dht/'
+export const MAX_DHT_ENTRIES = 4096
+
 export class SqliteDatastore extends BaseDatastore {
   readonly #db: DatabaseSync
+  readonly #dht = new Map<string, Uint8Array>()
 
   constructor(file: string) {
     super()
@@ -17,21 +27,36 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   override put(key: Key, value: Uint8Array): Key {
+    const k = key.toString()
+    if (k.startsWith(DHT_PREFIX)) {
+      this.#dht.delete(k)
+      this.#dht.set(k, value.slice())
+      if (this.#dht.size > MAX_DHT_ENTRIES) this.#dht.delete(this.#dht.keys().next().value!)
+      return key
+    }
     this.#db.prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(key.toString(), value)
     return key
   }
 
   override get(key: Key): Uint8Array {
+    const k = key.toString()
+    if (k.startsWith(DHT_PREFIX)) {
+      const value = this.#dht.get(k)
+      if (value === undefined) throw new NotFoundError(`no value for ${k}`)
+      return value.slice()
+    }
     const row = this.#db.prepare('SELECT v FROM kv WHERE k = ?').get(key.toString()) as { v: Uint8Array } | undefined
     if (row === undefined) throw new NotFoundError(`no value for ${key.toString()}`)
     return new Uint8Array(row.v)
   }
 
   override has(key: Key): boolean {
+    if (key.toString().startsWith(DHT_PREFIX)) return this.#dht.has(key.toString())
     return this.#db.prepare('SELECT 1 FROM kv WHERE k = ?').get(key.toString()) !== undefined
   }
 
   override delete(key: Key): void {
+    if (this.#dht.delete(key.toString())) return
     this.#db.prepare('DELETE FROM kv WHERE k = ?').run(key.toString())
   }
 
@@ -50,6 +75,12 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   #rows(prefix: string | undefined): Array<{ k: string; v: Uint8Array }> {
+    const fromMemory = [...this.#dht].filter(([k]) => prefix === undefined || k.startsWith(prefix)).map(([k, v]) => ({ k, v }))
+    if (prefix !== undefined && prefix.startsWith(DHT_PREFIX.slice(0, -1))) return fromMemory
+    return [...this.#diskRows(prefix), ...fromMemory]
+  }
+
+  #diskRows(prefix: string | undefined): Array<{ k: string; v: Uint8Array }> {
     if (prefix === undefined || prefix === '/') return this.#db.prepare('SELECT k, v FROM kv ORDER BY k').all() as Array<{ k: string; v: Uint8Array }>
     // Range scan instead of LIKE: keys may contain % or _.
     return this.#db.prepare('SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k').all(prefix, prefix + '\uffff') as Array<{ k: string; v: Uint8Array }>

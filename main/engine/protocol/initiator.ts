@@ -103,6 +103,8 @@ export class InitiatorSession {
   readonly #ended: PromiseWithResolvers<SessionState> = Promise.withResolvers()
   #sessionFailures = 0
   #outcome: PairingOutcome | undefined
+  /** The one exchange that claimed this session; only its fate settles the session. */
+  #claimedBy: StateMachine<ExchangeState> | undefined
 
   constructor(options: InitiatorSessionOptions) {
     const ttlMs = options.ttlMs ?? TTL_DEFAULT_MS
@@ -186,13 +188,13 @@ export class InitiatorSession {
       await this.#verifyJoiner(channel, base, hello, remotePeerId, exchange, abort.signal)
     } catch (err) {
       if (!exchange.isTerminal()) exchange.to('broken')
-      if (this.#machine.is('committing') && this.#outcome?.remotePeerId === remotePeerId) {
+      if (this.#machine.is('committing') && this.#claimedBy === exchange) {
         // The joiner was verified and stored as pending but we never saw its
         // Ack: the network layer's presence check settles it (P7).
         this.#machine.to('unconfirmed')
       }
       const payload = toErrorPayload(err)
-      const claimedByThis = this.#outcome?.remotePeerId === remotePeerId
+      const claimedByThis = this.#claimedBy === exchange
       if (this.#machine.isTerminal() && !claimedByThis) await refuse(channel, this.#terminalRefusal())
       else if (payload.code !== 'protocol-error' && payload.code !== 'timed-out') await refuse(channel, 'internal')
       channel.abort(payload.message)
@@ -231,6 +233,7 @@ export class InitiatorSession {
       return
     }
     this.#machine.to('committing')
+    this.#claimedBy = exchange
     const outcome: PairingOutcome = {
       remotePeerId,
       remoteDevice: response.device,
@@ -247,7 +250,8 @@ export class InitiatorSession {
     await channel.write(encodeMessage({ t: 'complete', sig: toHex(sigI) }))
     exchange.to('awaiting-ack')
 
-    await this.#read(channel, AckSchema, this.#timeouts.ackMs)
+    const ack = await this.#read(channel, AckSchema, this.#timeouts.ackMs)
+    if (isRefusal(ack)) throw new PairwiseError('protocol-error', 'The joining device refused after it was verified.')
     await this.#hooks.confirm(outcome)
     exchange.to('done')
     this.#machine.to('paired')
@@ -290,8 +294,16 @@ export class InitiatorSession {
     this.#failuresByPeer.delete(peerId)
     this.#failuresByPeer.set(peerId, peerFailures)
     if (this.#failuresByPeer.size > this.#limits.maxTrackedPeers) {
-      const oldest = this.#failuresByPeer.keys().next().value
-      if (oldest !== undefined) this.#failuresByPeer.delete(oldest)
+      // Bounded memory, but a blocked peer is never forgotten: evict the oldest peer still under the limit,
+      // or, when every tracked peer is blocked, do not track the newcomer.
+      let evict: string | undefined
+      for (const [peer, count] of this.#failuresByPeer) {
+        if (count < this.#limits.maxFailuresPerPeer && peer !== peerId) {
+          evict = peer
+          break
+        }
+      }
+      this.#failuresByPeer.delete(evict ?? peerId)
     }
     this.events.emit('attempt-failed', {
       peerId,

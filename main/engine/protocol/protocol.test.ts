@@ -412,4 +412,55 @@ describe('pairing protocol', () => {
     assert.equal(session0.log.pending.length, 0)
     void InitiatorSession
   })
+
+  it('P2: an initiator that knows the code but signs Complete with a key other than its peer id is refused; nothing is committed', async () => {
+    // The session proves knowledge under its real peer id but signs with a different key.
+    const real = await ephemeralIdentity()
+    const other = await ephemeralIdentity()
+    const { responder, entropy, log } = await makeInitiator({ identity: { peerId: real.peerId, privateKey: other.privateKey }, timeouts: FAST })
+    let committed = 0
+    await rejectsWith(join(responder, real.peerId, entropy, { commit: async () => void committed++, timeouts: FAST }), 'protocol-error')
+    assert.equal(committed, 0)
+    assert.equal(log.confirmed.length, 0)
+  })
+
+  it('P8: one peer may hold only a couple of streams; others are still served', async () => {
+    const responder = new PairingResponder({ limits: { maxStreamsPerPeer: 2, helloTimeoutMs: 2000 } })
+    const greedy = await ephemeralIdentity()
+    const held = [memoryPipe(), memoryPipe()]
+    const serving = held.map(([a]) => responder.handleStream(a, greedy.peerId))
+    const third = connect(responder, greedy.peerId)
+    assert.equal(await readRefusal(third.joinerEnd), 'busy')
+    await third.served
+    const polite = await ephemeralIdentity()
+    const other = connect(responder, polite.peerId)
+    await other.joinerEnd.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(randomBytes(32)), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+    assert.equal(await readRefusal(other.joinerEnd), 'no-device-waiting', 'another peer is answered normally')
+    await other.served
+    for (const [, b] of held) await b.close()
+    await Promise.all(serving)
+  })
+
+  it('P7: a Refuse in place of the final Ack never confirms the pairing', async () => {
+    const { session, responder, identity, entropy, log } = await makeInitiator({ timeouts: FAST })
+    const joiner = await ephemeralIdentity()
+    const [jEnd, mEnd] = memoryPipe()
+    const [m2, iEnd] = memoryPipe()
+    const served = responder.handleStream(iEnd, joiner.peerId)
+    const forward = new FramedChannel(m2)
+    // Swap the joiner's Ack (a->b frame 2) for a refusal.
+    const relayed = relay(mEnd, m2, (direction, _frame, index) => {
+      if (direction === 'a->b' && index === 2) {
+        void forward.write(encodeMessage({ t: 'refuse', reason: 'internal' }))
+        return false
+      }
+      return true
+    })
+    await runJoiner({ channel: new FramedChannel(jEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: identity.peerId, commit: async () => undefined })
+    await served
+    await relayed.catch(() => undefined)
+    assert.equal(log.pending.length, 1)
+    assert.equal(log.confirmed.length, 0)
+    assert.equal(await session.ended, 'unconfirmed')
+  })
 })

@@ -13,11 +13,13 @@ import type { InitiatorSession } from './initiator.ts'
 export interface ResponderLimits {
   /** Streams being read or verified at once, across all sessions. */
   maxConcurrentStreams: number
+  /** Streams one remote peer may hold at once: a handful of peer ids must not occupy every slot. */
+  maxStreamsPerPeer: number
   /** Longest wait for a stranger's Hello. Short: it is all a stranger may cost us. */
   helloTimeoutMs: number
 }
 
-export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = { maxConcurrentStreams: 64, helloTimeoutMs: 5_000 }
+export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = { maxConcurrentStreams: 64, maxStreamsPerPeer: 2, helloTimeoutMs: 2_000 }
 
 export interface ResponderStats {
   streams: number
@@ -29,6 +31,7 @@ export class PairingResponder {
   readonly #limits: ResponderLimits
   readonly #clock: Clock
   #active = 0
+  readonly #activeByPeer = new Map<string, number>()
   readonly stats: ResponderStats = { streams: 0, refused: {} }
 
   constructor(options: { limits?: Partial<ResponderLimits>; clock?: Clock } = {}) {
@@ -58,11 +61,13 @@ export class PairingResponder {
   async handleStream(duplex: ByteDuplex, remotePeerId: string): Promise<void> {
     this.stats.streams++
     const channel = new FramedChannel(duplex)
-    if (this.#active >= this.#limits.maxConcurrentStreams) {
+    const mine = this.#activeByPeer.get(remotePeerId) ?? 0
+    if (this.#active >= this.#limits.maxConcurrentStreams || mine >= this.#limits.maxStreamsPerPeer) {
       await this.#refuse(channel, 'busy')
       return
     }
     this.#active++
+    this.#activeByPeer.set(remotePeerId, mine + 1)
     try {
       const timeout = timeoutSignal(this.#clock, this.#limits.helloTimeoutMs)
       let hello
@@ -90,6 +95,9 @@ export class PairingResponder {
       channel.abort(err instanceof Error ? err.message : 'protocol error')
     } finally {
       this.#active--
+      const left = (this.#activeByPeer.get(remotePeerId) ?? 1) - 1
+      if (left <= 0) this.#activeByPeer.delete(remotePeerId)
+      else this.#activeByPeer.set(remotePeerId, left)
     }
   }
 

@@ -16,7 +16,8 @@ import { parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { FileSecretStore } from '../identity/file-secret-store.ts'
 import { advertisementKey, createAdvertisement } from '../node/advertisement.ts'
-import { PAIR_PROTOCOL } from '../node/join-race.ts'
+import { PAIR_PROTOCOL, raceJoin } from '../node/join-race.ts'
+import { createNode } from '../node/libp2p-node.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { PRESENCE_PROTOCOL, REVOKE_PROTOCOL } from '../trust/messages.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
@@ -27,7 +28,7 @@ import { joinerProof, toHex } from '../protocol/transcript.ts'
 import { deviceNamed } from '../protocol/test-harness.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
-import { removeDataDir, startDevice, startDhtNodes, type TestDevice } from './test-network.ts'
+import { LOOPBACK, removeDataDir, startDevice, startDhtNodes, type TestDevice } from './test-network.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
@@ -330,7 +331,40 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     await b.service.join({ code: fresh.words.join(' ') })
     await eventually('paired again', async () => (await statusOf(a, b.service.peerId)) === 'paired' && (await statusOf(b, a.service.peerId)) === 'paired')
   })
+
+  it('P7: a commit that fails on the joiner ends the join with that error, promptly, and stores nothing', async () => {
+    const a = await device('Initiator of a failed commit')
+    const session = await startAdvertised(a)
+    const key = await generateKeyPair('Ed25519')
+    const joinerNode = await createNode({ privateKey: key, network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false } })
+    try {
+      const started = Date.now()
+      await assert.rejects(
+        raceJoin({
+          node: joinerNode,
+          entropy: parseCodeOrThrow(session.words.join(' ')).entropy,
+          identity: { privateKey: key, peerId: peerIdFromPrivateKey(key).toString() },
+          device: deviceNamed('Disk full'),
+          commit: async () => {
+            throw new PairwiseError('storage-error', 'disk full')
+          },
+          progress: () => undefined,
+          timeoutMs: 15_000,
+          useDht: false,
+          stored: () => [{ peerId: a.service.peerId, addrs: [loopbackAddr(a).toString()], path: 'stored' }]
+        }),
+        (e: unknown) => e instanceof PairwiseError && e.code === 'storage-error'
+      )
+      assert.ok(Date.now() - started < 15_000, 'rejected before the join timeout')
+      // The initiator holds only a pending record, which the next contact settles (P7); never a confirmed pairing.
+      await eventually('the initiator session ended unconfirmed', async () => (await a.service.getState({})).session?.state === 'unconfirmed')
+      assert.notEqual(await statusOf(a, peerIdFromPrivateKey(key).toString()), 'paired')
+    } finally {
+      await joinerNode.stop()
+    }
+  })
 })
+
 
 function nodeOf(device: TestDevice): PairwiseLibp2p {
   return (device.service as unknown as { node: PairwiseLibp2p }).node

@@ -256,6 +256,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
       active.joiner = { peerId: outcome.remotePeerId, name: outcome.remoteDevice.name }
     })
     session.events.on('state', ({ state }) => {
+      if (this.#stopped) return
       if (state !== 'waiting' && state !== 'committing') {
         active.stopPublishing.abort()
         if (state === 'expired') this.registry.logEvent('code-expired')
@@ -441,8 +442,14 @@ class Service implements PairingService, TrustContext, PeerPolicy {
 
   #scheduleContact(peerId: string, delayMs = 0): void {
     if (this.#stopped) return
-    const record = this.registry.getDevice(peerId)
-    if (record === null) return
+    // Strangers cost nothing here: only peers we hold a record for get a presence check.
+    let known: boolean
+    try {
+      known = this.registry.getDevice(peerId) !== null
+    } catch {
+      return
+    }
+    if (!known) return
     const t = setTimeout(() => void this.#contact(peerId), delayMs)
     t.unref()
   }
@@ -450,7 +457,12 @@ class Service implements PairingService, TrustContext, PeerPolicy {
   /** Presence check with a known device, or delivery of our revocation notice to it. */
   async #contact(peerId: string): Promise<void> {
     if (this.#stopped || this.#contactsInFlight.has(peerId)) return
-    const record = this.registry.getDevice(peerId)
+    let record: DeviceRecord | null
+    try {
+      record = this.registry.getDevice(peerId)
+    } catch {
+      return
+    }
     if (record === null) return
     if (this.#outbox.has(peerId)) return this.#deliverRevocation(peerId)
     if (record.status !== 'paired' && record.status !== 'pending-confirmation') return
@@ -487,6 +499,14 @@ class Service implements PairingService, TrustContext, PeerPolicy {
   }
 
   #reconnectRound(): void {
+    try {
+      this.#reconnectOnce()
+    } catch {
+      // A storage hiccup must not end the daemon; the next round tries again.
+    }
+  }
+
+  #reconnectOnce(): void {
     if (this.#stopped) return
     const connected = new Set(this.#node.getPeers().map(String))
     for (const record of this.registry.listDevices({ includeRevoked: true })) {

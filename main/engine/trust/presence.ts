@@ -97,7 +97,18 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
   }
 }
 
+/**
+ * The exchange took a network round trip: the pairing it was about may have
+ * been replaced meanwhile (a re-pairing with a fresh code). Only act on the
+ * pairing that was actually proven or disowned.
+ */
+function unchanged(ctx: TrustContext, record: DeviceRecord): boolean {
+  const now = ctx.registry.getDevice(record.peerId)
+  return now !== null && now.status === record.status && Buffer.from(now.pairKeySealed).equals(Buffer.from(record.pairKeySealed))
+}
+
 function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[]): PresenceResult {
+  if (!unchanged(ctx, record)) return 'failed'
   ctx.registry.updatePresence(record.peerId, { lastSeen: Date.now(), addresses: addrs })
   if (record.status === 'pending-confirmation') {
     ctx.registry.confirmPairing(record.peerId)
@@ -109,6 +120,7 @@ function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[]): Prese
 }
 
 function forget(ctx: TrustContext, record: DeviceRecord): PresenceResult {
+  if (!unchanged(ctx, record)) return 'failed'
   if (record.status === 'pending-confirmation') {
     ctx.registry.dropPending(record.peerId, 'peer-does-not-know-pairing')
     ctx.trustChanged(record.peerId, 'pending-dropped')

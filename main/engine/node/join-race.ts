@@ -10,6 +10,7 @@ import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
 import { advertisementKey, openAdvertisement } from './advertisement.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 import { streamDuplex } from './stream-duplex.ts'
+import { sleep } from '../util/sleep.ts'
 
 // The joiner asks every path at once — LAN peers found by mDNS, the DHT
 // record, addresses it already knows — and runs the pairing protocol with
@@ -255,17 +256,6 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(t)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
 
 function pathLabel(path: DiscoveryPath): string {
   return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : 'Known addresses'

@@ -1,4 +1,5 @@
 import type { KadDHT } from '@libp2p/kad-dht'
+import { sleep } from '../util/sleep.ts'
 
 // Puts the advertisement into the DHT while a code waits. kad-dht's `put`
 // never throws for lack of peers: it just stores on fewer of them, so we count
@@ -38,15 +39,3 @@ export async function publishWhileWaiting(options: PublishOptions): Promise<void
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const t = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(t)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-}

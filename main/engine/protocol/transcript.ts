@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { timingSafeEqual } from 'node:crypto'
 import type { DeviceInfo } from '../../../shared/device.ts'
+import { lengthPrefixed } from '../util/length-prefixed.ts'
 
 // Everything that is proven or signed is a domain-separated, length-prefixed
 // encoding of the session so far. Both peer ids are the ones the transport
@@ -27,21 +28,7 @@ export interface FullTranscript extends TranscriptBase {
   initiatorProof: Uint8Array
 }
 
-const encoder = new TextEncoder()
-
-function encode(label: string, ...fields: Array<Uint8Array | string | number>): Uint8Array {
-  const parts = [label, ...fields].map((f) => (typeof f === 'string' ? encoder.encode(f) : typeof f === 'number' ? encoder.encode(String(f)) : f))
-  const total = parts.reduce((n, p) => n + 4 + p.length, 0)
-  const out = new Uint8Array(total)
-  const view = new DataView(out.buffer)
-  let offset = 0
-  for (const p of parts) {
-    view.setUint32(offset, p.length)
-    out.set(p, offset + 4)
-    offset += 4 + p.length
-  }
-  return out
-}
+const encode = lengthPrefixed
 
 /** A device description with a fixed key order, so both sides hash the same bytes. */
 export function canonicalDevice(d: DeviceInfo): string {

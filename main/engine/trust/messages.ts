@@ -1,6 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { z } from 'zod'
+import { lengthPrefixed } from '../util/length-prefixed.ts'
 
 // Messages between devices that are already paired: the presence check
 // (`/pairwise/presence/1.0.0`) and the revocation notice
@@ -29,20 +30,7 @@ export type PresenceReply = z.infer<typeof PresenceReplySchema>
 export type RevokeNotice = z.infer<typeof RevokeNoticeSchema>
 export type LocalStatus = z.infer<typeof LocalStatusSchema>
 
-const encoder = new TextEncoder()
-
-function encode(...fields: Array<string | number | Uint8Array>): Uint8Array {
-  const parts = fields.map((f) => (f instanceof Uint8Array ? f : encoder.encode(String(f))))
-  const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0))
-  const view = new DataView(out.buffer)
-  let offset = 0
-  for (const p of parts) {
-    view.setUint32(offset, p.length)
-    out.set(p, offset + 4)
-    offset += 4 + p.length
-  }
-  return out
-}
+const encode = lengthPrefixed
 
 export function presenceRequestMac(pairKey: Uint8Array, from: string, to: string, nonce: Uint8Array, status: LocalStatus): Uint8Array {
   return hmac(sha256, pairKey, encode('pairwise/v1/presence/request', from, to, nonce, status))

@@ -1,0 +1,250 @@
+// Child process for benchmark 2 (bench/dht.ts). One role per process:
+//   host       N plain DHT nodes (what `pairwise node` runs), meshed with the others
+//   initiator  a full PairingService that shows codes and publishes them in the DHT
+//   joiner     for each request, a brand-new PairingService (fresh data folder and
+//              identity, so nothing is remembered from the previous run) that
+//              looks a code up or joins with it, through the DHT only
+// Requests and replies are JSON lines on stdin/stdout; the process ends when stdin closes.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { parseCodeOrThrow } from '../shared/code/index.ts'
+import { deriveCodeKeys } from '../main/engine/code/derive.ts'
+import { advertisementKey, openAdvertisement } from '../main/engine/node/advertisement.ts'
+import { createNode, type PairwiseLibp2p } from '../main/engine/node/libp2p-node.ts'
+import { LOOPBACK, removeDataDir, startDevice, type TestDevice } from '../main/engine/service/test-network.ts'
+import { send, serveRequests, wallNow } from './lib/child.ts'
+import { round, rssOf, sleep, waitFor } from './lib/stats.ts'
+
+const role = process.argv[2]
+const TIMING = { joinTimeoutMs: 15_000, dhtPatienceMs: 10_000, lanWaitMs: 500, reconnectMs: 60_000 }
+
+type Dht = { routingTable?: { size: number } }
+const routingTableSize = (node: PairwiseLibp2p): number => (node.services.dht as unknown as Dht).routingTable?.size ?? 0
+
+function pick<T>(list: readonly T[], n: number, not?: T): T[] {
+  const pool = list.filter((x) => x !== not)
+  const out: T[] = []
+  while (out.length < n && pool.length > 0) out.push(pool.splice(Math.floor(Math.random() * pool.length), 1)[0]!)
+  return out
+}
+
+function cpuMs(): number {
+  const c = process.cpuUsage()
+  return (c.user + c.system) / 1000
+}
+
+function memory(): Record<string, number> {
+  const m = process.memoryUsage()
+  return { rss: rssOf(process.pid) ?? m.rss, heapUsed: m.heapUsed, external: m.external }
+}
+
+// ---- host: plain DHT nodes ------------------------------------------------------------
+
+const nodes: PairwiseLibp2p[] = []
+
+async function host(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+  switch (msg.cmd) {
+    case 'start': {
+      const count = msg.count as number
+      const bootstrap = (msg.bootstrap as string[] | undefined) ?? []
+      const before = memory()
+      const one = async (): Promise<PairwiseLibp2p> =>
+        createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 10_000 })
+      if (bootstrap.length === 0) nodes.push(await one())
+      const target = bootstrap[0] ?? nodes[0]!.getMultiaddrs()[0]!.toString()
+      // Everyone knows the bootstrap node (the first node of the first host), like `pairwise node --bootstrap`.
+      // A few at a time: starting them one by one takes ~1 s each while the bootstrap node is busy.
+      let left = count - nodes.length
+      const worker = async (): Promise<void> => {
+        while (left > 0) {
+          left--
+          const node = await one()
+          nodes.push(node)
+          await node.dial(multiaddr(target), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
+        }
+      }
+      await Promise.all([worker(), worker(), worker(), worker()])
+      return { addrs: nodes.map((n) => n.getMultiaddrs()[0]!.toString()), before, after: memory() }
+    }
+    case 'mesh': {
+      // Each node also dials a few random others, so routing tables look like a network that has been up a while.
+      const all = msg.addrs as string[]
+      const links = msg.links as number
+      const mine = new Set(nodes.map((n) => n.getMultiaddrs()[0]!.toString()))
+      let i = 0
+      const worker = async (): Promise<void> => {
+        while (i < nodes.length) {
+          const node = nodes[i++]!
+          const self = node.getMultiaddrs()[0]!.toString()
+          for (const addr of pick(all, links, self)) {
+            if (mine.has(addr) && Math.random() < 0.5) continue
+            await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
+          }
+        }
+      }
+      await Promise.all([worker(), worker(), worker(), worker()])
+      return stats()
+    }
+    case 'refresh': {
+      // One self-lookup per node fills its buckets from its neighbours' knowledge.
+      let i = 0
+      const worker = async (): Promise<void> => {
+        while (i < nodes.length) {
+          const node = nodes[i++]!
+          try {
+            for await (const _ of node.peerRouting.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.timeout(10_000) })) {
+              // drain
+            }
+          } catch {
+            // A slow lookup only leaves this node with fewer contacts.
+          }
+        }
+      }
+      await Promise.all([worker(), worker(), worker()])
+      return stats()
+    }
+    case 'stats':
+      return stats()
+    default:
+      throw new Error(`host: unknown command ${String(msg.cmd)}`)
+  }
+}
+
+function stats(): Record<string, unknown> {
+  const rt = nodes.map(routingTableSize)
+  const conns = nodes.map((n) => n.getConnections().length)
+  return {
+    nodes: nodes.length,
+    routingTable: { min: Math.min(...rt), avg: rt.reduce((s, x) => s + x, 0) / rt.length, max: Math.max(...rt) },
+    connections: { avg: conns.reduce((s, x) => s + x, 0) / conns.length },
+    memory: memory(),
+    cpuMs: cpuMs()
+  }
+}
+
+// ---- initiator ----------------------------------------------------------------------
+
+let initiator: TestDevice | undefined
+
+async function initiatorRole(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+  switch (msg.cmd) {
+    case 'start': {
+      initiator = await startDevice('Initiator', { network: { bootstrap: msg.bootstrap as string[] }, timing: TIMING })
+      initiator.service.on('session', (view) => {
+        if (view?.state === 'paired') send({ event: 'paired', at: wallNow(), joiner: view.joiner?.peerId })
+      })
+      await waitFor(() => initiator!.service.multiaddrs().length > 0 && routingTableSize((initiator!.service as unknown as { node: PairwiseLibp2p }).node) > 0, 10_000)
+      return { peerId: initiator.service.peerId }
+    }
+    case 'pair': {
+      const t0 = wallNow()
+      const session = await initiator!.service.startPairing({})
+      // The person reads 12 words aloud meanwhile: wait until the put has finished (the count stops growing).
+      let last = -1
+      let stableSince = Date.now()
+      const until = Date.now() + 20_000
+      while (Date.now() < until) {
+        const advertisedTo = (await initiator!.service.getState({})).session?.advertisedTo ?? 0
+        if (advertisedTo !== last) {
+          last = advertisedTo
+          stableSince = Date.now()
+        } else if (advertisedTo > 0 && Date.now() - stableSince > 1_000) break
+        await sleep(50)
+      }
+      return { words: session.words, advertisedTo: last, publishMs: wallNow() - t0 - 1_000 }
+    }
+    default:
+      throw new Error(`initiator: unknown command ${String(msg.cmd)}`)
+  }
+}
+
+// ---- joiner ---------------------------------------------------------------------------
+
+async function freshJoiner(bootstrap: string[], warm: boolean): Promise<{ device: TestDevice; node: PairwiseLibp2p; settledMs: number }> {
+  const t0 = Date.now()
+  const device = await startDevice('Joiner', { network: { bootstrap }, timing: TIMING })
+  const node = (device.service as unknown as { node: PairwiseLibp2p }).node
+  if (warm) {
+    // A device that has been running a while: connected, routing table filled by its first self-lookup.
+    const selfQueryDone = new Promise<void>((resolve) => node.addEventListener('kad-dht:query:self' as never, () => resolve(), { once: true }))
+    await Promise.race([selfQueryDone, sleep(5_000)])
+    await waitFor(() => routingTableSize(node) > 0, 5_000)
+    await sleep(100)
+  }
+  return { device, node, settledMs: Date.now() - t0 }
+}
+
+async function stopDevice(device: TestDevice): Promise<void> {
+  await device.stop().catch(() => undefined)
+  removeDataDir(device.dataDir)
+}
+
+async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const bootstrap = msg.bootstrap as string[]
+  const words = msg.words as string[]
+  switch (msg.cmd) {
+    case 'lookup': {
+      const { device, node } = await freshJoiner(bootstrap, true)
+      try {
+        const keys = deriveCodeKeys(parseCodeOrThrow(words.join(' ')).entropy)
+        const t0 = wallNow()
+        const dhtKey = await advertisementKey(keys)
+        let foundMs: number | undefined
+        let responses = 0
+        const abort = new AbortController()
+        try {
+          for await (const event of node.services.dht.get(dhtKey, { signal: AbortSignal.any([abort.signal, AbortSignal.timeout(5_000)]) })) {
+            if (event.name === 'PEER_RESPONSE') responses++
+            const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+            if (value === undefined) continue
+            if ((await openAdvertisement(value, keys)) !== undefined) {
+              foundMs = wallNow() - t0
+              abort.abort()
+              break
+            }
+          }
+        } catch {
+          // Timed out or aborted after the find.
+        }
+        return { ok: foundMs !== undefined, ms: foundMs ?? null, responses, routingTable: routingTableSize(node) }
+      } finally {
+        await stopDevice(device)
+      }
+    }
+    case 'join': {
+      const { device, settledMs } = await freshJoiner(bootstrap, msg.warm === true)
+      const paths = new Set<string>()
+      const steps: Record<string, number> = {}
+      let start = 0
+      device.service.on('join-progress', (p) => {
+        if (p.step === 'verifying' && p.path !== undefined) paths.add(p.path)
+        const key = `${p.step}${p.path === undefined ? '' : ':' + p.path}`
+        steps[key] ??= round(wallNow() - start, 1)
+      })
+      start = wallNow()
+      try {
+        await device.service.join({ code: words.join(' ') })
+        const end = wallNow()
+        return { ok: true, peerId: device.service.peerId, start, end, ms: end - start, paths: [...paths], steps, settledMs, rss: memory().rss }
+      } catch (err) {
+        return { ok: false, start, end: wallNow(), ms: wallNow() - start, failure: err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err), paths: [...paths] }
+      } finally {
+        await stopDevice(device)
+      }
+    }
+    default:
+      throw new Error(`joiner: unknown command ${String(msg.cmd)}`)
+  }
+}
+
+const handlers: Record<string, (msg: Record<string, unknown>) => Promise<Record<string, unknown>>> = { host, initiator: initiatorRole, joiner: joinerRole }
+const handler = handlers[role ?? '']
+if (handler === undefined) {
+  console.error(`usage: dht-worker.ts host|initiator|joiner`)
+  process.exit(2)
+}
+serveRequests(handler, async () => {
+  if (initiator !== undefined) await stopDevice(initiator)
+  await Promise.all(nodes.map(async (n) => n.stop()).map((p) => p.catch(() => undefined)))
+})
+send({ event: 'ready', role, pid: process.pid, memory: memory() })

@@ -24,6 +24,7 @@ const WORKER = path.join(BENCH_DIR, 'dht-worker.ts')
 interface SizeResult {
   n: number
   hostProcesses: number
+  hostCpuCores: number
   setupSeconds: number
   routingTable: { min: number; avg: number; max: number }
   rssPerNodeMB: number
@@ -35,6 +36,7 @@ interface SizeResult {
 }
 
 interface HostStats {
+  cpuMs: number
   nodes: number
   routingTable: { min: number; avg: number; max: number }
   memory: { rss: number }
@@ -70,6 +72,8 @@ async function runSize(n: number): Promise<SizeResult> {
     })
     await initiator.request({ cmd: 'start', bootstrap }, 60_000)
     const setupSeconds = round((performance.now() - t0) / 1000, 1)
+    const cpuBefore = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce((s, x) => s + x.cpuMs, 0)
+    const runsStarted = performance.now()
 
     const publishMs: number[] = []
     const advertisedTo: number[] = []
@@ -108,9 +112,12 @@ async function runSize(n: number): Promise<SizeResult> {
       if (join.ok && join.paths.includes('dht')) cold.push(join.ms)
       else coldErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
+    const cpuAfter = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce((s, x) => s + x.cpuMs, 0)
     return {
       n,
       hostProcesses: procs,
+      // CPU the N DHT nodes used while the runs went on (keep-alive pings, routing-table upkeep, answering lookups), in cores.
+      hostCpuCores: round((cpuAfter - cpuBefore) / (performance.now() - runsStarted), 2),
       setupSeconds,
       routingTable: rt,
       rssPerNodeMB: round(perNode.reduce((s, x) => s + x, 0) / perNode.length / 1048576, 2),
@@ -133,7 +140,7 @@ async function main(): Promise<void> {
     console.log(`DHT of ${n} nodes: starting…`)
     const r = await runSize(n)
     results.push(r)
-    console.log(`  set up in ${r.setupSeconds} s over ${r.hostProcesses} host processes; routing tables ${r.routingTable.min}/${r.routingTable.avg}/${r.routingTable.max} (min/avg/max); ${r.rssPerNodeMB} MB RSS per node`)
+    console.log(`  set up in ${r.setupSeconds} s over ${r.hostProcesses} host processes; routing tables ${r.routingTable.min}/${r.routingTable.avg}/${r.routingTable.max} (min/avg/max); ${r.rssPerNodeMB} MB RSS per node; the DHT nodes kept ${r.hostCpuCores} of the cores busy during the runs`)
     for (const e of [...r.joinWarm.errors, ...r.joinCold.errors].slice(0, 5)) console.log(`  failure: ${e}`)
   }
   const pct = (ok: number, runs: number): string => `${ok}/${runs} (${Math.round((100 * ok) / Math.max(1, runs))} %)`

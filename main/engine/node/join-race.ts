@@ -218,15 +218,17 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
             const ad = await openAdvertisement(value, keys)
             if (ad === undefined || tried.has(`dht:${ad.peerId}`)) continue
             records++
-            if (ad.expiresAt <= Date.now()) {
-              // The record itself says the code is dead: no need to ask the device.
-              errors.push(new PairwiseError('code-expired', 'This code has expired.', { hint: 'Click "New code" on the other device and enter the new words.' }))
-              tried.add(`dht:${ad.peerId}`)
-              options.progress({ step: 'found', path: 'dht', message: `DHT: the code for “${ad.body.name}” has expired` })
-              continue
+            if (ad.expiresAt > Date.now()) {
+              options.progress({ step: 'found', path: 'dht', message: `DHT: record found for “${ad.body.name}”` })
+              void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path: 'dht' })
+              // Only holders of the code can make a record that opens, so the first one is the initiator's:
+              // the rest of the lookup would only compete with the pairing for CPU.
+              break
             }
-            options.progress({ step: 'found', path: 'dht', message: `DHT: record found for “${ad.body.name}”` })
-            void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path: 'dht' })
+            // The record itself says the code is dead: no need to ask the device.
+            errors.push(new PairwiseError('code-expired', 'This code has expired.', { hint: 'Click "New code" on the other device and enter the new words.' }))
+            tried.add(`dht:${ad.peerId}`)
+            options.progress({ step: 'found', path: 'dht', message: `DHT: the code for “${ad.body.name}” has expired` })
           }
         } catch {
           // No DHT peers, the lookup timed out, or conflicting records: try again while patience lasts.

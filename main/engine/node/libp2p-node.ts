@@ -45,6 +45,11 @@ export interface CreateNodeOptions {
   datastore?: Datastore
   /** Inbound connections per host and pending inbound connections allowed at once. */
   inboundLimit?: number
+  /**
+   * False when the caller runs identify itself (the service does, to keep it
+   * and the DHT and peer-store work it sets off off a pairing's critical path).
+   */
+  identifyOnOpen?: boolean
 }
 
 export async function createNode(options: CreateNodeOptions): Promise<PairwiseLibp2p> {
@@ -66,7 +71,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       maxIncomingPendingConnections: inboundLimit
     },
     services: {
-      identify: identify(),
+      identify: identify({ runOnConnectionOpen: options.identifyOnOpen ?? true }),
       ping: ping(),
       dht: kadDHT({
         protocol: KAD_PROTOCOL,

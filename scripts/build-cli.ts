@@ -16,7 +16,6 @@ import { build, type Plugin } from 'esbuild'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = path.join(root, 'dist')
-const chunkDir = path.join(distDir, 'cli-chunks')
 
 /** Codes are English only; bip39's other word lists would double the bundle. */
 const englishWordsOnly: Plugin = {
@@ -30,12 +29,13 @@ const englishWordsOnly: Plugin = {
   }
 }
 
-export async function buildCli(): Promise<{ bytes: number; inputs: number }> {
-  await rm(chunkDir, { recursive: true, force: true })
-  await mkdir(distDir, { recursive: true })
+/** Builds `<outDir>/cli.mjs` (default dist/); the benchmarks build their own copy elsewhere. */
+export async function buildCli(outDir = distDir): Promise<{ bytes: number; inputs: number }> {
+  await rm(path.join(outDir, 'cli-chunks'), { recursive: true, force: true })
+  await mkdir(outDir, { recursive: true })
   const result = await build({
     entryPoints: { cli: path.join(root, 'main', 'headless', 'cli.ts') },
-    outdir: distDir,
+    outdir: outDir,
     outExtension: { '.js': '.mjs' },
     // Each command's code (and the libp2p stack) in its own chunk: --version and --help load only the entry.
     splitting: true,
@@ -56,7 +56,7 @@ export async function buildCli(): Promise<{ bytes: number; inputs: number }> {
     logLevel: 'warning'
   })
   const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules') && !file.includes(':'))
-  writeFileSync(path.join(distDir, 'cli.inputs.json'), JSON.stringify({ inputs }, null, 1))
+  writeFileSync(path.join(outDir, 'cli.inputs.json'), JSON.stringify({ inputs }, null, 1))
   const bytes = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs')).reduce((sum, [, o]) => sum + o.bytes, 0)
   return { bytes, inputs: inputs.length }
 }

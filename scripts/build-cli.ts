@@ -4,7 +4,8 @@ import { mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build, type Plugin } from 'esbuild'
+import { build } from 'esbuild'
+import { bip39EnglishOnly } from './bip39-english-only.ts'
 
 // Bundles the CLI into dist/cli.mjs (+ lazily loaded chunks): one file read
 // instead of hundreds of module resolutions makes `pairwise` start several
@@ -16,18 +17,6 @@ import { build, type Plugin } from 'esbuild'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = path.join(root, 'dist')
-
-/** Codes are English only; bip39's other word lists would double the bundle. */
-const englishWordsOnly: Plugin = {
-  name: 'bip39-english-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/wordlists\/[a-z_]+\.json$/ }, (args) => {
-      const omit = args.path !== './wordlists/english.json' && args.importer.includes(`${path.sep}bip39${path.sep}`)
-      return omit ? { path: args.path, namespace: 'bip39-omitted' } : undefined
-    })
-    b.onLoad({ filter: /.*/, namespace: 'bip39-omitted' }, () => ({ contents: 'throw new Error("word list not bundled")', loader: 'js' }))
-  }
-}
 
 /** Builds `<outDir>/cli.mjs` (default dist/); the benchmarks build their own copy elsewhere. */
 export async function buildCli(outDir = distDir): Promise<{ bytes: number; inputs: number }> {
@@ -51,7 +40,7 @@ export async function buildCli(outDir = distDir): Promise<{ bytes: number; input
     banner: { js: "import { createRequire as __pairwiseRequire } from 'node:module'; const require = __pairwiseRequire(import.meta.url);" },
     // Loaded only to build the web UI on first use, from scripts/ by absolute URL; never bundled.
     external: ['esbuild'],
-    plugins: [englishWordsOnly],
+    plugins: [bip39EnglishOnly],
     metafile: true,
     logLevel: 'warning'
   })

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { build } from 'esbuild'
 import type { BuildOptions } from 'esbuild'
+import { bip39EnglishOnly } from './bip39-english-only.ts'
 import { buildRenderer } from './build-renderer.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -39,7 +40,8 @@ export function electronBuildOptions(distDir: string): { main: BuildOptions; pre
       entryPoints: [path.join(root, 'main', 'electron', 'main.ts')],
       outfile: path.join(outDir, 'main.cjs'),
       platform: 'node',
-      target: NODE_TARGET
+      target: NODE_TARGET,
+      plugins: [bip39EnglishOnly]
     },
     preload: {
       ...common,

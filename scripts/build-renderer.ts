@@ -2,7 +2,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { build } from 'esbuild'
-import type { Plugin } from 'esbuild'
+import { bip39EnglishOnly } from './bip39-english-only.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rendererDir = path.join(root, 'renderer')
@@ -10,21 +10,6 @@ export const DEFAULT_OUT_DIR = path.join(root, 'dist', 'renderer')
 
 // Static files are copied, never templated: the CSP allows no inline script or style.
 const STATIC_FILES = ['index.html', 'styles.css']
-
-/**
- * bip39 requires every language's word list inside try/catch so that bundles can leave out the
- * ones they do not use; codes are English only, and the others would be a third of the bundle.
- */
-const englishWordsOnly: Plugin = {
-  name: 'bip39-english-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/wordlists\/[a-z_]+\.json$/ }, (args) => {
-      const omit = args.path !== './wordlists/english.json' && args.importer.includes(`${path.sep}bip39${path.sep}`)
-      return omit ? { path: args.path, namespace: 'bip39-omitted' } : undefined
-    })
-    b.onLoad({ filter: /.*/, namespace: 'bip39-omitted' }, () => ({ contents: 'throw new Error("word list not bundled")', loader: 'js' }))
-  }
-}
 
 /** Bundles the React UI into `outDir` (main.js + source map, index.html, styles.css). */
 export async function buildRenderer(outDir: string = DEFAULT_OUT_DIR): Promise<void> {
@@ -43,7 +28,7 @@ export async function buildRenderer(outDir: string = DEFAULT_OUT_DIR): Promise<v
     // React picks its production build from this; without it the bundle would carry the dev checks.
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'linked',
-    plugins: [englishWordsOnly],
+    plugins: [bip39EnglishOnly],
     logLevel: 'warning'
   })
   await Promise.all(STATIC_FILES.map((file) => copyFile(path.join(rendererDir, file), path.join(outDir, file))))

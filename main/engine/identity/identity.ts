@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { readFileIfExists, writeFileAtomic } from './atomic-file.ts'
 import type { SecretStore } from './secret-store.ts'
-import type { LocalIdentity } from '../protocol/types.ts'
+import type { LocalIdentity } from './local-identity.ts'
 
 // The device key IS the libp2p identity key: the peer id that Noise
 // authenticates on every connection is the key that signs pairing transcripts,

@@ -45,8 +45,6 @@ export interface JoinRaceOptions {
   lan?: { query(): void; known(): Candidate[]; subscribe(listener: (c: Candidate) => void): () => void }
   stored?: () => Candidate[]
   useDht: boolean
-  /** Fault injection for tests: the stream breaks right after the commit, so the Ack never goes out. */
-  loseAckAfterCommit?: boolean
 }
 
 const MAX_CANDIDATES_IN_FLIGHT = 8
@@ -140,6 +138,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       return await runJoiner({
         channel: new FramedChannel(streamDuplex(stream)),
         entropy: options.entropy,
+        keys,
         identity: options.identity,
         device: options.device,
         remotePeerId: candidate.peerId,
@@ -155,7 +154,6 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
             won = false
             throw err
           }
-          if (options.loseAckAfterCommit === true) stream.abort(new Error('fault injection: the Ack is lost'))
         },
         onProgress: (step) => {
           if (step === 'verifying') options.progress({ step: 'verifying', path: candidate.path, message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying` })

@@ -1,28 +1,30 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
+import { identify, type Identify } from '@libp2p/identify'
+import type { ConnectionGater, PeerDiscovery, PeerId, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePublicAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
-import { ping } from '@libp2p/ping'
+import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
-import type { NetworkOptions } from '../service/types.ts'
+import type { NetworkOptions } from './network-options.ts'
+
+export { DEFAULT_NETWORK, type NetworkOptions } from './network-options.ts'
 
 export const KAD_PROTOCOL = '/pairwise/kad/1.0.0'
 export const MDNS_SERVICE_TAG = '_pairwise._udp.local'
 
-export const DEFAULT_NETWORK: NetworkOptions = {
-  listen: ['/ip4/0.0.0.0/tcp/0'],
-  bootstrap: [],
-  mdns: true,
-  dhtMode: 'server',
-  allowLoopback: false
-}
+/**
+ * mDNS as a service rather than a peerDiscovery entry, so that a join can send
+ * a query at once. Its multicast-dns socket is a public field of the service
+ * class that the PeerDiscovery interface does not list; this names just it.
+ */
+export type MdnsService = PeerDiscovery & { mdns?: { query(query: { questions: Array<{ name: string; type: 'PTR' }> }): void } }
 
-export type PairwiseLibp2p = Libp2p<{ dht: KadDHT; identify: unknown; ping: unknown; mdns?: unknown }>
+export type PairwiseServices = { dht: KadDHT; identify: Identify; ping: Ping; mdns?: MdnsService }
+export type PairwiseLibp2p = Libp2p<PairwiseServices>
 
 /** Answers "may this peer connect?" — revoked peers are refused (P9). */
 export interface PeerPolicy {
@@ -55,7 +57,7 @@ export interface CreateNodeOptions {
 export async function createNode(options: CreateNodeOptions): Promise<PairwiseLibp2p> {
   const { network } = options
   const inboundLimit = options.inboundLimit ?? 64
-  const node = await createLibp2p({
+  return createLibp2p<PairwiseServices>({
     privateKey: options.privateKey,
     ...(options.datastore === undefined ? {} : { datastore: options.datastore }),
     addresses: { listen: network.listen },
@@ -84,9 +86,12 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
         // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s).
         initialQuerySelfInterval: 0
       }),
-      // A service rather than a peerDiscovery entry so that a join can send a query at once.
-      ...(network.mdns ? { mdns: mdns({ serviceTag: MDNS_SERVICE_TAG, interval: 10_000 }) } : {})
+      ...(network.mdns ? { mdns: mdnsService() } : {})
     }
   })
-  return node as unknown as PairwiseLibp2p
+}
+
+/** The mDNS factory, typed with the socket field it really has (see MdnsService). */
+function mdnsService(): (components: Parameters<ReturnType<typeof mdns>>[0]) => MdnsService {
+  return mdns({ serviceTag: MDNS_SERVICE_TAG, interval: 10_000 })
 }

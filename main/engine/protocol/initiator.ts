@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { Emitter } from '../../../shared/emitter.ts'
 import { PairwiseError, toErrorPayload } from '../../../shared/errors.ts'
-import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
+import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { systemClock, timeoutSignal, type Clock, type TimerHandle } from './clock.ts'
 import type { FramedChannel } from './framing.ts'
 import { AckSchema, encodeMessage, decodeMessage, isRefusal, PROTOCOL_VERSION, ResponseSchema, type Hello, type RefusalReason } from './messages.ts'
@@ -74,6 +74,8 @@ export interface SessionEvents {
 
 export interface InitiatorSessionOptions {
   entropy: Uint8Array
+  /** The keys of this entropy when the caller derived them already (it publishes with them too). */
+  keys?: CodeKeys
   identity: LocalIdentity
   device: DeviceInfo
   hooks: InitiatorHooks
@@ -111,7 +113,7 @@ export class InitiatorSession {
     if (!Number.isInteger(ttlMs) || ttlMs < TTL_MIN_MS || ttlMs > TTL_MAX_MS) {
       throw new PairwiseError('invalid-argument', 'A code must live between 1 and 10 minutes.')
     }
-    const keys = deriveCodeKeys(options.entropy)
+    const keys = options.keys ?? deriveCodeKeys(options.entropy)
     // A copy we own and wipe at the end (Buffer#slice would alias the caller's bytes).
     this.#entropy = new Uint8Array(options.entropy)
     this.#rendezvous = keys.rendezvous

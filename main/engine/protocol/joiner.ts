@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
+import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { systemClock, timeoutSignal, type Clock } from './clock.ts'
 import type { FramedChannel } from './framing.ts'
@@ -32,6 +32,8 @@ export type JoinerProgress = 'verifying' | 'committing' | 'paired'
 export interface JoinOptions {
   channel: FramedChannel
   entropy: Uint8Array
+  /** The keys of this entropy when the caller derived them already (a join race tries many candidates). */
+  keys?: CodeKeys
   identity: LocalIdentity
   device: DeviceInfo
   /** The initiator's peer id as the transport authenticated it. */
@@ -50,7 +52,7 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
   const { channel, identity, remotePeerId, device } = options
   const clock = options.clock ?? systemClock
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
-  const keys = deriveCodeKeys(options.entropy)
+  const keys = options.keys ?? deriveCodeKeys(options.entropy)
   const machine = new StateMachine(JOINER_TRANSITIONS, 'hello-sent')
 
   const read = async <T extends Parameters<typeof decodeMessage>[1]>(schema: T): Promise<Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>> => {

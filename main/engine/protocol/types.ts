@@ -1,10 +1,6 @@
-import type { PrivateKey } from '@libp2p/interface'
 import type { DeviceInfo } from '../../../shared/device.ts'
 
-export interface LocalIdentity {
-  peerId: string
-  privateKey: PrivateKey
-}
+export type { LocalIdentity } from '../identity/local-identity.ts'
 
 /** What both sides hold after a successful exchange. `pairKey` is secret. */
 export interface PairingOutcome {

@@ -4,14 +4,10 @@
 // revoked device without its pending notice (P9) or a pairing without its log entry.
 
 import path from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
-import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { prepareDatabaseFile, tightenSidecars } from './file-mode.ts'
+import { nextDeviceStatus, type DeviceEvent, type StatusOrAbsent } from './device-status.ts'
+import { RegistryDatabase } from './database.ts'
 import { DEVICE_COLUMNS, EVENT_COLUMNS, THIS_DEVICE_COLUMNS, toDevice, toEvent, toThisDevice } from './rows.ts'
-import type { Row } from './rows.ts'
-import { migrate } from './schema.ts'
-import { storageFailure, toStorageError } from './storage-error.ts'
 import { DEVICE_STATUSES, UNTRUSTED_STATUSES } from './types.ts'
 import type {
   DeviceRecord,
@@ -41,26 +37,11 @@ function notFound(peerId: string): PairwiseError {
   })
 }
 
-function openFailure(err: unknown): unknown {
-  if (err instanceof PairwiseError) return err
-  const errno = (err as NodeJS.ErrnoException | null)?.code
-  if (typeof errno === 'string' && !errno.startsWith('ERR_')) {
-    return storageFailure(
-      'The device registry file could not be created or opened.',
-      'Check that the data directory exists, that you own it, and that the disk is not full.',
-      { errno }
-    )
-  }
-  return toStorageError(err)
-}
-
 export class Registry {
-  readonly #db: DatabaseSync
+  readonly #db: RegistryDatabase
   readonly #now: () => number
-  readonly #statements = new Map<string, StatementSync>()
-  #closed = false
 
-  private constructor(db: DatabaseSync, now: () => number) {
+  private constructor(db: RegistryDatabase, now: () => number) {
     this.#db = db
     this.#now = now
   }
@@ -68,45 +49,18 @@ export class Registry {
   static open(file: string, options: RegistryOptions = {}): Registry {
     const location = path.resolve(checkText(file, 'file', 4096))
     const busyTimeoutMs = checkTimestamp(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, 'busyTimeoutMs')
-    let db: DatabaseSync | undefined
-    try {
-      prepareDatabaseFile(location)
-      db = new DatabaseSync(location, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs })
-      // The first statement reads the header: a file that is not SQLite fails here.
-      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
-      // WAL lets readers (the UI listing devices) run beside a writer. Atomicity does not
-      // depend on it: transactions are atomic in any journal mode, so a file system that
-      // refuses WAL (and silently keeps the old mode) still gets correct behaviour.
-      db.exec('PRAGMA journal_mode = WAL')
-      // FULL syncs the WAL on every commit: a revocation the person saw succeed survives
-      // a power cut, not just a process crash. Registry writes are rare, so the cost is small.
-      db.exec('PRAGMA synchronous = FULL')
-      db.exec('PRAGMA foreign_keys = ON')
-      migrate(db)
-      tightenSidecars(location)
-      return new Registry(db, options.now ?? Date.now)
-    } catch (err) {
-      try {
-        db?.close()
-      } catch {
-        // The open error is the one worth reporting.
-      }
-      throw openFailure(err)
-    }
+    return new Registry(RegistryDatabase.open(location, busyTimeoutMs), options.now ?? Date.now)
   }
 
   close(): void {
-    if (this.#closed) return
-    this.#closed = true
-    this.#statements.clear()
     this.#db.close()
   }
 
   // ---- this device -------------------------------------------------------------
 
   getThisDevice(): ThisDevice | null {
-    return this.#guard(() => {
-      const row = this.#get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
+    return this.#db.guard(() => {
+      const row = this.#db.get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
       return row === undefined ? null : toThisDevice(row)
     })
   }
@@ -115,22 +69,22 @@ export class Registry {
     const peerId = checkPeerId(input?.peerId)
     const name = checkText(input.name, 'name', LIMITS.name)
     const os = checkText(input.os, 'os', LIMITS.os)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
       const at = this.#now()
-      const row = this.#get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
+      const row = this.#db.get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
       const current = row === undefined ? null : toThisDevice(row)
       if (current === null) {
-        this.#run('INSERT INTO this_device (id, peer_id, name, os, created_at) VALUES (1, ?, ?, ?, ?)', peerId, name, os, at)
+        this.#db.run('INSERT INTO this_device (id, peer_id, name, os, created_at) VALUES (1, ?, ?, ?, ?)', peerId, name, os, at)
         return { peerId, name, os, createdAt: at }
       }
       if (current.peerId !== peerId) {
         // A new identity key (the old one was lost or reset). Refusing would lock the person
         // out of their own app; logging it lets support see why every pairing stopped working.
-        this.#run('UPDATE this_device SET peer_id = ?, name = ?, os = ?, created_at = ? WHERE id = 1', peerId, name, os, at)
+        this.#db.run('UPDATE this_device SET peer_id = ?, name = ?, os = ?, created_at = ? WHERE id = 1', peerId, name, os, at)
         this.#insertEvent(at, 'identity-changed', null, null, { previousPeerId: current.peerId, peerId })
         return { peerId, name, os, createdAt: at }
       }
-      this.#run('UPDATE this_device SET name = ?, os = ? WHERE id = 1', name, os)
+      this.#db.run('UPDATE this_device SET name = ?, os = ? WHERE id = 1', name, os)
       if (current.name !== name) this.#insertEvent(at, 'renamed', null, null, { from: current.name, to: name })
       return { peerId, name, os, createdAt: current.createdAt }
     })
@@ -144,12 +98,15 @@ export class Registry {
    */
   recordPairing(input: PairingInput): DeviceRecord {
     const p = checkPairing(input)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
       const at = this.#now()
       const previousStatus = this.#statusOf(p.peerId)
+      if (nextDeviceStatus(previousStatus ?? 'absent', p.status === 'paired' ? 'pair' : 'pair-pending') !== p.status) {
+        throw new PairwiseError('internal', `A pairing cannot be recorded over status ${previousStatus}.`)
+      }
       // Upsert rather than INSERT OR REPLACE: REPLACE deletes first, which the outbox's
       // foreign key would refuse while a notice is still owed.
-      this.#run(
+      this.#db.run(
         `INSERT INTO devices (peer_id, name, os, app_version, paired_at, last_seen, addresses, pair_key_sealed, status, revoked_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
          ON CONFLICT (peer_id) DO UPDATE SET
@@ -159,7 +116,7 @@ export class Registry {
            revoked_at = NULL, updated_at = excluded.updated_at`,
         p.peerId, p.name, p.os, p.appVersion, at, at, JSON.stringify(p.addresses), p.pairKeySealed, p.status, at
       )
-      this.#run('DELETE FROM revocation_outbox WHERE peer_id = ?', p.peerId)
+      this.#db.run('DELETE FROM revocation_outbox WHERE peer_id = ?', p.peerId)
       this.#insertEvent(at, p.status === 'paired' ? 'paired' : 'pending', p.peerId, null, {
         name: p.name,
         os: p.os,
@@ -184,13 +141,10 @@ export class Registry {
   /** pending-confirmation → paired. False (and nothing written) when the device is not pending. */
   confirmPairing(peerId: string): boolean {
     const id = checkPeerId(peerId)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
+      if (this.#transition(id, 'confirm') !== 'paired') return false
       const at = this.#now()
-      const { changes } = this.#run(
-        "UPDATE devices SET status = 'paired', updated_at = ? WHERE peer_id = ? AND status = 'pending-confirmation'",
-        at, id
-      )
-      if (changes === 0) return false
+      this.#db.run('UPDATE devices SET status = ?, updated_at = ? WHERE peer_id = ?', 'paired', at, id)
       this.#insertEvent(at, 'confirmed', id, null, {})
       return true
     })
@@ -200,10 +154,10 @@ export class Registry {
   dropPending(peerId: string, reason: string): boolean {
     const id = checkPeerId(peerId)
     const why = checkText(reason, 'reason', LIMITS.reason)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
+      if (this.#transition(id, 'drop-pending') !== 'absent') return false
       const at = this.#now()
-      const { changes } = this.#run("DELETE FROM devices WHERE peer_id = ? AND status = 'pending-confirmation'", id)
-      if (changes === 0) return false
+      this.#db.run('DELETE FROM devices WHERE peer_id = ?', id)
       this.#insertEvent(at, 'pending-dropped', id, why, {})
       return true
     })
@@ -216,13 +170,13 @@ export class Registry {
    */
   revoke(peerId: string): boolean {
     const id = checkPeerId(peerId)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
       const status = this.#statusOf(id)
       if (status === null) throw notFound(id)
-      if (status === 'revoked' || status === 'removed-by-peer') return false
+      if (nextDeviceStatus(status, 'revoke') !== 'revoked') return false
       const at = this.#now()
-      this.#run("UPDATE devices SET status = 'revoked', revoked_at = ?, updated_at = ? WHERE peer_id = ?", at, at, id)
-      this.#run(
+      this.#db.run("UPDATE devices SET status = 'revoked', revoked_at = ?, updated_at = ? WHERE peer_id = ?", at, at, id)
+      this.#db.run(
         `INSERT INTO revocation_outbox (peer_id, created_at, attempts, last_attempt_at, delivered_at) VALUES (?, ?, 0, NULL, NULL)
          ON CONFLICT (peer_id) DO UPDATE SET created_at = excluded.created_at, attempts = 0, last_attempt_at = NULL, delivered_at = NULL`,
         id, at
@@ -239,18 +193,19 @@ export class Registry {
    */
   markRemovedByPeer(peerId: string): boolean {
     const id = checkPeerId(peerId)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
       const status = this.#statusOf(id)
       if (status === null) throw notFound(id)
-      if (status === 'removed-by-peer') return false
+      const next = nextDeviceStatus(status, 'peer-removed')
+      if (next === undefined) return false
       const at = this.#now()
-      if (status === 'revoked') {
-        const { changes } = this.#run('UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL', at, id)
+      if (next === status) {
+        const { changes } = this.#db.run('UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL', at, id)
         if (changes === 0) return false
         this.#insertEvent(at, 'removed-by-peer', id, null, { previousStatus: status, statusKept: true })
         return true
       }
-      this.#run("UPDATE devices SET status = 'removed-by-peer', revoked_at = ?, updated_at = ? WHERE peer_id = ?", at, at, id)
+      this.#db.run("UPDATE devices SET status = 'removed-by-peer', revoked_at = ?, updated_at = ? WHERE peer_id = ?", at, at, id)
       this.#insertEvent(at, 'removed-by-peer', id, null, { previousStatus: status })
       return true
     })
@@ -261,9 +216,9 @@ export class Registry {
   /** True when this call settled the notice; false when none was pending. */
   markRevocationDelivered(peerId: string): boolean {
     const id = checkPeerId(peerId)
-    return this.#transaction(() => {
+    return this.#db.transaction(() => {
       const at = this.#now()
-      const { changes } = this.#run('UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL', at, id)
+      const { changes } = this.#db.run('UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL', at, id)
       if (changes === 0) return false
       this.#insertEvent(at, 'revocation-delivered', id, null, {})
       return true
@@ -273,8 +228,8 @@ export class Registry {
   /** Counts a failed delivery try (for backoff). False when no notice is pending. */
   recordRevocationAttempt(peerId: string): boolean {
     const id = checkPeerId(peerId)
-    return this.#guard(() => {
-      const { changes } = this.#run(
+    return this.#db.guard(() => {
+      const { changes } = this.#db.run(
         'UPDATE revocation_outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE peer_id = ? AND delivered_at IS NULL',
         this.#now(), id
       )
@@ -284,8 +239,8 @@ export class Registry {
 
   /** Notices still owed, oldest first. */
   pendingRevocations(): PendingRevocation[] {
-    return this.#guard(() =>
-      this.#all('SELECT peer_id, attempts, created_at, last_attempt_at FROM revocation_outbox WHERE delivered_at IS NULL ORDER BY created_at, peer_id').map(
+    return this.#db.guard(() =>
+      this.#db.all('SELECT peer_id, attempts, created_at, last_attempt_at FROM revocation_outbox WHERE delivered_at IS NULL ORDER BY created_at, peer_id').map(
         (row) => ({
           peerId: row.peer_id as string,
           attempts: row.attempts as number,
@@ -300,8 +255,8 @@ export class Registry {
 
   getDevice(peerId: string): DeviceRecord | null {
     const id = checkPeerId(peerId)
-    return this.#guard(() => {
-      const row = this.#get(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE peer_id = ?`, id)
+    return this.#db.guard(() => {
+      const row = this.#db.get(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE peer_id = ?`, id)
       return row === undefined ? null : toDevice(row)
     })
   }
@@ -309,19 +264,19 @@ export class Registry {
   /** Newest pairing first. Revoked and removed devices only when asked for. */
   listDevices(options: { includeRevoked?: boolean } = {}): DeviceRecord[] {
     const where = options.includeRevoked === true ? '' : `WHERE status NOT IN (${UNTRUSTED_SQL})`
-    return this.#guard(() => this.#all(`SELECT ${DEVICE_COLUMNS} FROM devices ${where} ORDER BY paired_at DESC, peer_id`).map(toDevice))
+    return this.#db.guard(() => this.#db.all(`SELECT ${DEVICE_COLUMNS} FROM devices ${where} ORDER BY paired_at DESC, peer_id`).map(toDevice))
   }
 
   /** Only fully paired devices: a pending one has not shown it holds the pair key yet. */
   isTrusted(peerId: string): boolean {
     const id = checkPeerId(peerId)
-    return this.#guard(() => this.#statusOf(id) === 'paired')
+    return this.#db.guard(() => this.#statusOf(id) === 'paired')
   }
 
   /** Peers the connection gater must refuse. */
   revokedPeerIds(): string[] {
-    return this.#guard(() =>
-      this.#all(`SELECT peer_id FROM devices WHERE status IN (${UNTRUSTED_SQL}) ORDER BY peer_id`).map((row) => row.peer_id as string)
+    return this.#db.guard(() =>
+      this.#db.all(`SELECT peer_id FROM devices WHERE status IN (${UNTRUSTED_SQL}) ORDER BY peer_id`).map((row) => row.peer_id as string)
     )
   }
 
@@ -329,9 +284,9 @@ export class Registry {
     const id = checkPeerId(peerId)
     const lastSeen = checkTimestamp(presence?.lastSeen, 'lastSeen')
     const addresses = presence.addresses === undefined ? null : JSON.stringify(checkAddresses(presence.addresses))
-    this.#guard(() => {
+    this.#db.guard(() => {
       // max(): presence checks race; an older answer arriving late must not move "last seen" back.
-      const { changes } = this.#run(
+      const { changes } = this.#db.run(
         `UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), addresses = coalesce(?, addresses), updated_at = ?
          WHERE peer_id = ?`,
         lastSeen, addresses, this.#now(), id
@@ -344,7 +299,7 @@ export class Registry {
 
   logEvent(kind: string, input: EventInput = {}): RegistryEvent {
     const e = checkEvent(kind, input)
-    return this.#guard(() => {
+    return this.#db.guard(() => {
       const at = this.#now()
       const id = this.#insertEventJson(at, e.kind, e.peerId, e.reason, e.detailsJson)
       return { id, at, kind: e.kind, peerId: e.peerId, reason: e.reason, details: JSON.parse(e.detailsJson) as Record<string, unknown> }
@@ -354,18 +309,18 @@ export class Registry {
   /** Newest first (by id: the wall clock can step back, the id cannot). */
   listEvents(options: { limit?: number } = {}): RegistryEvent[] {
     const limit = checkLimit(options.limit ?? 100)
-    return this.#guard(() => this.#all(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT ?`, limit).map(toEvent))
+    return this.#db.guard(() => this.#db.all(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT ?`, limit).map(toEvent))
   }
 
   /** For metrics: every status is present (zero if none); event kinds as they occur. */
   counts(): RegistryCounts {
-    return this.#guard(() => {
+    return this.#db.guard(() => {
       const devices = Object.fromEntries(DEVICE_STATUSES.map((s) => [s, 0])) as Record<DeviceStatus, number>
-      for (const row of this.#all('SELECT status, count(*) AS n FROM devices GROUP BY status')) {
+      for (const row of this.#db.all('SELECT status, count(*) AS n FROM devices GROUP BY status')) {
         devices[row.status as DeviceStatus] = row.n as number
       }
       const events: Record<string, number> = {}
-      for (const row of this.#all('SELECT kind, count(*) AS n FROM events GROUP BY kind ORDER BY kind')) {
+      for (const row of this.#db.all('SELECT kind, count(*) AS n FROM events GROUP BY kind ORDER BY kind')) {
         events[row.kind as string] = row.n as number
       }
       return { devices, events }
@@ -374,8 +329,13 @@ export class Registry {
 
   // ---- internals ---------------------------------------------------------------
 
+  /** The status `event` leads to from the device's current one, or undefined when the table refuses it. */
+  #transition(peerId: string, event: DeviceEvent): StatusOrAbsent | undefined {
+    return nextDeviceStatus(this.#statusOf(peerId) ?? 'absent', event)
+  }
+
   #statusOf(peerId: string): DeviceStatus | null {
-    const row = this.#get('SELECT status FROM devices WHERE peer_id = ?', peerId)
+    const row = this.#db.get('SELECT status FROM devices WHERE peer_id = ?', peerId)
     return row === undefined ? null : (row.status as DeviceStatus)
   }
 
@@ -384,61 +344,7 @@ export class Registry {
   }
 
   #insertEventJson(at: number, kind: string, peerId: string | null, reason: string | null, detailsJson: string): number {
-    const { lastInsertRowid } = this.#run('INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)', at, kind, peerId, reason, detailsJson)
+    const { lastInsertRowid } = this.#db.run('INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)', at, kind, peerId, reason, detailsJson)
     return Number(lastInsertRowid)
-  }
-
-  #statement(sql: string): StatementSync {
-    if (this.#closed) throw storageFailure('The device registry is closed.', 'Restart Pairwise.')
-    let stmt = this.#statements.get(sql)
-    if (stmt === undefined) {
-      stmt = this.#db.prepare(sql)
-      this.#statements.set(sql, stmt)
-    }
-    return stmt
-  }
-
-  #run(sql: string, ...params: SQLInputValue[]) {
-    return this.#statement(sql).run(...params)
-  }
-
-  #get(sql: string, ...params: SQLInputValue[]): Row | undefined {
-    return this.#statement(sql).get(...params)
-  }
-
-  #all(sql: string, ...params: SQLInputValue[]): Row[] {
-    return this.#statement(sql).all(...params)
-  }
-
-  #guard<T>(fn: () => T): T {
-    try {
-      return fn()
-    } catch (err) {
-      throw toStorageError(err)
-    }
-  }
-
-  /**
-   * IMMEDIATE takes the write lock up front, so two processes cannot both read a status
-   * and then both act on it; the busy timeout makes the loser wait instead of failing.
-   */
-  #transaction<T>(fn: () => T): T {
-    return this.#guard(() => {
-      if (this.#closed) throw storageFailure('The device registry is closed.', 'Restart Pairwise.')
-      if (this.#db.isTransaction) throw new Error('Registry transactions do not nest.')
-      this.#db.exec('BEGIN IMMEDIATE')
-      try {
-        const result = fn()
-        this.#db.exec('COMMIT')
-        return result
-      } catch (err) {
-        try {
-          if (this.#db.isTransaction) this.#db.exec('ROLLBACK')
-        } catch {
-          // SQLite may already have rolled back (e.g. after SQLITE_FULL); the first error is the real one.
-        }
-        throw err
-      }
-    })
   }
 }

@@ -1,7 +1,7 @@
 // Two (or more) real devices on 127.0.0.1: real libp2p nodes, real sockets,
 // real SQLite files in temp folders. No mDNS here (see e2e/netns for the LAN).
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -275,7 +275,8 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
 
   it('P7: the final Ack is lost on the wire; the next presence check makes both sides agree', async () => {
     const a = await device('Ack never arrives')
-    const b = await device('Ack sender', { faults: { loseAck: true } })
+    const b = await device('Ack sender')
+    loseAckAfterCommit(b, a.service.peerId)
     const session = await startAdvertised(a)
     await b.service.join({ code: session.words.join(' ') })
     assert.equal(await statusOf(b, a.service.peerId), 'paired')
@@ -287,8 +288,10 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const a = await device('Holds a stale pending')
     const b = await device('Never committed')
     // As if B never received Complete: A holds a pending record, B holds none.
-    const registry = (a.service as unknown as { registry: Registry }).registry
+    // Written through a second connection to A's registry file, as another process of A's would.
+    const registry = Registry.open(dataFiles(a.dataDir).registry)
     registry.recordPairing({ peerId: b.service.peerId, name: 'Never committed', os: 'Linux', appVersion: '0.1.0', addresses: b.service.multiaddrs(), pairKeySealed: await FileSecretStore.open(a.dataDir).seal(randomBytes(32)), status: 'pending-confirmation' })
+    registry.close()
     await eventually('A dropped the one-sided pairing', async () => (await statusOf(a, b.service.peerId)) === undefined)
     assert.equal(await statusOf(b, a.service.peerId), undefined)
   })
@@ -368,6 +371,19 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   })
 })
 
+
+/**
+ * Test seam for P7: the joiner's connection to the initiator breaks right
+ * after the joiner committed, so its final Ack never reaches the wire. The
+ * service announces the commit (devices-changed) before it sends the Ack.
+ */
+function loseAckAfterCommit(joiner: TestDevice, initiatorPeerId: string): void {
+  const off = joiner.service.on('devices-changed', (devices) => {
+    if (!devices.some((d) => d.peerId === initiatorPeerId && d.status === 'paired')) return
+    off()
+    for (const connection of nodeOf(joiner).getConnections(peerIdFromString(initiatorPeerId))) connection.abort(new Error('test: the Ack is lost'))
+  })
+}
 
 function nodeOf(device: TestDevice): PairwiseLibp2p {
   return (device.service as unknown as { node: PairwiseLibp2p }).node

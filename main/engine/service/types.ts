@@ -1,18 +1,21 @@
 import type { PairingApi } from '../../../shared/api.ts'
 import type { SecretStore } from '../identity/secret-store.ts'
+import type { NetworkOptions } from '../node/network-options.ts'
 
-export interface NetworkOptions {
-  /** Multiaddrs to listen on. Default: all interfaces, a random TCP port. */
-  listen: string[]
-  /** Multiaddrs (with /p2p/<id>) of DHT nodes to join. */
-  bootstrap: string[]
-  /** LAN discovery. Off in tests outside network namespaces. */
-  mdns: boolean
-  /** 'server' answers DHT queries (desktop on a home LAN); 'client' only asks. */
-  dhtMode: 'server' | 'client'
-  /** Keep loopback addresses in the DHT (tests and benchmarks on 127.0.0.1). */
-  allowLoopback: boolean
+export type { NetworkOptions } from '../node/network-options.ts'
+
+export interface ServiceTiming {
+  /** Between reconnection rounds for paired devices and undelivered revocations. */
+  reconnectMs: number
+  /** Whole join across all discovery paths. */
+  joinTimeoutMs: number
+  /** How long LAN answers are awaited after the mDNS query. */
+  lanWaitMs: number
+  /** How long the DHT is asked again while no record for the code is found (the initiator may still be publishing). */
+  dhtPatienceMs: number
 }
+
+export const DEFAULT_TIMING: ServiceTiming = { reconnectMs: 30_000, joinTimeoutMs: 30_000, lanWaitMs: 3_000, dhtPatienceMs: 10_000 }
 
 export interface ServiceOptions {
   dataDir: string
@@ -23,8 +26,8 @@ export interface ServiceOptions {
   appVersion?: string
   /** Lifetime of a new code when the caller does not choose one: 1–10 minutes, default 5. */
   codeTtlMinutes?: number
-  /** Test-only fault injection (P7 tests): the joiner's final Ack never reaches the wire. */
-  faults?: { loseAck?: boolean }
+  /** Waits and intervals; tests and benchmarks shorten them. */
+  timing?: Partial<ServiceTiming>
 }
 
 /** The engine's one API (shared/api.ts) plus the lifecycle the hosts need. */

@@ -25,7 +25,7 @@ export async function checkPresence(ctx: TrustContext, channel: FramedChannel, r
   const status = statusOf(record)
   if (status === undefined) return 'failed'
   const nonce = randomBytes(32)
-  const pairKey = await ctx.openPairKey(record)
+  const pairKey = await ctx.trust.openPairKey(record)
   try {
     const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status)
     await channel.write(encodeJson({ t: 'presence', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) }))
@@ -60,7 +60,7 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
     channel.abort('malformed presence request')
     return 'failed'
   }
-  const record = ctx.registry.getDevice(remotePeerId)
+  const record = ctx.trust.getDevice(remotePeerId)
   if (record === null || record.status === 'removed-by-peer') {
     await channel.write(encodeJson({ t: 'unknown' }))
     await channel.close()
@@ -71,14 +71,13 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
     await channel.write(encodeJson(await buildNotice(ctx, record)))
     const ack = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), RevokeAckSchema)
     if (ack !== undefined) {
-      ctx.registry.markRevocationDelivered(remotePeerId)
-      ctx.trustChanged(remotePeerId, 'revocation-delivered')
+      ctx.trust.markRevocationDelivered(remotePeerId)
     }
     await channel.close()
     return 'failed'
   }
   const status = statusOf(record)!
-  const pairKey = await ctx.openPairKey(record)
+  const pairKey = await ctx.trust.openPairKey(record)
   try {
     const requestNonce = fromHex(request.nonce)
     if (!equalBytes(presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status), fromHex(request.mac))) {
@@ -103,30 +102,26 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
  * pairing that was actually proven or disowned.
  */
 function unchanged(ctx: TrustContext, record: DeviceRecord): boolean {
-  const now = ctx.registry.getDevice(record.peerId)
+  const now = ctx.trust.getDevice(record.peerId)
   return now !== null && now.status === record.status && Buffer.from(now.pairKeySealed).equals(Buffer.from(record.pairKeySealed))
 }
 
 function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[]): PresenceResult {
   if (!unchanged(ctx, record)) return 'failed'
-  ctx.registry.updatePresence(record.peerId, { lastSeen: Date.now(), addresses: addrs })
+  ctx.trust.updatePresence(record.peerId, { lastSeen: Date.now(), addresses: addrs })
   if (record.status === 'pending-confirmation') {
-    ctx.registry.confirmPairing(record.peerId)
-    ctx.trustChanged(record.peerId, 'confirmed')
+    ctx.trust.confirm(record.peerId)
     return 'confirmed'
   }
-  ctx.trustChanged(record.peerId, 'presence')
   return 'online'
 }
 
 function forget(ctx: TrustContext, record: DeviceRecord): PresenceResult {
   if (!unchanged(ctx, record)) return 'failed'
   if (record.status === 'pending-confirmation') {
-    ctx.registry.dropPending(record.peerId, 'peer-does-not-know-pairing')
-    ctx.trustChanged(record.peerId, 'pending-dropped')
+    ctx.trust.dropPending(record.peerId, 'peer-does-not-know-pairing')
     return 'dropped'
   }
-  ctx.registry.markRemovedByPeer(record.peerId)
-  ctx.trustChanged(record.peerId, 'removed-by-peer')
+  ctx.trust.markRemovedByPeer(record.peerId)
   return 'removed-by-peer'
 }

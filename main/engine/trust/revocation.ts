@@ -13,7 +13,7 @@ import { revocationBytes, revocationMac, RevokeAckSchema, RevokeNoticeSchema, ty
 
 export async function buildNotice(ctx: TrustContext, record: DeviceRecord): Promise<RevokeNotice> {
   const at = record.revokedAt ?? Date.now()
-  const pairKey = await ctx.openPairKey(record)
+  const pairKey = await ctx.trust.openPairKey(record)
   try {
     const mac = revocationMac(pairKey, ctx.localPeerId, record.peerId, at)
     const sig = await ctx.privateKey.sign(revocationBytes(ctx.localPeerId, record.peerId, at))
@@ -29,9 +29,9 @@ export async function buildNotice(ctx: TrustContext, record: DeviceRecord): Prom
  * false when it proves nothing.
  */
 export async function acceptNotice(ctx: TrustContext, notice: RevokeNotice, remotePeerId: string): Promise<boolean> {
-  const record = ctx.registry.getDevice(remotePeerId)
+  const record = ctx.trust.getDevice(remotePeerId)
   if (record === null) return false
-  const pairKey = await ctx.openPairKey(record)
+  const pairKey = await ctx.trust.openPairKey(record)
   let macOk: boolean
   try {
     macOk = equalBytes(revocationMac(pairKey, remotePeerId, ctx.localPeerId, notice.at), fromHex(notice.mac))
@@ -41,8 +41,7 @@ export async function acceptNotice(ctx: TrustContext, notice: RevokeNotice, remo
   if (!macOk) return false
   if (!(await verifyByPeerId(remotePeerId, revocationBytes(remotePeerId, ctx.localPeerId, notice.at), fromHex(notice.sig)))) return false
   if (record.status === 'paired' || record.status === 'pending-confirmation') {
-    ctx.registry.markRemovedByPeer(remotePeerId)
-    ctx.trustChanged(remotePeerId, 'removed-by-peer')
+    ctx.trust.markRemovedByPeer(remotePeerId)
   }
   return true
 }
@@ -53,8 +52,7 @@ export async function sendRevocation(ctx: TrustContext, channel: FramedChannel, 
   const ack = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), RevokeAckSchema)
   await channel.close()
   if (ack === undefined) return false
-  ctx.registry.markRevocationDelivered(record.peerId)
-  ctx.trustChanged(record.peerId, 'revocation-delivered')
+  ctx.trust.markRevocationDelivered(record.peerId)
   return true
 }
 
@@ -68,7 +66,7 @@ export async function serveRevocation(ctx: TrustContext, channel: FramedChannel,
   const genuine = await acceptNotice(ctx, notice, remotePeerId)
   // A peer that holds no pairing with us gets an ack too: there is nothing
   // left to revoke, and it can stop retrying.
-  if (genuine || ctx.registry.getDevice(remotePeerId) === null) {
+  if (genuine || ctx.trust.getDevice(remotePeerId) === null) {
     await channel.write(encodeJson({ t: 'revoke-ack' }))
   }
   await channel.close()

@@ -16,13 +16,15 @@ import { Registry } from '../registry/registry.ts'
 import { presenceReplyMac, revocationBytes, revocationMac } from './messages.ts'
 import { checkPresence, servePresence } from './presence.ts'
 import { buildNotice, serveRevocation } from './revocation.ts'
-import type { TrustChange, TrustContext } from './trust-context.ts'
+import type { TrustContext } from './trust-context.ts'
+import { TrustStore, type TrustChange } from './trust-store.ts'
 import { decodeJson, encodeJson } from './wire.ts'
 import { z } from 'zod'
 
 const dirs: string[] = []
 
 interface Side extends TrustContext {
+  registry: Registry
   identity: LocalIdentity
   store: MemorySecretStore
   changes: Array<[string, TrustChange]>
@@ -35,6 +37,8 @@ async function side(): Promise<Side> {
   const store = new MemorySecretStore()
   const registry = Registry.open(join(dir, 'pairwise.db'))
   const changes: Array<[string, TrustChange]> = []
+  const trust = new TrustStore(registry, store)
+  trust.events.on('change', ({ peerId, change }) => void changes.push([peerId, change]))
   return {
     identity,
     store,
@@ -42,9 +46,8 @@ async function side(): Promise<Side> {
     localPeerId: identity.peerId,
     privateKey: identity.privateKey,
     registry,
-    openPairKey: (record) => store.open(record.pairKeySealed),
-    localAddresses: () => [],
-    trustChanged: (peerId, change) => void changes.push([peerId, change])
+    trust,
+    localAddresses: () => []
   }
 }
 

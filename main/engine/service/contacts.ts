@@ -1,0 +1,215 @@
+import type { Startable } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { Emitter } from '../../../shared/emitter.ts'
+import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
+import { streamDuplex } from '../node/stream-duplex.ts'
+import { FramedChannel } from '../protocol/framing.ts'
+import { PRESENCE_PROTOCOL, REVOKE_PROTOCOL } from '../trust/messages.ts'
+import { checkPresence, servePresence, type PresenceResult } from '../trust/presence.ts'
+import { sendRevocation, serveRevocation } from '../trust/revocation.ts'
+import type { TrustContext } from '../trust/trust-context.ts'
+
+// Everything between two devices that already know each other: presence
+// checks (which also settle a pairing whose final message was lost, P7),
+// delivery of our revocation notices now or at the next contact (P9),
+// reconnecting to paired devices, and which of them are online right now.
+
+export interface ContactsComponents {
+  node: PairwiseLibp2p
+  trust: TrustContext
+  reconnectMs: number
+  /** True while our own pairing session still waits for this joiner's Ack: silence is not disagreement then. */
+  awaitingAckFrom(peerId: string): boolean
+  /** Whether peers can be looked up on the DHT (a bootstrap node or any peer is connected). */
+  dhtUsable(): boolean
+  /** Whether the gater would refuse this peer now (revoked, no notice owed, not pairing). */
+  isRefused(peerId: string): boolean
+}
+
+export interface ContactsEvents {
+  /** The set of online devices changed. */
+  online: undefined
+}
+
+const EXCHANGE_TIMEOUT_MS = 10_000
+const RECONNECT_DIAL_MS = 5_000
+const MAX_INBOUND_STREAMS = 4
+
+export class Contacts implements Startable {
+  readonly events = new Emitter<ContactsEvents>()
+  readonly #c: ContactsComponents
+  readonly #online = new Set<string>()
+  readonly #inFlight = new Set<string>()
+  #timer: NodeJS.Timeout | undefined
+  #stopped = false
+
+  constructor(components: ContactsComponents) {
+    this.#c = components
+  }
+
+  async start(): Promise<void> {
+    const { node } = this.#c
+    await node.handle(PRESENCE_PROTOCOL, async (stream, connection) => {
+      const peer = connection.remotePeer.toString()
+      const channel = new FramedChannel(streamDuplex(stream))
+      this.#afterPresence(peer, await servePresence(this.#c.trust, channel, peer).catch(() => 'failed' as const))
+      await this.hangUpIfRefused(peer)
+    }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    await node.handle(REVOKE_PROTOCOL, async (stream, connection) => {
+      const peer = connection.remotePeer.toString()
+      const channel = new FramedChannel(streamDuplex(stream))
+      await serveRevocation(this.#c.trust, channel, peer).catch(() => stream.abort(new Error('revocation failed')))
+      await this.hangUpIfRefused(peer)
+    }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    node.addEventListener('peer:connect', (event) => this.schedule(event.detail.toString()))
+    node.addEventListener('peer:disconnect', (event) => this.setOffline(event.detail.toString()))
+    // Known devices' addresses go back into the peer store so we can dial them right away.
+    for (const record of this.#c.trust.trust.listDevices({ includeRevoked: true })) {
+      await this.rememberAddresses(record.peerId, record.addresses)
+    }
+    this.#timer = setInterval(() => this.#round(), this.#c.reconnectMs)
+    setTimeout(() => this.#round(), 250).unref()
+  }
+
+  stop(): void {
+    this.#stopped = true
+    clearInterval(this.#timer)
+  }
+
+  isOnline(peerId: string): boolean {
+    return this.#online.has(peerId)
+  }
+
+  setOnline(peerId: string): void {
+    if (this.#online.has(peerId)) return
+    this.#online.add(peerId)
+    this.events.emit('online', undefined)
+  }
+
+  setOffline(peerId: string): void {
+    if (this.#online.delete(peerId)) this.events.emit('online', undefined)
+  }
+
+  /** A presence check (or notice delivery) soon, for peers we hold a record for; strangers cost nothing. */
+  schedule(peerId: string, delayMs = 0): void {
+    if (this.#stopped) return
+    let known: boolean
+    try {
+      known = this.#c.trust.trust.getDevice(peerId) !== null
+    } catch {
+      return
+    }
+    if (known) setTimeout(() => void this.contact(peerId), delayMs).unref()
+  }
+
+  /** Presence check with a known device, or delivery of our revocation notice to it. */
+  async contact(peerId: string): Promise<void> {
+    if (this.#stopped || this.#inFlight.has(peerId)) return
+    const { trust } = this.#c.trust
+    if (trust.owesNotice(peerId)) return this.deliverRevocation(peerId)
+    let record
+    try {
+      record = trust.getDevice(peerId)
+    } catch {
+      return
+    }
+    if (record === null || (record.status !== 'paired' && record.status !== 'pending-confirmation')) return
+    if (this.#c.awaitingAckFrom(peerId)) return
+    this.#inFlight.add(peerId)
+    try {
+      const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
+      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, { signal })
+      this.#afterPresence(peerId, await checkPresence(this.#c.trust, new FramedChannel(streamDuplex(stream)), record))
+      await this.hangUpIfRefused(peerId)
+    } catch {
+      // Unreachable now; the next round or the next connection tries again.
+    } finally {
+      this.#inFlight.delete(peerId)
+    }
+  }
+
+  async deliverRevocation(peerId: string): Promise<void> {
+    const { trust } = this.#c.trust
+    if (this.#inFlight.has(peerId) || !trust.owesNotice(peerId)) return
+    const record = trust.getDevice(peerId)
+    if (record === null || record.status !== 'revoked') return
+    this.#inFlight.add(peerId)
+    try {
+      trust.recordRevocationAttempt(peerId)
+      const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
+      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, { signal })
+      await sendRevocation(this.#c.trust, new FramedChannel(streamDuplex(stream)), record)
+      await this.hangUpIfRefused(peerId)
+    } catch {
+      // Kept in the outbox: retried every round and at the next contact (P9).
+    } finally {
+      this.#inFlight.delete(peerId)
+    }
+  }
+
+  /** Ends every connection to a peer we no longer trust, once the exchange that told us is over. */
+  async hangUpIfRefused(peerId: string): Promise<void> {
+    if (!this.#c.isRefused(peerId)) return
+    this.setOffline(peerId)
+    await this.#c.node.hangUp(peerIdFromString(peerId)).catch(() => undefined)
+  }
+
+  async rememberAddresses(peerId: string, addresses: string[]): Promise<void> {
+    const addrs = addresses.flatMap((a): Multiaddr[] => {
+      try {
+        return [multiaddr(a)]
+      } catch {
+        return []
+      }
+    })
+    if (addrs.length === 0) return
+    try {
+      await this.#c.node.peerStore.merge(peerIdFromString(peerId), { multiaddrs: addrs })
+    } catch {
+      // A malformed stored address is not worth failing over.
+    }
+  }
+
+  #afterPresence(peerId: string, result: PresenceResult): void {
+    if (result === 'online' || result === 'confirmed') this.setOnline(peerId)
+  }
+
+  #round(): void {
+    try {
+      this.#reconnectOnce()
+    } catch {
+      // A storage hiccup must not end the daemon; the next round tries again.
+    }
+  }
+
+  #reconnectOnce(): void {
+    if (this.#stopped) return
+    const { node } = this.#c
+    const { trust } = this.#c.trust
+    const connected = new Set(node.getPeers().map(String))
+    for (const record of trust.listDevices({ includeRevoked: true })) {
+      const owed = trust.owesNotice(record.peerId)
+      const wanted = record.status === 'paired' || record.status === 'pending-confirmation' || owed
+      if (!wanted) continue
+      if (connected.has(record.peerId)) {
+        // Already connected: a pending pairing or an undelivered notice still needs its exchange.
+        if (record.status === 'pending-confirmation' || owed || !this.#online.has(record.peerId)) {
+          void this.contact(record.peerId)
+        }
+        continue
+      }
+      const peer = peerIdFromString(record.peerId)
+      void node.dial(peer, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS) }).catch(async () => {
+        // Not at a stored address: ask the DHT where it is now.
+        if (!this.#c.dhtUsable() || this.#stopped) return
+        try {
+          const info = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS) })
+          if (info.multiaddrs.length > 0) await node.dial(info.multiaddrs, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS) })
+        } catch {
+          // Offline; try again next round.
+        }
+      })
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import type { Startable } from '@libp2p/interface'
+import { randomBytes } from 'node:crypto'
+import type { PairingSessionView } from '../../../shared/api.ts'
+import { generateCode, toLink } from '../../../shared/code/index.ts'
+import { deriveCodeKeys } from '../code/derive.ts'
+import { osLabel } from '../identity/identity.ts'
+import type { LocalIdentity } from '../identity/local-identity.ts'
+import { createAdvertisement } from '../node/advertisement.ts'
+import { PAIR_PROTOCOL } from '../node/join-race.ts'
+import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
+import { publishWhileWaiting } from '../node/publisher.ts'
+import { streamDuplex } from '../node/stream-duplex.ts'
+import { InitiatorSession, TTL_DEFAULT_MS } from '../protocol/initiator.ts'
+import { PairingResponder } from '../protocol/responder.ts'
+import type { Registry } from '../registry/registry.ts'
+import type { TrustStore } from '../trust/trust-store.ts'
+import type { Contacts } from './contacts.ts'
+import type { LocalDevice } from './local-device.ts'
+import type { ServiceEmitter } from './service-events.ts'
+
+// The initiator's side: one code at a time, shown until a device pairs with
+// it, it expires or it is cancelled (P5). While it waits, its advertisement
+// is published to the DHT and the responder answers joiners' streams.
+
+export interface PairingHostComponents {
+  node: PairwiseLibp2p
+  identity: LocalIdentity
+  local: LocalDevice
+  trust: TrustStore
+  registry: Registry
+  contacts: Contacts
+  events: ServiceEmitter
+  /** Code lifetime when the caller does not choose one. */
+  defaultTtlMinutes: number | undefined
+  /** A pairing ended (deferred identify may run now). */
+  onIdle(): void
+}
+
+interface ActiveSession {
+  id: string
+  session: InitiatorSession
+  words: string[]
+  link: string
+  ttlMs: number
+  joiner: { peerId: string; name?: string } | null
+  advertisedTo: number
+  stopPublishing: AbortController
+}
+
+const MAX_PAIR_STREAMS = 8
+
+export class PairingHost implements Startable {
+  readonly #c: PairingHostComponents
+  readonly #responder = new PairingResponder()
+  #active: ActiveSession | null = null
+  #stopped = false
+
+  constructor(components: PairingHostComponents) {
+    this.#c = components
+  }
+
+  async start(): Promise<void> {
+    await this.#c.node.handle(
+      PAIR_PROTOCOL,
+      (stream, connection) => this.#responder.handleStream(streamDuplex(stream), connection.remotePeer.toString()),
+      { maxInboundStreams: MAX_PAIR_STREAMS }
+    )
+  }
+
+  stop(): void {
+    this.#stopped = true
+    this.#end()
+  }
+
+  /** A code is shown and no device has finished pairing with it yet. */
+  get pairing(): boolean {
+    const state = this.#active?.session.state
+    return state === 'waiting' || state === 'committing'
+  }
+
+  /** Our session verified this joiner and waits for its Ack. */
+  awaitingAckFrom(peerId: string): boolean {
+    return this.#active?.session.state === 'committing' && this.#active.joiner?.peerId === peerId
+  }
+
+  view(): PairingSessionView | null {
+    const a = this.#active
+    if (a === null) return null
+    return {
+      sessionId: a.id,
+      words: a.words,
+      link: a.link,
+      expiresAt: a.session.expiresAt,
+      ttlMs: a.ttlMs,
+      state: a.session.state,
+      failedAttempts: a.session.failedAttempts,
+      joiner: a.joiner,
+      advertisedTo: a.advertisedTo
+    }
+  }
+
+  cancel(): boolean {
+    return this.#active?.session.cancel() ?? false
+  }
+
+  begin(ttlMinutes: number | undefined): PairingSessionView {
+    this.#end()
+    const minutes = ttlMinutes ?? this.#c.defaultTtlMinutes
+    const ttlMs = minutes === undefined ? TTL_DEFAULT_MS : minutes * 60_000
+    const { words, entropy } = generateCode()
+    const keys = deriveCodeKeys(entropy)
+    const { trust, contacts } = this.#c
+    const session = new InitiatorSession({
+      entropy,
+      keys,
+      ttlMs,
+      identity: this.#c.identity,
+      device: this.#c.local.info(),
+      hooks: {
+        persistPending: async (outcome) => {
+          const { remotePeerId, remoteDevice } = outcome
+          await trust.recordPairing(outcome, 'pending-confirmation')
+          await contacts.rememberAddresses(remotePeerId, remoteDevice.addresses)
+          // Named before the session reports "paired", so every view of it can say with whom.
+          if (this.#active?.session === session) this.#active.joiner = { peerId: remotePeerId, name: remoteDevice.name }
+        },
+        confirm: async (outcome) => {
+          contacts.setOnline(outcome.remotePeerId)
+          trust.confirm(outcome.remotePeerId)
+        }
+      }
+    })
+    entropy.fill(0)
+    const active: ActiveSession = {
+      id: randomBytes(8).toString('hex'),
+      session,
+      words,
+      link: toLink(words),
+      ttlMs,
+      joiner: null,
+      advertisedTo: 0,
+      stopPublishing: new AbortController()
+    }
+    this.#active = active
+    this.#responder.add(session)
+    this.#c.registry.logEvent('session-started', { details: { ttlMs } })
+    this.#follow(active)
+    // Published even with no DHT peer yet: the publisher retries with backoff,
+    // and a joiner that bootstraps from this very device brings the first peer.
+    void publishWhileWaiting({
+      dht: this.#c.node.services.dht,
+      signal: active.stopPublishing.signal,
+      record: () =>
+        createAdvertisement({
+          keys,
+          peerId: this.#c.identity.peerId,
+          privateKey: this.#c.identity.privateKey,
+          expiresAt: session.expiresAt,
+          body: { addrs: this.#c.local.addresses(), name: this.#c.local.view().name, os: osLabel() }
+        }),
+      onStored: (peers) => {
+        active.advertisedTo = Math.max(active.advertisedTo, peers)
+        this.#emit()
+      }
+    })
+    const view = this.view()!
+    this.#c.events.emit('session', view)
+    return view
+  }
+
+  #follow(active: ActiveSession): void {
+    const { session } = active
+    const { registry, events, contacts } = this.#c
+    session.events.on('verifying', ({ peerId }) => {
+      active.joiner = { peerId }
+      this.#emit()
+    })
+    session.events.on('attempt-failed', (e) => {
+      events.emit('attempt-failed', { failedAttempts: e.sessionFailures, blocked: e.blocked })
+      this.#emit()
+    })
+    session.events.on('paired', ({ outcome }) => {
+      active.joiner = { peerId: outcome.remotePeerId, name: outcome.remoteDevice.name }
+    })
+    session.events.on('state', ({ state }) => {
+      if (this.#stopped) return
+      if (state !== 'waiting' && state !== 'committing') {
+        this.#c.onIdle()
+        active.stopPublishing.abort()
+        if (state === 'expired') registry.logEvent('code-expired')
+        if (session.failedAttempts > 0) registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
+        registry.logEvent('session-ended', { reason: state })
+        // A pairing left unconfirmed is settled by a presence check once the dust settles (P7).
+        if (state === 'unconfirmed' && active.joiner !== null) contacts.schedule(active.joiner.peerId, 1_000)
+      }
+      this.#emit()
+    })
+  }
+
+  #emit(): void {
+    if (!this.#stopped) this.#c.events.emit('session', this.view())
+  }
+
+  #end(): void {
+    const old = this.#active
+    if (old === null) return
+    old.stopPublishing.abort()
+    old.session.cancel()
+    this.#responder.remove(old.session)
+    this.#active = null
+  }
+}

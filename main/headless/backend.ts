@@ -45,7 +45,7 @@ export async function openBackend(options: CliOptions, out: Output): Promise<Bac
 }
 
 async function connectDaemon(info: DaemonInfo): Promise<Backend | undefined> {
-  const { connectWebSocketApi } = await import('../../renderer/api/ws-client.ts')
+  const { connectWebSocketApi } = await import('../../shared/rpc/ws-client.ts')
   const url = `ws://127.0.0.1:${info.port}/api?token=${info.token}`
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<undefined>((resolve) => {

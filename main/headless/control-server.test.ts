@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import { EVENTS, ServerMessageSchema, type PairingApi } from '../../shared/api.ts'
 import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
-import { connectWebSocketApi } from '../../renderer/api/ws-client.ts'
+import { connectWebSocketApi } from '../../shared/rpc/ws-client.ts'
 import { CONTENT_SECURITY_POLICY, MAX_MESSAGE_BYTES, startControlServer, type ControlServer } from './control-server.ts'
 
 const TOKEN = 'a'.repeat(64)

@@ -1,11 +1,13 @@
-import { EVENTS, METHODS, ServerMessageSchema, isEventName } from '../../shared/api.ts'
-import type { EventName, EventPayload, MethodName, MethodParams, MethodResult, PairingApi } from '../../shared/api.ts'
-import { PairwiseError } from '../../shared/errors.ts'
-import { Emitter } from '../../shared/emitter.ts'
+import { EVENTS, METHODS, ServerMessageSchema, isEventName } from '../api.ts'
+import type { EventName, EventPayload, MethodName, MethodParams, MethodResult, PairingApi } from '../api.ts'
+import { PairwiseError } from '../errors.ts'
+import { Emitter } from '../emitter.ts'
 import { nextDelay } from './backoff.ts'
 
 // The WebSocket transport of `PairingApi`. It runs in the browser and in Node 22 (global
-// WebSocket), so the e2e tests drive the daemon through exactly what the UI uses.
+// WebSocket), so the e2e tests drive the daemon through exactly what the UI uses. It lives in
+// shared/ because both the renderer and the CLI (main/headless/backend.ts) use it, and main/
+// must not import renderer/.
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed'
 

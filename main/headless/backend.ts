@@ -34,10 +34,14 @@ export async function openBackend(options: CliOptions, out: Output): Promise<Bac
       return remote
     }
   }
-  const { startService } = await import('./service-host.ts')
+  const [{ startService }, { createInProcessApi }] = await Promise.all([
+    import('./service-host.ts'),
+    import('../rpc/in-process.ts')
+  ])
   const service = await startService(dataDir, options, out)
   return {
-    api: service,
+    // Through the same dispatch as the daemon's WebSocket: a command sees the same checks and errors either way.
+    api: createInProcessApi(service),
     via: 'in-process',
     addresses: async () => service.multiaddrs(),
     close: () => service.stop()

@@ -3,6 +3,7 @@ import type { EventName, EventPayload, MethodName, MethodParams, MethodResult, P
 import { PairwiseError } from '../errors.ts'
 import { Emitter } from '../emitter.ts'
 import { nextDelay } from './backoff.ts'
+import { invalidParams } from './call-errors.ts'
 
 // The WebSocket transport of `PairingApi`. It runs in the browser and in Node 22 (global
 // WebSocket), so the e2e tests drive the daemon through exactly what the UI uses. It lives in
@@ -137,7 +138,7 @@ export async function connectWebSocketApi(url: string, options: WebSocketApiOpti
   const call = <M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> => {
     const checked = METHODS[method].params.safeParse(params ?? {})
     if (!checked.success) {
-      return Promise.reject(new PairwiseError('invalid-argument', `Invalid parameters for ${method}.`, { details: { issues: checked.error.issues } }))
+      return Promise.reject(invalidParams(method, checked.error.issues))
     }
     if (closed || socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionLost())
     const id = nextId++

@@ -14,10 +14,34 @@ export default tseslint.config(
     }
   },
   {
-    // The engine must run in plain Node: only main/electron may import electron.
-    files: ['main/engine/**', 'main/headless/**', 'shared/**', 'renderer/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/electron/ may import electron.' }] }]
-    }
+    // The engine must run in plain Node: only main/electron may import electron. And the layers
+    // point one way: main/ and shared/ never import renderer/ or scripts/ (what both sides need
+    // lives in shared/, what a build and a running daemon both need lives in main/build/).
+    files: ['main/**', 'shared/**', 'renderer/**'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports({ electron: true, renderer: true, scripts: true })] }
+  },
+  {
+    files: ['main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports({ renderer: true, scripts: true })] }
+  },
+  {
+    files: ['renderer/**'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports({ electron: true, scripts: true })] }
   }
 )
+
+function restrictedImports({ electron = false, renderer = false, scripts = false }) {
+  const patterns = []
+  if (renderer) {
+    const message = 'main/ and shared/ may not import renderer/: move what both need to shared/.'
+    patterns.push({ regex: '(^|/)renderer/', message })
+  }
+  if (scripts) {
+    const message = 'Only scripts/ may import scripts/: move what runs at run time to main/.'
+    patterns.push({ regex: '(^|/)scripts/', message })
+  }
+  return {
+    paths: electron ? [{ name: 'electron', message: 'Only main/electron/ may import electron.' }] : [],
+    patterns
+  }
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { bip39EnglishOnly } from './bip39-english-only.ts'
+import { bip39EnglishOnly } from '../main/build/bip39-english-only.ts'
 
 // Bundles the CLI into dist/cli.mjs (+ lazily loaded chunks): one file read
 // instead of hundreds of module resolutions makes `pairwise` start several
@@ -38,7 +38,7 @@ export async function buildCli(outDir = distDir): Promise<{ bytes: number; input
     legalComments: 'linked',
     // Some dependencies are CommonJS and call require(); ESM output has no require of its own.
     banner: { js: "import { createRequire as __pairwiseRequire } from 'node:module'; const require = __pairwiseRequire(import.meta.url);" },
-    // Loaded only to build the web UI on first use, from scripts/ by absolute URL; never bundled.
+    // Needed only by the lazily loaded chunk that builds the web UI on first use (main/build/renderer.ts).
     external: ['esbuild'],
     plugins: [bip39EnglishOnly],
     metafile: true,

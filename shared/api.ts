@@ -133,7 +133,10 @@ export type PairingApi = {
 
 // Wire envelopes for transports that carry text (WebSocket) or structured
 // clones (Electron IPC). Requests are matched to responses by id.
-export const RequestEnvelopeSchema = z.object({ id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }).strict()
+/** One call without a transport's request id: what every transport hands to main/rpc/dispatch.ts. */
+export const CallRequestSchema = z.object({ method: z.string().max(64), params: z.unknown() }).strict()
+export const RequestIdSchema = z.number().int().nonnegative()
+export const RequestEnvelopeSchema = CallRequestSchema.extend({ id: RequestIdSchema }).strict()
 export const ResponseEnvelopeSchema = z.union([
   z.object({ id: z.number().int(), ok: z.literal(true), result: z.unknown() }).strict(),
   z.object({ id: z.number().int(), ok: z.literal(false), error: ErrorPayloadSchema }).strict()

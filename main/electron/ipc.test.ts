@@ -4,6 +4,7 @@ import { EVENTS, METHODS, ResponseEnvelopeSchema } from '../../shared/api.ts'
 import { ERROR_CODES, PairwiseError } from '../../shared/errors.ts'
 import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
 import { CALL_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES } from './channels.ts'
+import { brokenResult, malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts'
 import { registerIpc, type CallResponse } from './ipc.ts'
 import { FakeIpcMain, FakeWebContents, fakeService, subFrame, topFrame } from './test-fakes.ts'
 
@@ -60,7 +61,7 @@ test('calls from another origin, a subframe or a gone frame are refused before t
   assert.deepEqual(calls, [])
 })
 
-test('malformed requests get invalid-argument and never reach the service', async () => {
+test('malformed requests and unknown methods get protocol-error and never reach the service', async () => {
   const { ipcMain, calls } = setup()
   const malformed: unknown[] = [
     undefined,
@@ -69,20 +70,38 @@ test('malformed requests get invalid-argument and never reach the service', asyn
     { method: 'getState', params: {}, extra: true },
     { method: 42, params: {} },
     { method: 'x'.repeat(100), params: {} },
-    { method: 'stop', params: {} },
-    { method: 'constructor', params: {} },
-    { method: '__proto__', params: {} },
-    { method: 'getState', params: { extra: 1 } },
-    { method: 'getState', params: null },
-    { method: 'startPairing', params: { ttlMinutes: 99 } },
-    { method: 'startPairing', params: { ttlMinutes: '5' } },
-    { method: 'join', params: {} },
-    { method: 'join', params: { code: 'x'.repeat(5000) } },
-    { method: 'revokeDevice', params: { peerId: 'not a peer id' } },
-    { method: 'renameDevice', params: { name: '   ' } }
+    { method: 'getState' }
   ]
   for (const request of malformed) {
-    assertRefused(await ipcMain.invoke(topFrame(), request), 'invalid-argument')
+    const r = envelope(await ipcMain.invoke(topFrame(), request))
+    assert.deepEqual(r, { ok: false, error: malformedRequest().toPayload() }, JSON.stringify(request))
+  }
+  for (const method of ['stop', 'constructor', '__proto__', 'multiaddrs']) {
+    const r = envelope(await ipcMain.invoke(topFrame(), { method, params: {} }))
+    assert.deepEqual(r, { ok: false, error: unknownMethod(method).toPayload() }, method)
+  }
+  assert.deepEqual(calls, [])
+})
+
+test('invalid params get invalid-argument naming the method and each issue, and never reach the service', async () => {
+  const { ipcMain, calls } = setup()
+  const invalid: Array<[string, unknown, RegExp]> = [
+    ['getState', { extra: 1 }, /^Invalid parameters for getState: params: /],
+    ['getState', null, /^Invalid parameters for getState: params: /],
+    ['startPairing', { ttlMinutes: 99 }, /^Invalid parameters for startPairing: ttlMinutes: /],
+    ['startPairing', { ttlMinutes: '5' }, /^Invalid parameters for startPairing: ttlMinutes: /],
+    ['join', {}, /^Invalid parameters for join: code: /],
+    ['join', { code: 'x'.repeat(5000) }, /^Invalid parameters for join: code: /],
+    ['revokeDevice', { peerId: 'not a peer id' }, /^Invalid parameters for revokeDevice: peerId: /],
+    ['renameDevice', { name: '   ' }, /^Invalid parameters for renameDevice: name: /]
+  ]
+  for (const [method, params, message] of invalid) {
+    const r = envelope(await ipcMain.invoke(topFrame(), { method, params }))
+    assert.equal(r.ok, false)
+    if (r.ok) continue
+    assert.equal(r.error.code, 'invalid-argument', method)
+    assert.match(r.error.message, message)
+    assert.ok(Array.isArray(r.error.details?.issues) && r.error.details.issues.length > 0, 'issues listed as data')
   }
   assert.deepEqual(calls, [])
 })
@@ -110,7 +129,8 @@ test('errors cross as payloads: a PairwiseError keeps its code and hint, anythin
 test('a result that breaks the contract is not passed on', async (t) => {
   t.mock.method(console, 'error', () => {})
   const { ipcMain } = setup(fakeService({ cancelPairing: () => ({ cancelled: 'yes', leaked: 'x' }) }))
-  assertRefused(await ipcMain.invoke(topFrame(), { method: 'cancelPairing', params: {} }), 'internal')
+  const r = envelope(await ipcMain.invoke(topFrame(), { method: 'cancelPairing', params: {} }))
+  assert.deepEqual(r, { ok: false, error: brokenResult('cancelPairing').toPayload() })
 })
 
 test('results are stripped to the schema', async () => {

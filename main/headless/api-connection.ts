@@ -1,11 +1,13 @@
 import type { RawData, WebSocket } from 'ws'
-import { METHODS, RequestEnvelopeSchema, isMethodName, type PairingApi } from '../../shared/api.ts'
+import { RequestIdSchema, type PairingApi } from '../../shared/api.ts'
 import { PairwiseError, toErrorPayload } from '../../shared/errors.ts'
+import { malformedRequest } from '../../shared/rpc/call-errors.ts'
+import { dispatch } from '../rpc/dispatch.ts'
 
-// One WebSocket client of the control server. Everything it sends is parsed
-// with the shared schemas before the service sees it, and every answer is
-// checked against the result schema before it leaves — the same rules as the
-// Electron IPC handlers.
+// One WebSocket client of the control server. This file only frames: text
+// JSON in, the request id taken off, in-flight and buffer caps. What the call
+// means — envelope, method, params, result, errors — is the shared dispatch
+// (main/rpc/dispatch.ts), the same one the Electron IPC handler uses.
 
 /** The id used when a message is too broken to tell which request it was. */
 export const UNKNOWN_REQUEST_ID = -1
@@ -28,32 +30,22 @@ export function attachApiConnection(socket: WebSocket, api: PairingApi, maxInFli
     try {
       json = JSON.parse(rawText(data))
     } catch {
-      return fail(UNKNOWN_REQUEST_ID, new PairwiseError('protocol-error', 'The message is not JSON.'))
+      return fail(UNKNOWN_REQUEST_ID, malformedRequest())
     }
-    const envelope = RequestEnvelopeSchema.safeParse(json)
-    if (!envelope.success) {
-      return fail(idOf(json), new PairwiseError('protocol-error', 'The message is not a request: it needs exactly id, method and params.'))
+    const id = idOf(json)
+    if (id === undefined) return fail(UNKNOWN_REQUEST_ID, malformedRequest())
+    if (inFlight >= maxInFlight) {
+      const hint = 'Wait for the earlier ones to finish.'
+      return fail(id, new PairwiseError('busy', 'Too many requests at once.', { hint }))
     }
-    const { id, method, params } = envelope.data
-    if (!isMethodName(method)) return fail(id, new PairwiseError('protocol-error', `There is no method “${method}”.`, { hint: 'Make sure the page and the service are the same version.' }))
-    const checked = METHODS[method].params.safeParse(params ?? {})
-    if (!checked.success) {
-      const issues = checked.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')
-      return fail(id, new PairwiseError('invalid-argument', `Invalid parameters for ${method}: ${issues}`))
-    }
-    if (inFlight >= maxInFlight) return fail(id, new PairwiseError('busy', 'Too many requests at once.', { hint: 'Wait for the earlier ones to finish.' }))
+    // The id is the WebSocket's; the rest must be exactly `{ method, params }`, which dispatch checks.
+    const { id: _id, ...call } = json as Record<string, unknown>
     inFlight++
-    const call = api[method] as (p: unknown) => Promise<unknown>
-    call.call(api, checked.data).then(
-      (result) => {
-        const valid = METHODS[method].result.safeParse(result)
-        if (valid.success) send({ id, ok: true, result: valid.data })
-        else fail(id, new PairwiseError('internal', `The service gave an invalid answer to ${method}.`))
-      },
-      (err: unknown) => fail(id, err)
-    ).finally(() => {
-      inFlight--
-    })
+    void dispatch(api, call)
+      .then((response) => send({ id, ...response }))
+      .finally(() => {
+        inFlight--
+      })
   })
 }
 
@@ -63,7 +55,9 @@ function rawText(data: RawData): string {
   return data.toString('utf8')
 }
 
-function idOf(json: unknown): number {
-  const id = typeof json === 'object' && json !== null ? (json as { id?: unknown }).id : undefined
-  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : UNKNOWN_REQUEST_ID
+/** The request id, when the message is an object that carries a valid one. */
+function idOf(json: unknown): number | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined
+  const id = RequestIdSchema.safeParse((json as { id?: unknown }).id)
+  return id.success ? id.data : undefined
 }

@@ -34,10 +34,14 @@ export async function openBackend(options: CliOptions, out: Output): Promise<Bac
       return remote
     }
   }
-  const { startService } = await import('./service-host.ts')
+  const [{ startService }, { createInProcessApi }] = await Promise.all([
+    import('./service-host.ts'),
+    import('../rpc/in-process.ts')
+  ])
   const service = await startService(dataDir, options, out)
   return {
-    api: service,
+    // Through the same dispatch as the daemon's WebSocket: a command sees the same checks and errors either way.
+    api: createInProcessApi(service),
     via: 'in-process',
     addresses: async () => service.multiaddrs(),
     close: () => service.stop()
@@ -45,7 +49,7 @@ export async function openBackend(options: CliOptions, out: Output): Promise<Bac
 }
 
 async function connectDaemon(info: DaemonInfo): Promise<Backend | undefined> {
-  const { connectWebSocketApi } = await import('../../renderer/api/ws-client.ts')
+  const { connectWebSocketApi } = await import('../../shared/rpc/ws-client.ts')
   const url = `ws://127.0.0.1:${info.port}/api?token=${info.token}`
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<undefined>((resolve) => {

@@ -8,8 +8,9 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import { EVENTS, ServerMessageSchema, type PairingApi } from '../../shared/api.ts'
+import { malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts'
 import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
-import { connectWebSocketApi } from '../../renderer/api/ws-client.ts'
+import { connectWebSocketApi } from '../../shared/rpc/ws-client.ts'
 import { CONTENT_SECURITY_POLICY, MAX_MESSAGE_BYTES, startControlServer, type ControlServer } from './control-server.ts'
 
 const TOKEN = 'a'.repeat(64)
@@ -160,7 +161,8 @@ describe('control server', { timeout: 60_000 }, () => {
     const before = await device.service.getState({})
 
     ws.send('this is not json')
-    assert.deepEqual(pick(await box.next((m) => m.id === -1)), { id: -1, ok: false, code: 'protocol-error' })
+    // The same error, word for word, as the Electron IPC handler gives: both go through main/rpc/dispatch.ts.
+    assert.deepEqual(await box.next((m) => m.id === -1), { id: -1, ok: false, error: malformedRequest().toPayload() })
     ws.send(JSON.stringify({ id: 7, method: 'getState' }))
     assert.deepEqual(pick(await box.next((m) => m.id === 7)), { id: 7, ok: false, code: 'protocol-error' })
     ws.send(JSON.stringify({ id: 8, method: 'getState', params: {}, extra: true }))
@@ -168,11 +170,18 @@ describe('control server', { timeout: 60_000 }, () => {
     ws.send(Buffer.from([1, 2, 3]), { binary: true })
     assert.deepEqual(pick(await box.next((m) => m.id === -1)), { id: -1, ok: false, code: 'protocol-error' })
     ws.send(JSON.stringify({ id: 9, method: 'deleteEverything', params: {} }))
-    assert.deepEqual(pick(await box.next((m) => m.id === 9)), { id: 9, ok: false, code: 'protocol-error' })
+    const unknown = unknownMethod('deleteEverything').toPayload()
+    assert.deepEqual(await box.next((m) => m.id === 9), { id: 9, ok: false, error: unknown })
     ws.send(JSON.stringify({ id: 10, method: 'constructor', params: {} }))
     assert.deepEqual(pick(await box.next((m) => m.id === 10)), { id: 10, ok: false, code: 'protocol-error' })
     ws.send(JSON.stringify({ id: 11, method: 'startPairing', params: { ttlMinutes: 99 } }))
-    assert.deepEqual(pick(await box.next((m) => m.id === 11)), { id: 11, ok: false, code: 'invalid-argument' })
+    const invalid = await box.next((m) => m.id === 11)
+    assert.deepEqual(pick(invalid), { id: 11, ok: false, code: 'invalid-argument' })
+    assert.match((invalid.error as { message: string }).message, /^Invalid parameters for startPairing: ttlMinutes: /)
+    ws.send(JSON.stringify({ id: 14, method: 'getState', params: null }))
+    assert.deepEqual(pick(await box.next((m) => m.id === 14)), { id: 14, ok: false, code: 'invalid-argument' })
+    ws.send(JSON.stringify({ id: -3, method: 'getState', params: {} }))
+    assert.deepEqual(pick(await box.next((m) => m.id === -1)), { id: -1, ok: false, code: 'protocol-error' })
     ws.send(JSON.stringify({ id: 12, method: 'revokeDevice', params: { peerId: '../../etc' } }))
     assert.deepEqual(pick(await box.next((m) => m.id === 12)), { id: 12, ok: false, code: 'invalid-argument' })
 

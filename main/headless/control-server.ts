@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { EVENTS, type EventName, type PairingApi } from '../../shared/api.ts'
+import type { PairingApi } from '../../shared/api.ts'
+import { forwardEvents } from '../rpc/events.ts'
 import { attachApiConnection } from './api-connection.ts'
 import { hostAllowed, originAllowed, requestUrl, tokenMatches } from './request-guard.ts'
 import { staticFiles, type StaticFiles } from './static-files.ts'
@@ -105,18 +106,14 @@ export async function startControlServer(options: ControlServerOptions): Promise
   })
 
   // One subscription per event for the server, fanned out to every client.
-  const unsubscribe = (Object.keys(EVENTS) as EventName[]).map((event) =>
-    options.api.on(event, (payload) => {
-      const parsed = EVENTS[event].safeParse(payload)
-      if (!parsed.success) return
-      const text = JSON.stringify({ event, payload: parsed.data })
-      for (const ws of clients) {
-        if (ws.readyState !== ws.OPEN) continue
-        if (ws.bufferedAmount > 1 << 20) ws.terminate()
-        else ws.send(text)
-      }
-    })
-  )
+  const stopEvents = forwardEvents(options.api, (message) => {
+    const text = JSON.stringify(message)
+    for (const ws of clients) {
+      if (ws.readyState !== ws.OPEN) continue
+      if (ws.bufferedAmount > 1 << 20) ws.terminate()
+      else ws.send(text)
+    }
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -139,7 +136,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     },
     close() {
       closing ??= (async () => {
-        for (const off of unsubscribe) off()
+        stopEvents()
         for (const ws of clients) ws.close(1001, 'Pairwise is stopping')
         await new Promise<void>((resolve) => {
           server.close(() => resolve())

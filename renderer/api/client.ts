@@ -1,6 +1,6 @@
 import type { PairingApi } from '../../shared/api.ts'
 import { PairwiseError } from '../../shared/errors.ts'
-import { connectWebSocketApi } from './ws-client.ts'
+import { connectWebSocketApi } from '../../shared/rpc/ws-client.ts'
 import { createConnectionStore } from './connection-store.ts'
 import type { ConnectionStore } from './connection-store.ts'
 

@@ -1,4 +1,4 @@
-import type { ConnectionState } from './ws-client.ts'
+import type { ConnectionState } from '../../shared/rpc/ws-client.ts'
 
 /** The transport's health, shaped for React's useSyncExternalStore. */
 export interface ConnectionStore {

@@ -1,4 +1,4 @@
-import type { ConnectionState } from '../api/ws-client.ts'
+import type { ConnectionState } from '../../shared/rpc/ws-client.ts'
 
 export function ReconnectBanner({ connection }: { connection: ConnectionState }) {
   return (

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { DeviceView, PairingApi, PairingSessionView, ServiceState, ThisDevice } from '../../shared/api.ts'
-import type { ConnectionState } from '../api/ws-client.ts'
+import type { ConnectionState } from '../../shared/rpc/ws-client.ts'
 import { shownError } from '../common/shown-error.ts'
 import type { ShownError } from '../common/shown-error.ts'
 

@@ -1,11 +1,14 @@
-import { EVENTS, METHODS, ServerMessageSchema, isEventName } from '../../shared/api.ts'
-import type { EventName, EventPayload, MethodName, MethodParams, MethodResult, PairingApi } from '../../shared/api.ts'
-import { PairwiseError } from '../../shared/errors.ts'
-import { Emitter } from '../../shared/emitter.ts'
+import { EVENTS, METHODS, ServerMessageSchema, isEventName } from '../api.ts'
+import type { EventName, EventPayload, MethodName, MethodParams, MethodResult, PairingApi } from '../api.ts'
+import { PairwiseError } from '../errors.ts'
+import { Emitter } from '../emitter.ts'
 import { nextDelay } from './backoff.ts'
+import { invalidParams } from './call-errors.ts'
 
 // The WebSocket transport of `PairingApi`. It runs in the browser and in Node 22 (global
-// WebSocket), so the e2e tests drive the daemon through exactly what the UI uses.
+// WebSocket), so the e2e tests drive the daemon through exactly what the UI uses. It lives in
+// shared/ because both the renderer and the CLI (main/headless/backend.ts) use it, and main/
+// must not import renderer/.
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed'
 
@@ -135,7 +138,7 @@ export async function connectWebSocketApi(url: string, options: WebSocketApiOpti
   const call = <M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> => {
     const checked = METHODS[method].params.safeParse(params ?? {})
     if (!checked.success) {
-      return Promise.reject(new PairwiseError('invalid-argument', `Invalid parameters for ${method}.`, { details: { issues: checked.error.issues } }))
+      return Promise.reject(invalidParams(method, checked.error.issues))
     }
     if (closed || socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionLost())
     const id = nextId++

@@ -11,7 +11,7 @@ import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
 import { advertisementKey, openAdvertisement } from '../main/engine/node/advertisement.ts'
 import { createNode, type PairwiseLibp2p } from '../main/engine/node/libp2p-node.ts'
-import { LOOPBACK, removeDataDir, startDevice, type TestDevice } from '../main/engine/service/test-network.ts'
+import { LOOPBACK, removeDataDir, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
 import { send, serveRequests, wallNow } from './lib/child.ts'
 import { round, rssOf, sleep, waitFor } from './lib/stats.ts'
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { EVENTS, METHODS, ResponseEnvelopeSchema } from '../../shared/api.ts'
 import { ERROR_CODES, PairwiseError } from '../../shared/errors.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
+import { removeDataDir, startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { CALL_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES } from './channels.ts'
 import { registerIpc, type CallResponse } from './ipc.ts'
-import { FakeIpcMain, FakeWebContents, fakeService, subFrame, topFrame } from './test-fakes.ts'
+import { FakeIpcMain, FakeWebContents, fakeService, subFrame, topFrame } from '../../test-support/electron/fakes.ts'
 
 // Main's IPC handler with a fake ipcMain and fake sender frames; the calls
 // that should succeed go to a real PairingService on 127.0.0.1.

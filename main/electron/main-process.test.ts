@@ -9,8 +9,8 @@ import { build, type Plugin } from 'esbuild'
 import { electronBuildOptions } from '../../scripts/build-electron.ts'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
 import { dataFiles } from '../engine/service/data-dir.ts'
-import { createFakeElectron, type FakeElectron } from './fake-electron.ts'
-import { FakeSafeStorage, subFrame, topFrame } from './test-fakes.ts'
+import { createFakeElectron, type FakeElectron } from '../../test-support/electron/fake-electron-module.ts'
+import { FakeSafeStorage, subFrame, topFrame } from '../../test-support/electron/fakes.ts'
 
 // Boots the real bundle, dist/electron/main.cjs, in plain Node against a fake
 // `electron` module: the Electron binary cannot run here, but the order of
@@ -38,7 +38,7 @@ const loopbackService: Plugin = {
       resolveDir: path.join(root, 'main', 'engine', 'service'),
       contents: [
         "import { createPairingService as create } from './service.ts'",
-        "import { LOOPBACK } from './test-network.ts'",
+        "import { LOOPBACK } from '../../../test-support/engine/loopback-network.ts'",
         'export const createPairingService = (options: Parameters<typeof create>[0]) => create({ ...options, network: { ...LOOPBACK, bootstrap: [] } })'
       ].join('\n')
     }))

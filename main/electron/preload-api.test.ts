@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { EVENTS, METHODS, type PairingApi } from '../../shared/api.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
+import { removeDataDir, startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { registerIpc } from './ipc.ts'
 import { createBridgeApi, type BridgeError } from './preload-api.ts'
-import { FakeIpcMain, FakeWebContents, fakeService, topFrame } from './test-fakes.ts'
+import { FakeIpcMain, FakeWebContents, fakeService, topFrame } from '../../test-support/electron/fakes.ts'
 
 // window.pairwise as the page sees it, wired through the fake IPC to main's
 // real handler: the preload half and the main half together.

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import { EVENTS, ServerMessageSchema, type PairingApi } from '../../shared/api.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
+import { removeDataDir, startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { connectWebSocketApi } from '../../renderer/api/ws-client.ts'
 import { CONTENT_SECURITY_POLICY, MAX_MESSAGE_BYTES, startControlServer, type ControlServer } from './control-server.ts'
 

@@ -11,7 +11,7 @@ import { InitiatorSession } from './initiator.ts'
 import { runJoiner } from './joiner.ts'
 import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from './messages.ts'
 import { PairingResponder } from './responder.ts'
-import { connect, deviceNamed, join, makeInitiator, relay, type HookLog } from './test-harness.ts'
+import { connect, deviceNamed, join, makeInitiator, relay, type HookLog } from '../../../test-support/engine/in-memory-pairing.ts'
 import { joinerProof, toHex } from './transcript.ts'
 
 const FAST = { readMs: 300, ackMs: 300 }

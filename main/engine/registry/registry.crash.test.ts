@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { Registry } from './registry.ts'
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-child.ts')
+const CHILD = fileURLToPath(new URL('../../../test-support/engine/registry-crash-child.ts', import.meta.url))
 // Progress lines to wait for before each kill: from "right after the first commit" to deep into a run.
 const KILL_AFTER_LINES = [1, 5, 37, 120, 260, 700, 1100, 2900]
 const CHILD_MAX_OPS = 50_000 // the child stops by itself long before this in practice

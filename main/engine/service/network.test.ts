@@ -25,10 +25,10 @@ import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import { decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from '../protocol/messages.ts'
 import { joinerProof, toHex } from '../protocol/transcript.ts'
-import { deviceNamed } from '../protocol/test-harness.ts'
+import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
-import { LOOPBACK, removeDataDir, startDevice, startDhtNodes, type TestDevice } from './test-network.ts'
+import { LOOPBACK, removeDataDir, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 

@@ -4,10 +4,10 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FileSecretStore } from '../identity/file-secret-store.ts'
-import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
-import { createPairingService } from './service.ts'
-import type { PairingService, ServiceOptions } from './types.ts'
+import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts'
+import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
+import { createPairingService } from '../../main/engine/service/service.ts'
+import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
 
 export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dhtMode: 'server' as const, allowLoopback: true }
 

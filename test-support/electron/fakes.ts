@@ -4,11 +4,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { EventName, EventPayload, MethodName } from '../../shared/api.ts'
 import { Emitter } from '../../shared/emitter.ts'
-import type { PairingService } from '../engine/service/types.ts'
-import { APP_ENTRY_URL } from './app-origin.ts'
-import { CALL_CHANNEL, EVENT_CHANNEL, METHOD_NAMES } from './channels.ts'
-import type { CallEvent, EventSink, IpcMainLike, SenderFrame } from './ipc.ts'
-import type { SafeStorageLike } from './safe-storage-store.ts'
+import type { PairingService } from '../../main/engine/service/types.ts'
+import { APP_ENTRY_URL } from '../../main/electron/app-origin.ts'
+import { CALL_CHANNEL, EVENT_CHANNEL, METHOD_NAMES } from '../../main/electron/channels.ts'
+import type { CallEvent, EventSink, IpcMainLike, SenderFrame } from '../../main/electron/ipc.ts'
+import type { SafeStorageLike } from '../../main/electron/safe-storage-store.ts'
 
 type Handler = (event: CallEvent, ...args: unknown[]) => unknown
 

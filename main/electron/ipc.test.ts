@@ -5,7 +5,8 @@ import { ERROR_CODES, PairwiseError } from '../../shared/errors.ts'
 import { removeDataDir, startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { CALL_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES } from './channels.ts'
 import { registerIpc, type CallResponse } from './ipc.ts'
-import { FakeIpcMain, FakeWebContents, fakeService, subFrame, topFrame } from '../../test-support/electron/fakes.ts'
+import { FakeIpcMain, FakeWebContents, subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
+import { fakeService } from '../../test-support/electron/fake-service.ts'
 
 // Main's IPC handler with a fake ipcMain and fake sender frames; the calls
 // that should succeed go to a real PairingService on 127.0.0.1.

@@ -10,7 +10,8 @@ import { electronBuildOptions } from '../../scripts/build-electron.ts'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
 import { dataFiles } from '../engine/service/data-dir.ts'
 import { createFakeElectron, type FakeElectron } from '../../test-support/electron/fake-electron-module.ts'
-import { FakeSafeStorage, subFrame, topFrame } from '../../test-support/electron/fakes.ts'
+import { subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
+import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
 
 // Boots the real bundle, dist/electron/main.cjs, in plain Node against a fake
 // `electron` module: the Electron binary cannot run here, but the order of

@@ -4,7 +4,8 @@ import { EVENTS, METHODS, type PairingApi } from '../../shared/api.ts'
 import { removeDataDir, startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { registerIpc } from './ipc.ts'
 import { createBridgeApi, type BridgeError } from './preload-api.ts'
-import { FakeIpcMain, FakeWebContents, fakeService, topFrame } from '../../test-support/electron/fakes.ts'
+import { FakeIpcMain, FakeWebContents, topFrame } from '../../test-support/electron/fake-ipc.ts'
+import { fakeService } from '../../test-support/electron/fake-service.ts'
 
 // window.pairwise as the page sees it, wired through the fake IPC to main's
 // real handler: the preload half and the main half together.

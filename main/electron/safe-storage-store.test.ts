@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, test } from 'node:test'
 import { SEALING_KEY_FILE, SafeStorageSecretStore } from './safe-storage-store.ts'
-import { FakeSafeStorage } from '../../test-support/electron/fakes.ts'
+import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
 
 const dirs: string[] = []
 const tempDir = (): string => {

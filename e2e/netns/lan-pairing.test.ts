@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { after, before, describe, it } from 'node:test'
+import { eventually } from '../../test-support/eventually.ts'
 import { createLab, labUnavailableReason, type Lab } from './lab.ts'
 
 const unavailable = labUnavailableReason()
@@ -80,15 +81,17 @@ describe('LAN pairing over mDNS in network namespaces', { skip: unavailable === 
     // Both registries agree.
     a.send({ cmd: 'devices' })
     b.send({ cmd: 'devices' })
-    const deadline = Date.now() + 10_000
-    let listA: Array<{ name: string; status: string }> = []
-    while (Date.now() < deadline) {
+    // A commits once B's Ack arrives, which can trail B's "joined".
+    type DeviceList = Array<{ name: string; status: string }>
+    let listA: DeviceList = []
+    const aListsPaired = async (): Promise<boolean> => {
       a.messages.splice(0)
       a.send({ cmd: 'devices' })
-      listA = ((await a.next('devices')) as { devices: typeof listA }).devices
-      if (listA[0]?.status === 'paired') break
-      await new Promise((r) => setTimeout(r, 200))
+      listA = ((await a.next('devices')) as { devices: DeviceList }).devices
+      return listA[0]?.status === 'paired'
     }
+    // On a timeout the assertion below shows what A listed last.
+    await eventually('A lists B as paired', aListsPaired, { timeoutMs: 10_000, intervalMs: 200 }).catch(() => undefined)
     assert.deepEqual(listA.map((d) => [d.name, d.status]), [['Bob LAN', 'paired']])
     const listB = ((await b.next('devices')) as { devices: typeof listA }).devices
     assert.deepEqual(listB.map((d) => [d.name, d.status]), [['Alice LAN', 'paired']])

@@ -12,6 +12,7 @@ import { dataFiles } from '../engine/service/data-dir.ts'
 import { createFakeElectron, type FakeElectron } from '../../test-support/electron/fake-electron-module.ts'
 import { subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
 import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
+import { eventually } from '../../test-support/eventually.ts'
 
 // Boots the real bundle, dist/electron/main.cjs, in plain Node against a fake
 // `electron` module: the Electron binary cannot run here, but the order of
@@ -27,6 +28,8 @@ const appPath = path.join(work, 'app')
 const mainBundle = path.join(appPath, 'dist', 'electron', 'main.cjs')
 const electronShim = path.join(appPath, 'node_modules', 'electron', 'index.js')
 const FAKE_KEY = '__pairwiseFakeElectron'
+// How long a step of the app's start or shutdown may take on a loaded CI machine.
+const APP_EVENT = { timeoutMs: 15_000, intervalMs: 20 }
 
 const loopbackService: Plugin = {
   name: 'loopback-service',
@@ -65,7 +68,7 @@ after(async () => {
   for (const fake of launched) {
     if (fake.quitted || fake.exitCode !== null) continue
     fake.electron.app.quit()
-    await until(() => fake.quitted, 'the cleanup quit', 10_000).catch(() => {})
+    await eventually('the cleanup quit', () => fake.quitted, { timeoutMs: 10_000, intervalMs: 20 }).catch(() => {})
   }
   rmSync(work, { recursive: true, force: true })
 })
@@ -89,14 +92,6 @@ function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStora
   return { fake, userData }
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 test('boots: privileged scheme and sandbox before ready, then service, IPC and one hardened window', async () => {
   const { fake, userData } = launch()
 
@@ -105,7 +100,7 @@ test('boots: privileged scheme and sandbox before ready, then service, IPC and o
   assert.equal(fake.windows.length, 0, 'no window before ready')
 
   fake.fireReady()
-  await until(() => fake.windows.length === 1, 'the window')
+  await eventually('the window', () => fake.windows.length === 1, APP_EVENT)
   const [window] = fake.windows
   assert.ok(window !== undefined)
 
@@ -166,7 +161,7 @@ test('boots: privileged scheme and sandbox before ready, then service, IPC and o
   assert.ok(existsSync(dataFiles(userData).lock))
   if (process.platform === 'darwin') fake.electron.app.quit()
   else fake.appEvents.emit('window-all-closed')
-  await until(() => fake.quitted, 'the quit')
+  await eventually('the quit', () => fake.quitted, APP_EVENT)
   assert.equal(existsSync(dataFiles(userData).lock), false, 'the service released the data folder')
   assert.equal(fake.ipcMain.handlers.size, 0, 'IPC was taken down')
 })
@@ -182,7 +177,7 @@ test('a second instance quits at once and starts nothing', () => {
 test('without a usable keystore it says so and exits, with no window', async () => {
   const { fake } = launch({ safeStorage: new FakeSafeStorage({ available: false }) })
   fake.fireReady()
-  await until(() => fake.exitCode !== null, 'the exit')
+  await eventually('the exit', () => fake.exitCode !== null, APP_EVENT)
   assert.equal(fake.exitCode, 1)
   assert.equal(fake.windows.length, 0)
   assert.equal(fake.errorBoxes.length, 1)

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { eventually } from '../../test-support/eventually.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BIN = join(ROOT, 'bin', 'pairwise.mjs')
@@ -53,15 +54,18 @@ function start(args: string[], node = process.execPath) {
     exited,
     /** The first stdout line that satisfies `match`, within `ms`. */
     async line<T>(match: (line: string) => T | undefined, ms: number): Promise<T> {
-      for (const until = Date.now() + ms; Date.now() < until; ) {
+      const noLine = () =>
+        `expected output from pairwise ${args[0]} (exit ${child.exitCode}):\n${out.stdout}\n${out.stderr}`
+      const firstMatch = (): T | undefined => {
         for (const l of out.stdout.split('\n')) {
           const found = l === '' ? undefined : match(l)
           if (found !== undefined) return found
         }
-        if (child.exitCode !== null) break
-        await new Promise((r) => setTimeout(r, 25))
+        // An exited process prints nothing more: fail now rather than at the timeout.
+        if (child.exitCode !== null) throw new Error(`no ${noLine()}`)
+        return undefined
       }
-      throw new Error(`no expected output from pairwise ${args[0]} (exit ${child.exitCode}):\n${out.stdout}\n${out.stderr}`)
+      return eventually(noLine, firstMatch, { timeoutMs: ms, intervalMs: 25 })
     }
   }
 }

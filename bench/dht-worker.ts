@@ -11,7 +11,8 @@ import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
 import { advertisementKey, openAdvertisement } from '../main/engine/node/advertisement.ts'
 import { createNode, type PairwiseLibp2p } from '../main/engine/node/libp2p-node.ts'
-import { LOOPBACK, removeDataDir, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { LOOPBACK, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../test-support/temp-dirs.ts'
 import { eventually } from '../test-support/eventually.ts'
 import { send, serveRequests, wallNow } from './lib/child.ts'
 import { round, rssOf, sleep } from './lib/stats.ts'
@@ -183,7 +184,7 @@ async function freshJoiner(bootstrap: string[], warm: boolean): Promise<{ device
 
 async function stopDevice(device: TestDevice): Promise<void> {
   await device.stop().catch(() => undefined)
-  removeDataDir(device.dataDir)
+  removeTempDir(device.dataDir)
 }
 
 async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, unknown>> {

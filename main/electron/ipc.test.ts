@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { EVENTS, METHODS, ResponseEnvelopeSchema } from '../../shared/api.ts'
 import { ERROR_CODES, PairwiseError } from '../../shared/errors.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
+import { startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../../test-support/temp-dirs.ts'
 import { CALL_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES } from './channels.ts'
 import { registerIpc, type CallResponse } from './ipc.ts'
 import { FakeIpcMain, FakeWebContents, subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
@@ -156,7 +157,7 @@ describe('with a real PairingService', () => {
   after(async () => {
     dispose()
     await device.stop()
-    removeDataDir(device.dataDir)
+    removeTempDir(device.dataDir)
   })
 
   test('a valid call returns a schema-valid result', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +12,7 @@ import { createFakeElectron, type FakeElectron } from '../../test-support/electr
 import { subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
 import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
 import { eventually } from '../../test-support/eventually.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 
 // Boots the real bundle, dist/electron/main.cjs, in plain Node against a fake
 // `electron` module: the Electron binary cannot run here, but the order of
@@ -23,7 +23,8 @@ import { eventually } from '../../test-support/eventually.ts'
 // off (DESIGN.md §5), swapped in at bundling time so main.ts stays as shipped.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const work = mkdtempSync(path.join(tmpdir(), 'pw-main-process-'))
+const temp = new TempDirs('main-process')
+const work = temp.make()
 const appPath = path.join(work, 'app')
 const mainBundle = path.join(appPath, 'dist', 'electron', 'main.cjs')
 const electronShim = path.join(appPath, 'node_modules', 'electron', 'index.js')
@@ -70,12 +71,12 @@ after(async () => {
     fake.electron.app.quit()
     await eventually('the cleanup quit', () => fake.quitted, { timeoutMs: 10_000, intervalMs: 20 }).catch(() => {})
   }
-  rmSync(work, { recursive: true, force: true })
+  temp.removeAll()
 })
 
 /** Loads a fresh copy of main.cjs against a new fake, as if the app were launched. */
 function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage } = {}): { fake: FakeElectron; userData: string } {
-  const userData = mkdtempSync(path.join(work, 'userData-'))
+  const userData = temp.make('userData')
   const fake = createFakeElectron({ appPath, userData, safeStorage: options.safeStorage ?? new FakeSafeStorage(), ...options })
   launched.push(fake)
   ;(globalThis as Record<string, unknown>)[FAKE_KEY] = fake.electron

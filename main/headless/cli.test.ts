@@ -2,12 +2,12 @@
 // only, no mDNS. A `pairwise node` is the DHT both devices bootstrap from.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { eventually } from '../../test-support/eventually.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BIN = join(ROOT, 'bin', 'pairwise.mjs')
@@ -22,18 +22,14 @@ interface Run {
 }
 
 const children = new Set<ChildProcess>()
-const dirs: string[] = []
+const temp = new TempDirs('cli')
 
 after(() => {
   for (const child of children) child.kill('SIGKILL')
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  temp.removeAll()
 })
 
-function tempDir(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pw-cli-${name}-`))
-  dirs.push(dir)
-  return dir
-}
+const tempDir = (name: string): string => temp.make(name)
 
 /** A running `pairwise …`, with its output so far and a way to wait for a line. */
 function start(args: string[], node = process.execPath) {

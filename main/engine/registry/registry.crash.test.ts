@@ -4,12 +4,11 @@
 
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { TempDirs } from '../../../test-support/temp-dirs.ts'
 import { Registry } from './registry.ts'
 
 const CHILD = fileURLToPath(new URL('../../../test-support/engine/registry-crash-child.ts', import.meta.url))
@@ -19,17 +18,14 @@ const CHILD_MAX_OPS = 50_000 // the child stops by itself long before this in pr
 const CHILD_MAX_MS = 6000
 const RUN_DEADLINE_MS = 3000 // kill anyway if the machine is slow
 
-let dir: string
+const temp = new TempDirs('reg-crash')
 let file: string
 
 before(() => {
-  dir = fs.mkdtempSync(os.tmpdir() + '/pw-reg-')
-  file = path.join(dir, 'registry.sqlite')
+  file = path.join(temp.make(), 'registry.sqlite')
 })
 
-after(() => {
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+after(temp.removeAll)
 
 interface RunResult {
   tag: string

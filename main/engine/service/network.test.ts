@@ -29,7 +29,8 @@ import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
-import { LOOPBACK, removeDataDir, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { LOOPBACK, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
@@ -89,7 +90,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   after(async () => {
     for (const d of devices) {
       await d.stop().catch(() => undefined)
-      removeDataDir(d.dataDir)
+      removeTempDir(d.dataDir)
     }
     await dht.stop()
   })

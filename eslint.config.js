@@ -27,6 +27,18 @@ export default tseslint.config(
   {
     files: ['renderer/**'],
     rules: { 'no-restricted-imports': ['error', restrictedImports({ electron: true, scripts: true })] }
+  },
+  {
+    // test-support/ is never bundled or packaged because no shipped module imports it; this keeps it so.
+    // (A rule of its own: the electron rule above would otherwise replace it on the engine files.)
+    files: ['main/**', 'shared/**', 'renderer/**', 'scripts/**', 'bin/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)test-support/', message: 'Only tests and bench/ may import test-support/.' }] }
+      ]
+    }
   }
 )
 

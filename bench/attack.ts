@@ -18,7 +18,8 @@ import { performance } from 'node:perf_hooks'
 import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
 import { toHex } from '../main/engine/protocol/transcript.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../main/engine/service/test-network.ts'
+import { startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../test-support/temp-dirs.ts'
 import { startWorker } from './lib/child.ts'
 import { instrument, lanCandidate, lanPair, phasesOf, type Timeline } from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
@@ -66,7 +67,7 @@ async function pairings(initiator: TestDevice, point: (t: Timeline | undefined) 
     } finally {
       point(undefined)
       await joiner.stop().catch(() => undefined)
-      removeDataDir(joiner.dataDir)
+      removeTempDir(joiner.dataDir)
     }
   }
   return { ms, cpuMs, failures, failedAttempts }
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
   } finally {
     await attackers.stop()
     await initiator.stop().catch(() => undefined)
-    removeDataDir(initiator.dataDir)
+    removeTempDir(initiator.dataDir)
   }
 }
 

@@ -14,13 +14,12 @@
 // already showing its code; the joiner is told the initiator's address with
 // --bootstrap (the documented interface), has a fresh data folder, and no mDNS.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { BUNDLE_ENTRY, buildBenchBundle } from './lib/cli-bundle.ts'
 import { NODE, trackChild } from './lib/child.ts'
+import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { flags, fmtMs, printTable, round, ROOT, summarize, writeResult, type Summary } from './lib/stats.ts'
 
 const opts = flags({ runs: 10, variants: 'bundle,bundle-cache,source,bin', build: true })
@@ -145,8 +144,8 @@ async function measure(v: Variant, tmp: string, pairer: Variant): Promise<Varian
     } finally {
       pair.kill()
       await pair.done
-      rmSync(dirA, { recursive: true, force: true })
-      rmSync(dirB, { recursive: true, force: true })
+      removeTempDir(dirA)
+      removeTempDir(dirB)
     }
   }
   return { variant: v.name, version: summarize(version), join: summarize(join), joinOk: join.length, joinEngine: summarize(engine), joinStartup: summarize(startup), joinExit: summarize(exit), failures, ...(usedBundle === undefined ? {} : { usedBundle }) }
@@ -154,7 +153,7 @@ async function measure(v: Variant, tmp: string, pairer: Variant): Promise<Varian
 
 async function main(): Promise<void> {
   const started = performance.now()
-  const tmp = mkdtempSync(path.join(tmpdir(), 'pw-bench-cli-'))
+  const tmp = makeTempDir('bench-cli')
   const cacheDir = path.join(tmp, 'compile-cache')
   try {
     const built = opts.build ? await buildBenchBundle() : undefined
@@ -176,7 +175,7 @@ async function main(): Promise<void> {
     const file = writeResult('cli', { runs: opts.runs, bundle: built === undefined ? null : { ms: round(built.ms), bytes: built.bytes }, results, seconds: round((performance.now() - started) / 1000, 1) })
     console.log(`\nwrote ${file}`)
   } finally {
-    rmSync(tmp, { recursive: true, force: true })
+    removeTempDir(tmp)
   }
 }
 

@@ -11,15 +11,21 @@ import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
 import { advertisementKey, openAdvertisement } from '../main/engine/node/advertisement.ts'
 import { createNode, type PairwiseLibp2p } from '../main/engine/node/libp2p-node.ts'
-import { LOOPBACK, removeDataDir, startDevice, type TestDevice } from '../main/engine/service/test-network.ts'
+import { LOOPBACK, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../test-support/temp-dirs.ts'
+import { eventually } from '../test-support/eventually.ts'
 import { send, serveRequests, wallNow } from './lib/child.ts'
-import { round, rssOf, sleep, waitFor } from './lib/stats.ts'
+import { round, rssOf, sleep } from './lib/stats.ts'
 
 const role = process.argv[2]
 const TIMING = { joinTimeoutMs: 15_000, dhtPatienceMs: 10_000, lanWaitMs: 500, reconnectMs: 60_000 }
 
 type Dht = { routingTable?: { size: number } }
 const routingTableSize = (node: PairwiseLibp2p): number => (node.services.dht as unknown as Dht).routingTable?.size ?? 0
+// Waits before a measurement poll often and, on a timeout, measure anyway: a slow machine
+// should show in the figures rather than stop the run.
+const SETTLE = (timeoutMs: number) => ({ timeoutMs, intervalMs: 20 })
+const notSettled = (): void => undefined
 
 function pick<T>(list: readonly T[], n: number, not?: T): T[] {
   const pool = list.filter((x) => x !== not)
@@ -133,7 +139,9 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
       initiator.service.on('session', (view) => {
         if (view?.state === 'paired') send({ event: 'paired', at: wallNow(), joiner: view.joiner?.peerId })
       })
-      await waitFor(() => initiator!.service.multiaddrs().length > 0 && routingTableSize((initiator!.service as unknown as { node: PairwiseLibp2p }).node) > 0, 10_000)
+      const node = (initiator.service as unknown as { node: PairwiseLibp2p }).node
+      const connected = () => initiator!.service.multiaddrs().length > 0 && routingTableSize(node) > 0
+      await eventually('the initiator has addresses and DHT peers', connected, SETTLE(10_000)).catch(notSettled)
       return { peerId: initiator.service.peerId }
     }
     case 'pair': {
@@ -142,15 +150,15 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
       // The person reads 12 words aloud meanwhile: wait until the put has finished (the count stops growing).
       let last = -1
       let stableSince = Date.now()
-      const until = Date.now() + 20_000
-      while (Date.now() < until) {
+      const putFinished = async (): Promise<boolean> => {
         const advertisedTo = (await initiator!.service.getState({})).session?.advertisedTo ?? 0
-        if (advertisedTo !== last) {
-          last = advertisedTo
-          stableSince = Date.now()
-        } else if (advertisedTo > 0 && Date.now() - stableSince > 1_000) break
-        await sleep(50)
+        if (advertisedTo === last) return advertisedTo > 0 && Date.now() - stableSince > 1_000
+        last = advertisedTo
+        stableSince = Date.now()
+        return false
       }
+      const putLimits = { timeoutMs: 20_000, intervalMs: 50 }
+      await eventually('the advertisement put has finished', putFinished, putLimits).catch(notSettled)
       return { words: session.words, advertisedTo: last, publishMs: wallNow() - t0 - 1_000 }
     }
     default:
@@ -168,7 +176,7 @@ async function freshJoiner(bootstrap: string[], warm: boolean): Promise<{ device
     // A device that has been running a while: connected, routing table filled by its first self-lookup.
     const selfQueryDone = new Promise<void>((resolve) => node.addEventListener('kad-dht:query:self' as never, () => resolve(), { once: true }))
     await Promise.race([selfQueryDone, sleep(5_000)])
-    await waitFor(() => routingTableSize(node) > 0, 5_000)
+    await eventually('the joiner has DHT peers', () => routingTableSize(node) > 0, SETTLE(5_000)).catch(notSettled)
     await sleep(100)
   }
   return { device, node, settledMs: Date.now() - t0 }
@@ -176,7 +184,7 @@ async function freshJoiner(bootstrap: string[], warm: boolean): Promise<{ device
 
 async function stopDevice(device: TestDevice): Promise<void> {
   await device.stop().catch(() => undefined)
-  removeDataDir(device.dataDir)
+  removeTempDir(device.dataDir)
 }
 
 async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -15,8 +15,7 @@
 // libp2p TCP dial + Noise + stream on loopback.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { deriveCodeKeys, derivePairKey } from '../main/engine/code/derive.ts'
@@ -26,10 +25,11 @@ import { verifyByPeerId } from '../main/engine/identity/peer-key.ts'
 import { PAIR_PROTOCOL } from '../main/engine/node/join-race.ts'
 import { createNode } from '../main/engine/node/libp2p-node.ts'
 import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, ResponseSchema } from '../main/engine/protocol/messages.ts'
-import { deviceNamed, join as harnessJoin, makeInitiator } from '../main/engine/protocol/test-harness.ts'
+import { deviceNamed, join as harnessJoin, makeInitiator } from '../test-support/engine/in-memory-pairing.ts'
 import { initiatorProof, joinerProof, signedByJoiner, toHex, transcriptHash } from '../main/engine/protocol/transcript.ts'
 import { Registry } from '../main/engine/registry/registry.ts'
-import { LOOPBACK, removeDataDir, startDevice, type TestDevice } from '../main/engine/service/test-network.ts'
+import { LOOPBACK, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { instrument, lanPair, phasesOf, type Timeline } from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
 import { printProfile, profileClockUs, Profiler, summarizeProfiles, type Window } from './lib/profile.ts'
@@ -105,7 +105,7 @@ async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string,
 async function stopAll(devices: TestDevice[]): Promise<void> {
   for (const d of devices) {
     await d.stop().catch(() => undefined)
-    removeDataDir(d.dataDir)
+    removeTempDir(d.dataDir)
   }
 }
 
@@ -126,7 +126,8 @@ async function micro(): Promise<Record<string, unknown>> {
   const full = { ...base, initiatorNonce: randomBytes(32), initiatorDevice: deviceNamed('A'), joinerDevice: deviceNamed('B'), joinerProof: randomBytes(32), initiatorProof: randomBytes(32) }
   const hash = transcriptHash(full)
   const sig = await b.privateKey.sign(signedByJoiner(hash))
-  const store = FileSecretStore.open(mkdtempSync(join(tmpdir(), 'pw-bench-store-')))
+  const storeDir = makeTempDir('bench-store')
+  const store = FileSecretStore.open(storeDir)
   const cryptoUs = {
     deriveCodeKeys: await perOp(2000, () => deriveCodeKeys(entropy)),
     hmacProof: await perOp(5000, () => joinerProof(keys.authKey, base)),
@@ -153,7 +154,7 @@ async function micro(): Promise<Record<string, unknown>> {
   }
 
   // Registry commits alone (synchronous = FULL: each is an fsync of the WAL).
-  const dir = mkdtempSync(join(tmpdir(), 'pw-bench-reg-'))
+  const dir = makeTempDir('bench-reg')
   const registry = Registry.open(join(dir, 'pairwise.db'))
   const dbMs: Record<string, number[]> = { recordPaired: [], recordPending: [], confirm: [] }
   for (let i = 0; i < 40; i++) {
@@ -171,7 +172,8 @@ async function micro(): Promise<Record<string, unknown>> {
     dbMs.confirm!.push(performance.now() - t)
   }
   registry.close()
-  removeDataDir(dir)
+  removeTempDir(dir)
+  removeTempDir(storeDir)
 
   // The whole protocol over an in-memory pipe: messages, crypto, schema checks; no network, no database.
   const pipeMs: number[] = []

@@ -9,14 +9,14 @@
 // for a process that only imports the engine's libp2p stack. RSS per DHT node is
 // in benchmark 2 (bench/dht.ts), measured on its host processes.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { pathToFileURL } from 'node:url'
 import { BUNDLE_ENTRY, buildBenchBundle } from './lib/cli-bundle.ts'
 import { NODE, trackChild } from './lib/child.ts'
+import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { flags, fmtMB, printTable, round, ROOT, sleep, writeResult } from './lib/stats.ts'
 
 const opts = flags({ wait: 60, variants: 'bundle', build: true })
@@ -79,14 +79,14 @@ async function main(): Promise<void> {
   const engineUrl = pathToFileURL(path.join(ROOT, 'main', 'engine', 'node', 'libp2p-node.ts')).href
   rows.push({ what: 'node importing the libp2p stack (engine/node/libp2p-node.ts)', ...(await sample(['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', `await import(${JSON.stringify(engineUrl)}); setInterval(() => {}, 1000)`], baseSeconds)) })
   for (const variant of opts.variants.split(',')) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pw-bench-daemon-'))
+    const dir = makeTempDir('bench-daemon')
     try {
       const entry = variant === 'bundle' ? [BUNDLE_ENTRY] : ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'main', 'headless', 'cli.ts')]
       const args = [...entry, 'daemon', '--json', '--data-dir', dir, '--no-mdns', '--loopback', '--listen', '/ip4/127.0.0.1/tcp/0']
       const r = await sample(args, opts.wait, (line) => line.includes('"type":"ready"'))
       rows.push({ what: `idle pairwise daemon (${variant}) after ${opts.wait} s`, ...r })
     } finally {
-      rmSync(dir, { recursive: true, force: true })
+      removeTempDir(dir)
     }
   }
   console.log('\nBenchmark 4 — memory (VmRSS from /proc)')

@@ -126,13 +126,3 @@ export function rssOf(pid: number): number | undefined {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
-/** Polls until `check` is true or the deadline passes; returns whether it became true. */
-export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, every = 20): Promise<boolean> {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check()) return true
-    await sleep(every)
-  }
-  return false
-}

@@ -1,11 +1,11 @@
 // LAN pairing over real mDNS, inside network namespaces this test creates.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { after, before, describe, it } from 'node:test'
+import { eventually } from '../../test-support/eventually.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { createLab, labUnavailableReason, type Lab } from './lab.ts'
 
 const unavailable = labUnavailableReason()
@@ -42,7 +42,7 @@ class LanDevice {
 
 describe('LAN pairing over mDNS in network namespaces', { skip: unavailable === undefined ? false : `skipped: ${unavailable}`, timeout: 90_000 }, () => {
   let lab: Lab
-  const dirs: string[] = []
+  const temp = new TempDirs('lan')
   const devices: LanDevice[] = []
 
   before(() => {
@@ -52,14 +52,13 @@ describe('LAN pairing over mDNS in network namespaces', { skip: unavailable === 
   after(() => {
     for (const d of devices) d.child.kill('SIGKILL')
     lab?.destroy()
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+    temp.removeAll()
   })
 
   it('B finds A over mDNS alone (no DHT peers) and both end paired', async () => {
     const [hostA, hostB] = lab.hosts as [typeof lab.hosts[0], typeof lab.hosts[0]]
-    const dirA = mkdtempSync(join(tmpdir(), 'pw-lan-a-'))
-    const dirB = mkdtempSync(join(tmpdir(), 'pw-lan-b-'))
-    dirs.push(dirA, dirB)
+    const dirA = temp.make('a')
+    const dirB = temp.make('b')
     const a = new LanDevice(hostA.ns, hostA.ip, 'Alice LAN', dirA)
     const b = new LanDevice(hostB.ns, hostB.ip, 'Bob LAN', dirB)
     devices.push(a, b)
@@ -80,15 +79,17 @@ describe('LAN pairing over mDNS in network namespaces', { skip: unavailable === 
     // Both registries agree.
     a.send({ cmd: 'devices' })
     b.send({ cmd: 'devices' })
-    const deadline = Date.now() + 10_000
-    let listA: Array<{ name: string; status: string }> = []
-    while (Date.now() < deadline) {
+    // A commits once B's Ack arrives, which can trail B's "joined".
+    type DeviceList = Array<{ name: string; status: string }>
+    let listA: DeviceList = []
+    const aListsPaired = async (): Promise<boolean> => {
       a.messages.splice(0)
       a.send({ cmd: 'devices' })
-      listA = ((await a.next('devices')) as { devices: typeof listA }).devices
-      if (listA[0]?.status === 'paired') break
-      await new Promise((r) => setTimeout(r, 200))
+      listA = ((await a.next('devices')) as { devices: DeviceList }).devices
+      return listA[0]?.status === 'paired'
     }
+    // On a timeout the assertion below shows what A listed last.
+    await eventually('A lists B as paired', aListsPaired, { timeoutMs: 10_000, intervalMs: 200 }).catch(() => undefined)
     assert.deepEqual(listA.map((d) => [d.name, d.status]), [['Bob LAN', 'paired']])
     const listB = ((await b.next('devices')) as { devices: typeof listA }).devices
     assert.deepEqual(listB.map((d) => [d.name, d.status]), [['Alice LAN', 'paired']])

@@ -2,11 +2,11 @@
 // 127.0.0.1 (separate data folders, mDNS off) and two Chromium pages showing
 // the web UI. Screenshots of every screen land in test-artifacts/screens/.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -19,8 +19,9 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
   let b: Daemon
   let pageA: Page
   let pageB: Page
-  const dirA = mkdtempSync(join(tmpdir(), 'pw-e2e-a-'))
-  const dirB = mkdtempSync(join(tmpdir(), 'pw-e2e-b-'))
+  const temp = new TempDirs('e2e')
+  const dirA = temp.make('a')
+  const dirB = temp.make('b')
   const ttl = ['--ttl', '1']
 
   const shot = async (page: Page, name: string): Promise<void> => {
@@ -67,8 +68,7 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     await browser?.close()
     await a?.stop()
     await b?.stop()
-    rmSync(dirA, { recursive: true, force: true })
-    rmSync(dirB, { recursive: true, force: true })
+    temp.removeAll()
   })
 
   it('starts empty and points to Pair device', async () => {

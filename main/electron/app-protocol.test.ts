@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { isAppUrl } from './app-origin.ts'
 import { CONTENT_SECURITY_POLICY, createAppRequestHandler, resolveAppFile } from './app-protocol.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const base = mkdtempSync(path.join(tmpdir(), 'pw-app-protocol-'))
+const temp = new TempDirs('app-protocol')
+const base = temp.make()
 const served = path.join(base, 'renderer')
 mkdirSync(served)
 writeFileSync(path.join(served, 'index.html'), '<!doctype html><title>x</title>')
 writeFileSync(path.join(served, 'main.js'), 'export {}')
 writeFileSync(path.join(served, 'styles.css'), 'body{}')
 writeFileSync(path.join(base, 'secret.txt'), 'outside the renderer folder')
-after(() => rmSync(base, { recursive: true, force: true }))
+after(temp.removeAll)
 
 const handle = createAppRequestHandler(served)
 const get = (url: string, method = 'GET') => handle(new Request(url, { method }))

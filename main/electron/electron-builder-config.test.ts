@@ -75,6 +75,10 @@ test('the app ships only the build output, from an asar', () => {
   assert.ok(config.files.includes('dist/electron/**'))
   assert.ok(config.files.includes('dist/renderer/**'))
   assert.ok(config.files.includes('!node_modules/**'))
+  // Sources and test-support/ stay out because nothing but package.json and the build output is included;
+  // and the bundles hold no test-support/ code because no shipped module may import it (eslint.config.js).
+  const included = config.files.filter((pattern) => !pattern.startsWith('!'))
+  assert.ok(included.every((pattern) => pattern === 'package.json' || pattern.startsWith('dist/')), included.join(', '))
   assert.notEqual(config.directories.output, 'dist', 'packages must not land in the build output folder')
 })
 

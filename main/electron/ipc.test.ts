@@ -2,11 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { EVENTS, METHODS, ResponseEnvelopeSchema } from '../../shared/api.ts'
 import { ERROR_CODES, PairwiseError } from '../../shared/errors.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
+import { startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../../test-support/temp-dirs.ts'
 import { CALL_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES } from './channels.ts'
 import { brokenResult, malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts'
 import { registerIpc, type CallResponse } from './ipc.ts'
-import { FakeIpcMain, FakeWebContents, fakeService, subFrame, topFrame } from './test-fakes.ts'
+import { FakeIpcMain, FakeWebContents, subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
+import { fakeService } from '../../test-support/electron/fake-service.ts'
 
 // Main's IPC handler with a fake ipcMain and fake sender frames; the calls
 // that should succeed go to a real PairingService on 127.0.0.1.
@@ -175,7 +177,7 @@ describe('with a real PairingService', () => {
   after(async () => {
     dispose()
     await device.stop()
-    removeDataDir(device.dataDir)
+    removeTempDir(device.dataDir)
   })
 
   test('a valid call returns a schema-valid result', async () => {

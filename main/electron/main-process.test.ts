@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -9,8 +8,11 @@ import { build, type Plugin } from 'esbuild'
 import { electronBuildOptions } from '../build/electron.ts'
 import { buildRenderer } from '../build/renderer.ts'
 import { dataFiles } from '../engine/service/data-dir.ts'
-import { createFakeElectron, type FakeElectron } from './fake-electron.ts'
-import { FakeSafeStorage, subFrame, topFrame } from './test-fakes.ts'
+import { createFakeElectron, type FakeElectron } from '../../test-support/electron/fake-electron-module.ts'
+import { subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
+import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
+import { eventually } from '../../test-support/eventually.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 
 // Boots the real bundle, dist/electron/main.cjs, in plain Node against a fake
 // `electron` module: the Electron binary cannot run here, but the order of
@@ -21,11 +23,14 @@ import { FakeSafeStorage, subFrame, topFrame } from './test-fakes.ts'
 // off (DESIGN.md §5), swapped in at bundling time so main.ts stays as shipped.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const work = mkdtempSync(path.join(tmpdir(), 'pw-main-process-'))
+const temp = new TempDirs('main-process')
+const work = temp.make()
 const appPath = path.join(work, 'app')
 const mainBundle = path.join(appPath, 'dist', 'electron', 'main.cjs')
 const electronShim = path.join(appPath, 'node_modules', 'electron', 'index.js')
 const FAKE_KEY = '__pairwiseFakeElectron'
+// How long a step of the app's start or shutdown may take on a loaded CI machine.
+const APP_EVENT = { timeoutMs: 15_000, intervalMs: 20 }
 
 const loopbackService: Plugin = {
   name: 'loopback-service',
@@ -38,7 +43,7 @@ const loopbackService: Plugin = {
       resolveDir: path.join(root, 'main', 'engine', 'service'),
       contents: [
         "import { createPairingService as create } from './service.ts'",
-        "import { LOOPBACK } from './test-network.ts'",
+        "import { LOOPBACK } from '../../../test-support/engine/loopback-network.ts'",
         'export const createPairingService = (options: Parameters<typeof create>[0]) => create({ ...options, network: { ...LOOPBACK, bootstrap: [] } })'
       ].join('\n')
     }))
@@ -64,14 +69,14 @@ after(async () => {
   for (const fake of launched) {
     if (fake.quitted || fake.exitCode !== null) continue
     fake.electron.app.quit()
-    await until(() => fake.quitted, 'the cleanup quit', 10_000).catch(() => {})
+    await eventually('the cleanup quit', () => fake.quitted, { timeoutMs: 10_000, intervalMs: 20 }).catch(() => {})
   }
-  rmSync(work, { recursive: true, force: true })
+  temp.removeAll()
 })
 
 /** Loads a fresh copy of main.cjs against a new fake, as if the app were launched. */
 function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage } = {}): { fake: FakeElectron; userData: string } {
-  const userData = mkdtempSync(path.join(work, 'userData-'))
+  const userData = temp.make('userData')
   const fake = createFakeElectron({ appPath, userData, safeStorage: options.safeStorage ?? new FakeSafeStorage(), ...options })
   launched.push(fake)
   ;(globalThis as Record<string, unknown>)[FAKE_KEY] = fake.electron
@@ -88,14 +93,6 @@ function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStora
   return { fake, userData }
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 test('boots: privileged scheme and sandbox before ready, then service, IPC and one hardened window', async () => {
   const { fake, userData } = launch()
 
@@ -104,7 +101,7 @@ test('boots: privileged scheme and sandbox before ready, then service, IPC and o
   assert.equal(fake.windows.length, 0, 'no window before ready')
 
   fake.fireReady()
-  await until(() => fake.windows.length === 1, 'the window')
+  await eventually('the window', () => fake.windows.length === 1, APP_EVENT)
   const [window] = fake.windows
   assert.ok(window !== undefined)
 
@@ -165,7 +162,7 @@ test('boots: privileged scheme and sandbox before ready, then service, IPC and o
   assert.ok(existsSync(dataFiles(userData).lock))
   if (process.platform === 'darwin') fake.electron.app.quit()
   else fake.appEvents.emit('window-all-closed')
-  await until(() => fake.quitted, 'the quit')
+  await eventually('the quit', () => fake.quitted, APP_EVENT)
   assert.equal(existsSync(dataFiles(userData).lock), false, 'the service released the data folder')
   assert.equal(fake.ipcMain.handlers.size, 0, 'IPC was taken down')
 })
@@ -181,7 +178,7 @@ test('a second instance quits at once and starts nothing', () => {
 test('without a usable keystore it says so and exits, with no window', async () => {
   const { fake } = launch({ safeStorage: new FakeSafeStorage({ available: false }) })
   fake.fireReady()
-  await until(() => fake.exitCode !== null, 'the exit')
+  await eventually('the exit', () => fake.exitCode !== null, APP_EVENT)
   assert.equal(fake.exitCode, 1)
   assert.equal(fake.windows.length, 0)
   assert.equal(fake.errorBoxes.length, 1)

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { EVENTS, METHODS, type PairingApi } from '../../shared/api.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
+import { startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../../test-support/temp-dirs.ts'
 import { registerIpc } from './ipc.ts'
 import { createBridgeApi, type BridgeError } from './preload-api.ts'
-import { FakeIpcMain, FakeWebContents, fakeService, topFrame } from './test-fakes.ts'
+import { FakeIpcMain, FakeWebContents, topFrame } from '../../test-support/electron/fake-ipc.ts'
+import { fakeService } from '../../test-support/electron/fake-service.ts'
 
 // window.pairwise as the page sees it, wired through the fake IPC to main's
 // real handler: the preload half and the main half together.
@@ -83,7 +85,7 @@ describe('against a real PairingService', () => {
   after(async () => {
     dispose()
     await device.stop()
-    removeDataDir(device.dataDir)
+    removeTempDir(device.dataDir)
   })
 
   test('calls resolve with schema-valid results', async () => {

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, test } from 'node:test'
 import { SEALING_KEY_FILE, SafeStorageSecretStore } from './safe-storage-store.ts'
-import { FakeSafeStorage } from './test-fakes.ts'
+import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 
-const dirs: string[] = []
-const tempDir = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pw-safe-storage-'))
-  dirs.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const temp = new TempDirs('safe-storage')
+const tempDir = (): string => temp.make()
+afterEach(temp.removeAll)
 
 const secret = new TextEncoder().encode('an Ed25519 private key, say')
 

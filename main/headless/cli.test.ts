@@ -2,11 +2,12 @@
 // only, no mDNS. A `pairwise node` is the DHT both devices bootstrap from.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { eventually } from '../../test-support/eventually.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BIN = join(ROOT, 'bin', 'pairwise.mjs')
@@ -21,18 +22,14 @@ interface Run {
 }
 
 const children = new Set<ChildProcess>()
-const dirs: string[] = []
+const temp = new TempDirs('cli')
 
 after(() => {
   for (const child of children) child.kill('SIGKILL')
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  temp.removeAll()
 })
 
-function tempDir(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pw-cli-${name}-`))
-  dirs.push(dir)
-  return dir
-}
+const tempDir = (name: string): string => temp.make(name)
 
 /** A running `pairwise …`, with its output so far and a way to wait for a line. */
 function start(args: string[], node = process.execPath) {
@@ -53,15 +50,18 @@ function start(args: string[], node = process.execPath) {
     exited,
     /** The first stdout line that satisfies `match`, within `ms`. */
     async line<T>(match: (line: string) => T | undefined, ms: number): Promise<T> {
-      for (const until = Date.now() + ms; Date.now() < until; ) {
+      const noLine = () =>
+        `expected output from pairwise ${args[0]} (exit ${child.exitCode}):\n${out.stdout}\n${out.stderr}`
+      const firstMatch = (): T | undefined => {
         for (const l of out.stdout.split('\n')) {
           const found = l === '' ? undefined : match(l)
           if (found !== undefined) return found
         }
-        if (child.exitCode !== null) break
-        await new Promise((r) => setTimeout(r, 25))
+        // An exited process prints nothing more: fail now rather than at the timeout.
+        if (child.exitCode !== null) throw new Error(`no ${noLine()}`)
+        return undefined
       }
-      throw new Error(`no expected output from pairwise ${args[0]} (exit ${child.exitCode}):\n${out.stdout}\n${out.stderr}`)
+      return eventually(noLine, firstMatch, { timeoutMs: ms, intervalMs: 25 })
     }
   }
 }

@@ -1,15 +1,15 @@
 // The daemon's control server in front of a REAL service on 127.0.0.1: who is
 // let in, what malformed input gets back, and that events reach the page.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import { EVENTS, ServerMessageSchema, type PairingApi } from '../../shared/api.ts'
 import { malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts'
-import { removeDataDir, startDevice, type TestDevice } from '../engine/service/test-network.ts'
+import { startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
+import { makeTempDir, removeTempDir } from '../../test-support/temp-dirs.ts'
 import { connectWebSocketApi } from '../../shared/rpc/ws-client.ts'
 import { CONTENT_SECURITY_POLICY, MAX_MESSAGE_BYTES, startControlServer, type ControlServer } from './control-server.ts'
 
@@ -97,7 +97,7 @@ describe('control server', { timeout: 60_000 }, () => {
 
   before(async () => {
     device = await startDevice('CtlA')
-    staticDir = mkdtempSync(join(tmpdir(), 'pw-static-'))
+    staticDir = makeTempDir('static')
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>')
     writeFileSync(join(staticDir, 'main.js'), 'export {}')
     mkdirSync(join(staticDir, 'assets'))
@@ -109,8 +109,8 @@ describe('control server', { timeout: 60_000 }, () => {
     for (const ws of sockets) ws.terminate()
     await server?.close()
     await device?.stop()
-    if (device !== undefined) removeDataDir(device.dataDir)
-    if (staticDir !== undefined) removeDataDir(staticDir)
+    if (device !== undefined) removeTempDir(device.dataDir)
+    if (staticDir !== undefined) removeTempDir(staticDir)
   })
 
   it('answers getState through the browser client when the token is right', async () => {

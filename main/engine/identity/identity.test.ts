@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { PairwiseError } from '../../../shared/errors.ts'
+import { TempDirs } from '../../../test-support/temp-dirs.ts'
 import { FileSecretStore, MemorySecretStore } from './file-secret-store.ts'
 import { IDENTITY_FILE, loadOrCreateIdentity } from './identity.ts'
 import { fingerprint } from './fingerprint.ts'
 
-const dirs: string[] = []
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'pw-id-'))
-  dirs.push(d)
-  return join(d, 'data')
-}
+const temp = new TempDirs('id')
+// A data folder that does not exist yet, as on a first start.
+const tempDir = (): string => join(temp.make(), 'data')
 const mode = (file: string): number => statSync(file).mode & 0o777
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
@@ -22,9 +19,7 @@ function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
 }
 
 describe('device identity and secrets at rest (P10)', () => {
-  after(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
-  })
+  after(temp.removeAll)
 
   it('creates the device key once and reuses it: the peer id survives restarts', async () => {
     const dir = tempDir()

@@ -1,5 +1,6 @@
 // Time is injected so that expiry (P5) and every read timeout can be tested
-// without waiting: production uses the real clock, tests a manual one.
+// without waiting: production uses the real clock, tests a manual one
+// (test-support/engine/manual-clock.ts).
 
 export interface TimerHandle { cancel(): void }
 
@@ -15,39 +16,6 @@ export const systemClock: Clock = {
     const t = setTimeout(fn, ms)
     if (options?.background === true) t.unref()
     return { cancel: () => clearTimeout(t) }
-  }
-}
-
-/** A clock that only moves when told to; timers fire in due order during `advance`. */
-export class ManualClock implements Clock {
-  #now: number
-  #timers = new Set<{ at: number; fn: () => void }>()
-
-  constructor(start = 1_700_000_000_000) {
-    this.#now = start
-  }
-
-  now(): number {
-    return this.#now
-  }
-
-  setTimer(ms: number, fn: () => void): TimerHandle {
-    const timer = { at: this.#now + Math.max(0, ms), fn }
-    this.#timers.add(timer)
-    return { cancel: () => this.#timers.delete(timer) }
-  }
-
-  advance(ms: number): void {
-    const until = this.#now + ms
-    for (;;) {
-      let next: { at: number; fn: () => void } | undefined
-      for (const t of this.#timers) if (t.at <= until && (next === undefined || t.at < next.at)) next = t
-      if (next === undefined) break
-      this.#timers.delete(next)
-      this.#now = next.at
-      next.fn()
-    }
-    this.#now = until
   }
 }
 

@@ -4,32 +4,28 @@
 
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { TempDirs } from '../../../test-support/temp-dirs.ts'
 import { Registry } from './registry.ts'
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-child.ts')
+const CHILD = fileURLToPath(new URL('../../../test-support/engine/registry-crash-child.ts', import.meta.url))
 // Progress lines to wait for before each kill: from "right after the first commit" to deep into a run.
 const KILL_AFTER_LINES = [1, 5, 37, 120, 260, 700, 1100, 2900]
 const CHILD_MAX_OPS = 50_000 // the child stops by itself long before this in practice
 const CHILD_MAX_MS = 6000
 const RUN_DEADLINE_MS = 3000 // kill anyway if the machine is slow
 
-let dir: string
+const temp = new TempDirs('reg-crash')
 let file: string
 
 before(() => {
-  dir = fs.mkdtempSync(os.tmpdir() + '/pw-reg-')
-  file = path.join(dir, 'registry.sqlite')
+  file = path.join(temp.make(), 'registry.sqlite')
 })
 
-after(() => {
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+after(temp.removeAll)
 
 interface RunResult {
   tag: string

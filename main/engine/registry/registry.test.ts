@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, test } from 'node:test'
 import { PairwiseError } from '../../../shared/errors.ts'
 import type { ErrorCode } from '../../../shared/errors.ts'
+import { TempDirs } from '../../../test-support/temp-dirs.ts'
 import { Registry, SCHEMA_VERSION } from './registry.ts'
 import type { PairingInput } from './registry.ts'
 import { APPLICATION_ID } from './schema.ts'
 
+const temp = new TempDirs('reg')
 let dir: string
 let file: string
 let clock: number
@@ -17,14 +18,12 @@ const now = () => clock++
 const open = () => Registry.open(file, { now })
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(os.tmpdir() + '/pw-reg-')
+  dir = temp.make()
   file = path.join(dir, 'data', 'registry.sqlite')
   clock = 1_700_000_000_000
 })
 
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+afterEach(temp.removeAll)
 
 function sealed(seed: number, length = 48): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7 + 11) & 0xff)

@@ -25,21 +25,14 @@ import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import { decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from '../protocol/messages.ts'
 import { joinerProof, toHex } from '../protocol/transcript.ts'
-import { deviceNamed } from '../protocol/test-harness.ts'
+import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
+import { eventually } from '../../../test-support/eventually.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
-import { LOOPBACK, removeDataDir, startDevice, startDhtNodes, type TestDevice } from './test-network.ts'
+import { LOOPBACK, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
-
-async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  assert.fail(`timed out waiting for: ${what}`)
-}
 
 /**
  * Starts a code and waits until its advertisement sits in the DHT, as it
@@ -48,7 +41,8 @@ async function eventually(what: string, check: () => Promise<boolean> | boolean,
  */
 async function startAdvertised(device: TestDevice): Promise<{ words: string[] }> {
   const session = await device.service.startPairing({})
-  await eventually('the advertisement is stored in the DHT', async () => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0, 20_000)
+  const advertised = async (): Promise<boolean> => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0
+  await eventually('the advertisement is stored in the DHT', advertised, { timeoutMs: 20_000 })
   return session
 }
 
@@ -96,7 +90,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   after(async () => {
     for (const d of devices) {
       await d.stop().catch(() => undefined)
-      removeDataDir(d.dataDir)
+      removeTempDir(d.dataDir)
     }
     await dht.stop()
   })
@@ -328,7 +322,8 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     await a.service.revokeDevice({ peerId: b.service.peerId })
     assert.equal((await a.service.getMetrics({})).revocationsPending, 1)
     await b.restart()
-    await eventually('B learned of the revocation', async () => (await statusOf(b, a.service.peerId)) === 'removed-by-peer', 15_000)
+    const learned = async (): Promise<boolean> => (await statusOf(b, a.service.peerId)) === 'removed-by-peer'
+    await eventually('B learned of the revocation', learned, { timeoutMs: 15_000 })
     await eventually('A saw the notice delivered', async () => (await a.service.getMetrics({})).revocationsPending === 0)
 
     // The old code is dead; a fresh one pairs them again.

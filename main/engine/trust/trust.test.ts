@@ -2,13 +2,12 @@
 // in-memory pipe: the proofs must bite, not just the happy path.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { ephemeralIdentity } from '../identity/identity.ts'
 import { MemorySecretStore } from '../identity/file-secret-store.ts'
-import { memoryPipe } from '../protocol/byte-duplex.ts'
+import { memoryPipe } from '../../../test-support/engine/memory-pipe.ts'
+import { TempDirs } from '../../../test-support/temp-dirs.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { toHex } from '../protocol/transcript.ts'
 import type { LocalIdentity } from '../protocol/types.ts'
@@ -21,7 +20,7 @@ import { TrustStore, type TrustChange } from './trust-store.ts'
 import { decodeJson, encodeJson } from './wire.ts'
 import { z } from 'zod'
 
-const dirs: string[] = []
+const temp = new TempDirs('trust')
 
 interface Side extends TrustContext {
   registry: Registry
@@ -31,8 +30,7 @@ interface Side extends TrustContext {
 }
 
 async function side(): Promise<Side> {
-  const dir = mkdtempSync(join(tmpdir(), 'pw-trust-'))
-  dirs.push(dir)
+  const dir = temp.make()
   const identity = await ephemeralIdentity()
   const store = new MemorySecretStore()
   const registry = Registry.open(join(dir, 'pairwise.db'))
@@ -74,9 +72,7 @@ async function exchange(serve: (channel: FramedChannel) => Promise<unknown>, mes
 }
 
 describe('revocation notices and presence proofs', () => {
-  after(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
-  })
+  after(temp.removeAll)
 
   it('a genuine notice removes the pairing and is acknowledged (control)', async () => {
     const a = await side()

@@ -1,13 +1,11 @@
 // Real nodes on 127.0.0.1 for integration tests and benchmarks: plain DHT
 // nodes (what `pairwise node` runs) and full services in temp data folders.
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { FileSecretStore } from '../identity/file-secret-store.ts'
-import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
-import { createPairingService } from './service.ts'
-import type { PairingService, ServiceOptions } from './types.ts'
+import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts'
+import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
+import { createPairingService } from '../../main/engine/service/service.ts'
+import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
+import { makeTempDir } from '../temp-dirs.ts'
 
 export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dhtMode: 'server' as const, allowLoopback: true }
 
@@ -29,7 +27,8 @@ export interface TestDevice {
 }
 
 export async function startDevice(name: string, options: Partial<ServiceOptions> & { timing?: Record<string, number>; dataDir?: string } = {}): Promise<TestDevice> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `pw-${name.replace(/\W/g, '')}-`))
+  // The caller removes it (removeTempDir) once the device has stopped.
+  const dataDir = options.dataDir ?? makeTempDir(name)
   const make = (): Promise<PairingService> =>
     createPairingService({
       dataDir,
@@ -51,8 +50,4 @@ export async function startDevice(name: string, options: Partial<ServiceOptions>
     }
   }
   return device
-}
-
-export function removeDataDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true })
 }

@@ -1,14 +1,15 @@
 // Shared by the protocol tests and the benchmarks: real protocol code over
 // in-memory pipes, with peer ids from real Ed25519 keys.
 import { randomBytes } from 'node:crypto'
-import type { DeviceInfo } from '../../../shared/device.ts'
-import { ephemeralIdentity } from '../identity/identity.ts'
-import { memoryPipe, type ByteDuplex } from './byte-duplex.ts'
-import { FramedChannel } from './framing.ts'
-import { InitiatorSession, type InitiatorSessionOptions } from './initiator.ts'
-import { runJoiner, type JoinOptions } from './joiner.ts'
-import { PairingResponder } from './responder.ts'
-import type { LocalIdentity, PairingOutcome } from './types.ts'
+import type { DeviceInfo } from '../../shared/device.ts'
+import { ephemeralIdentity } from '../../main/engine/identity/identity.ts'
+import type { ByteDuplex } from '../../main/engine/protocol/byte-duplex.ts'
+import { memoryPipe } from './memory-pipe.ts'
+import { FramedChannel } from '../../main/engine/protocol/framing.ts'
+import { InitiatorSession, type InitiatorSessionOptions } from '../../main/engine/protocol/initiator.ts'
+import { runJoiner, type JoinOptions } from '../../main/engine/protocol/joiner.ts'
+import { PairingResponder } from '../../main/engine/protocol/responder.ts'
+import type { LocalIdentity, PairingOutcome } from '../../main/engine/protocol/types.ts'
 
 export const deviceNamed = (name: string): DeviceInfo => ({ name, os: 'Linux', appVersion: '0.1.0', addresses: ['/ip4/127.0.0.1/tcp/4001'] })
 

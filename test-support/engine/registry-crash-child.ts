@@ -1,15 +1,15 @@
-// Helper for registry.crash.test.ts: hammers the registry until it is SIGKILLed.
+// Helper for main/engine/registry/registry.crash.test.ts: hammers the registry until it is SIGKILLed.
 // Each progress line is written only after the call that committed it returned, so
 // a printed line is a promise the parent can check after the kill.
 //
-// Usage: node crash-child.ts <db file> <run tag> <max ops> <max ms>
+// Usage: node registry-crash-child.ts <db file> <run tag> <max ops> <max ms>
 
 import fs from 'node:fs'
-import { Registry } from './registry.ts'
+import { Registry } from '../../main/engine/registry/registry.ts'
 
 const [file, tag, maxOpsArg, maxMsArg] = process.argv.slice(2)
 if (file === undefined || tag === undefined) {
-  console.error('usage: crash-child.ts <db file> <run tag> <max ops> <max ms>')
+  console.error('usage: registry-crash-child.ts <db file> <run tag> <max ops> <max ms>')
   process.exit(2)
 }
 const maxOps = Number(maxOpsArg ?? 20_000)

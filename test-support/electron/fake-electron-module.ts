@@ -2,8 +2,8 @@
 // main process (dist/electron/main.cjs) in plain Node: it records what main
 // asks of Electron and lets a test fire the app's lifecycle events.
 import { EventEmitter } from 'node:events'
-import { FakeIpcMain } from './test-fakes.ts'
-import type { SafeStorageLike } from './safe-storage-store.ts'
+import { FakeIpcMain } from './fake-ipc.ts'
+import type { SafeStorageLike } from '../../main/electron/safe-storage-store.ts'
 
 type Listener = (...args: unknown[]) => unknown
 

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { build } from 'esbuild'
 import type { BuildOptions } from 'esbuild'
-import { bip39EnglishOnly } from './bip39-english-only.ts'
 import { buildRenderer } from './build-renderer.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -40,8 +39,7 @@ export function electronBuildOptions(distDir: string): { main: BuildOptions; pre
       entryPoints: [path.join(root, 'main', 'electron', 'main.ts')],
       outfile: path.join(outDir, 'main.cjs'),
       platform: 'node',
-      target: NODE_TARGET,
-      plugins: [bip39EnglishOnly]
+      target: NODE_TARGET
     },
     preload: {
       ...common,

@@ -2,7 +2,6 @@ import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { build } from 'esbuild'
-import { bip39EnglishOnly } from './bip39-english-only.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rendererDir = path.join(root, 'renderer')
@@ -28,7 +27,6 @@ export async function buildRenderer(outDir: string = DEFAULT_OUT_DIR): Promise<v
     // React picks its production build from this; without it the bundle would carry the dev checks.
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'linked',
-    plugins: [bip39EnglishOnly],
     logLevel: 'warning'
   })
   await Promise.all(STATIC_FILES.map((file) => copyFile(path.join(rendererDir, file), path.join(outDir, file))))

@@ -43,10 +43,12 @@ export function checkedEntropy(words: readonly string[]): Uint8Array | undefined
 /** Exact list words in, entropy out; anything else is refused rather than guessed at (parseCode guesses). */
 export function wordsToEntropy(words: readonly string[]): Uint8Array {
   if (words.length !== CODE_WORD_COUNT) {
-    throw new PairwiseError('wrong-word-count', `Found ${words.length} words, but a pairing code has ${CODE_WORD_COUNT}.`)
+    const message = `Found ${words.length} words, but a pairing code has ${CODE_WORD_COUNT}.`
+    throw new PairwiseError('wrong-word-count', message)
   }
   words.forEach((word, i) => {
-    if (wordIndex(word) < 0) throw new PairwiseError('invalid-word', `Word ${i + 1} “${word}” is not a pairing word.`)
+    if (wordIndex(word) >= 0) return
+    throw new PairwiseError('invalid-word', `Word ${i + 1} “${word}” is not a pairing word.`)
   })
   const entropy = checkedEntropy(words)
   if (entropy === undefined) {

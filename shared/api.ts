@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ERROR_CODES } from './errors.ts'
 import { PeerIdTextSchema, MAX_DEVICE_NAME } from './device.ts'
+import { CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from './limits.ts'
 
 // The one contract between the engine and every front end. Electron IPC, the
 // web UI's WebSocket and the CLI all call `PairingApi`; every call and every
@@ -92,7 +93,7 @@ export const ServiceStateSchema = z.object({
 })
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
-const TtlMinutes = z.number().int().min(1).max(10)
+const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
 /** Every method: its params schema and its result schema. */
 export const METHODS = {

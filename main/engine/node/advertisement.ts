@@ -6,6 +6,7 @@ import { codeKeyFromSeed, verifyCodeSignature } from '../code/code-key.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { fromHex, toHex } from '../protocol/transcript.ts'
 import { PeerIdTextSchema } from '../../../shared/device.ts'
+import { CODE_TTL_MAX_MS, MINUTE_MS } from '../../../shared/limits.ts'
 
 // A pairing advertisement is the DHT record under /pairwise/<code public key>.
 // The key is the public half of an Ed25519 key pair derived from the code, and
@@ -20,7 +21,7 @@ import { PeerIdTextSchema } from '../../../shared/device.ts'
 export const AD_NAMESPACE = 'pairwise'
 export const MAX_RECORD_BYTES = 2048
 /** A record may claim to live at most this long: the longest code TTL plus clock skew. */
-export const MAX_AD_LIFETIME_MS = 10 * 60_000 + 60_000
+export const MAX_AD_LIFETIME_MS = CODE_TTL_MAX_MS + MINUTE_MS
 /**
  * DHT nodes keep serving a record this long after its code expired, so that a
  * joiner who types the words late hears "this code expired" rather than "no

@@ -8,6 +8,7 @@ import { generateCode, parseCodeOrThrow, toLink } from '../../../shared/code/ind
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { Emitter } from '../../../shared/emitter.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
+import { CODE_TTL_DEFAULT_MS, MINUTE_MS } from '../../../shared/limits.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
 import type { SecretStore } from '../identity/secret-store.ts'
@@ -18,7 +19,7 @@ import { publishWhileWaiting } from '../node/publisher.ts'
 import { SqliteDatastore } from '../node/sqlite-datastore.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { FramedChannel } from '../protocol/framing.ts'
-import { InitiatorSession, TTL_DEFAULT_MS } from '../protocol/initiator.ts'
+import { InitiatorSession } from '../protocol/initiator.ts'
 import { PairingResponder } from '../protocol/responder.ts'
 import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
 import { Registry } from '../registry/registry.ts'
@@ -220,7 +221,7 @@ class Service implements PairingService, TrustContext, PeerPolicy {
     const { ttlMinutes } = parseParams('startPairing', params)
     this.#endActiveSession()
     const minutes = ttlMinutes ?? this.#codeTtlMinutes
-    const ttlMs = minutes === undefined ? TTL_DEFAULT_MS : minutes * 60_000
+    const ttlMs = minutes === undefined ? CODE_TTL_DEFAULT_MS : minutes * MINUTE_MS
     const { words, entropy } = generateCode()
     const session = new InitiatorSession({
       entropy,

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { ERROR_CODES } from './errors.ts'
 import { PeerIdTextSchema, MAX_DEVICE_NAME } from './device.ts'
 import { CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from './limits.ts'
+import { DEVICE_STATUSES, SESSION_STATES } from './states.ts'
 
 // The one contract between the engine and every front end. Electron IPC, the
 // web UI's WebSocket and the CLI all call `PairingApi`; every call and every
@@ -15,8 +16,8 @@ export const ErrorPayloadSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional()
 })
 
-export const DeviceStatusSchema = z.enum(['paired', 'pending-confirmation', 'revoked', 'removed-by-peer'])
-export type DeviceStatus = z.infer<typeof DeviceStatusSchema>
+export const DeviceStatusSchema = z.enum(DEVICE_STATUSES)
+export type { DeviceStatus, SessionState } from './states.ts'
 
 export const DeviceViewSchema = z.object({
   peerId: PeerIdTextSchema,
@@ -44,7 +45,7 @@ export const ThisDeviceSchema = z.object({
 })
 export type ThisDevice = z.infer<typeof ThisDeviceSchema>
 
-export const SessionStateSchema = z.enum(['waiting', 'committing', 'paired', 'unconfirmed', 'expired', 'cancelled', 'failed'])
+export const SessionStateSchema = z.enum(SESSION_STATES)
 
 export const PairingSessionViewSchema = z.object({
   sessionId: z.string(),

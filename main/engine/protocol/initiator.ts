@@ -9,6 +9,7 @@ import {
   CODE_TTL_MIN_MINUTES,
   CODE_TTL_MIN_MS
 } from '../../../shared/limits.ts'
+import type { SessionState } from '../../../shared/states.ts'
 import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
 import { systemClock, timeoutSignal, type Clock, type TimerHandle } from './clock.ts'
 import type { FramedChannel } from './framing.ts'
@@ -22,7 +23,6 @@ import { verifyByPeerId } from '../identity/peer-key.ts'
 // joiners run concurrently; the first joiner whose signed Response verifies
 // claims the session (waiting -> committing), every later one is told the
 // code is used.
-export type SessionState = 'waiting' | 'committing' | 'paired' | 'unconfirmed' | 'expired' | 'cancelled' | 'failed'
 
 const SESSION_TRANSITIONS: TransitionTable<SessionState> = {
   waiting: ['committing', 'expired', 'cancelled', 'failed'],

@@ -9,6 +9,7 @@ import type { DeviceInfo } from '../../../shared/device.ts'
 import { Emitter } from '../../../shared/emitter.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { CODE_TTL_DEFAULT_MS, MINUTE_MS } from '../../../shared/limits.ts'
+import { APP_VERSION } from '../../../shared/version.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
 import type { SecretStore } from '../identity/secret-store.ts'
@@ -31,8 +32,6 @@ import type { TrustChange, TrustContext } from '../trust/trust-context.ts'
 import { acquireDataDirLock, dataFiles } from './data-dir.ts'
 import type { NetworkOptions, PairingService, ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom, thisDeviceView } from './views.ts'
-
-export const APP_VERSION = '0.1.0'
 
 interface Timing {
   /** Between reconnection rounds for paired devices and undelivered revocations. */

@@ -6,5 +6,13 @@ export const DEVICE_STATUSES = ['paired', 'pending-confirmation', 'revoked', 're
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number]
 
 /** The initiator's pairing session: waiting for a joiner, then one way it ended. */
-export const SESSION_STATES = ['waiting', 'committing', 'paired', 'unconfirmed', 'expired', 'cancelled', 'failed'] as const
+export const SESSION_STATES = [
+  'waiting',
+  'committing',
+  'paired',
+  'unconfirmed',
+  'expired',
+  'cancelled',
+  'failed'
+] as const
 export type SessionState = (typeof SESSION_STATES)[number]

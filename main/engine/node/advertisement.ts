@@ -106,7 +106,9 @@ export async function validateAdvertisement(key: Uint8Array, value: Uint8Array, 
   if (record.exp > now + MAX_AD_LIFETIME_MS) throw new Error('advertisement expiry too far ahead')
   const bytes = signedBytes(key, record)
   // Made with the code: signed by the key the DHT key names.
-  if (!verifyCodeSignature(fromHex(match[1]!), bytes, fromHex(record.csig))) throw new Error('bad advertisement code signature')
+  if (!verifyCodeSignature(fromHex(match[1]!), bytes, fromHex(record.csig))) {
+    throw new Error('bad advertisement code signature')
+  }
   // Made by the device it names: signed by the key inside its peer id.
   if (!(await verifyByPeerId(record.peer, bytes, fromHex(record.sig)))) throw new Error('bad advertisement signature')
 }

@@ -196,7 +196,7 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
       try {
         const keys = deriveCodeKeys(parseCodeOrThrow(words.join(' ')).entropy)
         const t0 = wallNow()
-        const dhtKey = await advertisementKey(keys)
+        const dhtKey = advertisementKey(keys)
         let foundMs: number | undefined
         let responses = 0
         const abort = new AbortController()

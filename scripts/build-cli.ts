@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { bip39EnglishOnly } from '../main/build/bip39-english-only.ts'
 
 // Bundles the CLI into dist/cli.mjs (+ lazily loaded chunks): one file read
 // instead of hundreds of module resolutions makes `pairwise` start several
@@ -40,7 +39,6 @@ export async function buildCli(outDir = distDir): Promise<{ bytes: number; input
     banner: { js: "import { createRequire as __pairwiseRequire } from 'node:module'; const require = __pairwiseRequire(import.meta.url);" },
     // Needed only by the lazily loaded chunk that builds the web UI on first use (main/build/renderer.ts).
     external: ['esbuild'],
-    plugins: [bip39EnglishOnly],
     metafile: true,
     logLevel: 'warning'
   })

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { ERROR_CODES } from './errors.ts'
 import { PeerIdTextSchema, MAX_DEVICE_NAME } from './device.ts'
+import { CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from './limits.ts'
+import { DEVICE_STATUSES, SESSION_STATES } from './states.ts'
 
 // The one contract between the engine and every front end. Electron IPC, the
 // web UI's WebSocket and the CLI all call `PairingApi`; every call and every
@@ -14,8 +16,8 @@ export const ErrorPayloadSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional()
 })
 
-export const DeviceStatusSchema = z.enum(['paired', 'pending-confirmation', 'revoked', 'removed-by-peer'])
-export type DeviceStatus = z.infer<typeof DeviceStatusSchema>
+export const DeviceStatusSchema = z.enum(DEVICE_STATUSES)
+export type { DeviceStatus, SessionState } from './states.ts'
 
 export const DeviceViewSchema = z.object({
   peerId: PeerIdTextSchema,
@@ -43,7 +45,7 @@ export const ThisDeviceSchema = z.object({
 })
 export type ThisDevice = z.infer<typeof ThisDeviceSchema>
 
-export const SessionStateSchema = z.enum(['waiting', 'committing', 'paired', 'unconfirmed', 'expired', 'cancelled', 'failed'])
+export const SessionStateSchema = z.enum(SESSION_STATES)
 
 export const PairingSessionViewSchema = z.object({
   sessionId: z.string(),
@@ -92,7 +94,7 @@ export const ServiceStateSchema = z.object({
 })
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
-const TtlMinutes = z.number().int().min(1).max(10)
+const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
 /** Every method: its params schema and its result schema. */
 export const METHODS = {

@@ -1,7 +1,6 @@
 import path from 'node:path'
 import type { BuildOptions } from 'esbuild'
 import { packageInfo } from '../headless/package-info.ts'
-import { bip39EnglishOnly } from './bip39-english-only.ts'
 
 // The esbuild options of the Electron app. Here rather than in scripts/ so that
 // main/electron/main-process.test.ts can boot exactly the bundle that ships
@@ -39,8 +38,7 @@ export function electronBuildOptions(distDir: string): { main: BuildOptions; pre
       entryPoints: [path.join(root, 'main', 'electron', 'main.ts')],
       outfile: path.join(outDir, 'main.cjs'),
       platform: 'node',
-      target: NODE_TARGET,
-      plugins: [bip39EnglishOnly]
+      target: NODE_TARGET
     },
     preload: {
       ...common,

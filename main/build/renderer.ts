@@ -2,7 +2,6 @@ import { copyFile, mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { build } from 'esbuild'
 import { packageInfo, rendererDir as defaultOutDir } from '../headless/package-info.ts'
-import { bip39EnglishOnly } from './bip39-english-only.ts'
 
 // Bundling the React UI is not only a build step: `pairwise daemon --ui` runs
 // it from a source checkout on first use (main/headless/renderer-files.ts). So
@@ -32,7 +31,6 @@ export async function buildRenderer(outDir: string = defaultOutDir()): Promise<v
     // React picks its production build from this; without it the bundle would carry the dev checks.
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'linked',
-    plugins: [bip39EnglishOnly],
     logLevel: 'warning'
   })
   await Promise.all(STATIC_FILES.map((file) => copyFile(path.join(rendererDir, file), path.join(outDir, file))))

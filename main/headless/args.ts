@@ -1,4 +1,5 @@
 import { PairwiseError } from '../../shared/errors.ts'
+import { CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from '../../shared/limits.ts'
 
 // A small argv parser: a handful of commands and flags do not justify a
 // dependency, and this one loads in no time (`pairwise --version` is timed).
@@ -147,7 +148,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     json: booleans.has('json'),
     name: checkName(one('name')),
     loopback: booleans.has('loopback'),
-    ttlMinutes: integerFlag('ttl', one('ttl'), 1, 10, 'minutes'),
+    ttlMinutes: integerFlag('ttl', one('ttl'), CODE_TTL_MIN_MINUTES, CODE_TTL_MAX_MINUTES, 'minutes'),
     ui: booleans.has('ui'),
     uiPort: integerFlag('ui-port', one('ui-port'), 0, 65535, 'a port') ?? 0
   }

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs, type CliOptions, type CommandName, type ParsedArgs } from './args.ts'
 import { commandHelp, generalHelp } from './help.ts'
 import { Output } from './output.ts'
-import { packageInfo } from './package-info.ts'
+import { APP_VERSION } from '../../shared/version.ts'
 
 // `pairwise`: the entry point. Only what every invocation needs is imported
 // statically — the argument parser, help and output — so `--version` and
@@ -20,12 +20,11 @@ export async function run(argv: readonly string[] = process.argv.slice(2), env: 
   try {
     switch (parsed.kind) {
       case 'version': {
-        const { version } = packageInfo()
-        out.result({ version }, version)
+        out.result({ version: APP_VERSION }, APP_VERSION)
         return 0
       }
       case 'help':
-        out.text(parsed.topic === undefined ? generalHelp(packageInfo().version) : commandHelp(parsed.topic))
+        out.text(parsed.topic === undefined ? generalHelp(APP_VERSION) : commandHelp(parsed.topic))
         if (out.json) out.result({ help: parsed.topic ?? null }, '')
         return 0
       case 'command':

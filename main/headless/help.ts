@@ -1,5 +1,8 @@
 import type { CommandName } from './args.ts'
+import { CODE_TTL_DEFAULT_MINUTES, CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from '../../shared/limits.ts'
 import { EXIT_CODE_HELP } from './exit-codes.ts'
+
+const TTL_RANGE = `${CODE_TTL_MIN_MINUTES} to ${CODE_TTL_MAX_MINUTES} (default ${CODE_TTL_DEFAULT_MINUTES})`
 
 const COMMON = `Common options:
   --data-dir <dir>        where this device's key and paired devices are kept
@@ -14,7 +17,7 @@ const COMMON = `Common options:
 export const COMMAND_HELP: Record<CommandName, string> = {
   pair: `pairwise pair [--ttl <minutes>]
   Show a 12-word code (and a link and QR code) and wait until another device joins with it.
-  --ttl <minutes>  how long the code works, 1 to 10 (default 5)
+  --ttl <minutes>  how long the code works, ${TTL_RANGE}
   Ctrl-C cancels the code.`,
   join: `pairwise join [<word>…|<link>]
   Pair with the device that shows these 12 words (or its pairwise:// link). Without words it
@@ -33,7 +36,7 @@ export const COMMAND_HELP: Record<CommandName, string> = {
   Other pairwise commands use the running daemon.
   --ui              also serve the web UI on 127.0.0.1 and print its address (with an access token)
   --ui-port <port>  port for the web UI (default: a random free port)
-  --ttl <minutes>   how long new codes work, 1 to 10 (default 5)`,
+  --ttl <minutes>   how long new codes work, ${TTL_RANGE}`,
   node: `pairwise node
   Run a bootstrap / DHT server node for devices on other networks. Prints its
   multiaddrs (one per line) for others' --bootstrap, then keeps running.`,

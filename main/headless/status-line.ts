@@ -41,8 +41,3 @@ export class StatusLine {
     this.#current = ''
   }
 }
-
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000))
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
-}

@@ -3,7 +3,8 @@ import { useNow } from '../common/use-now.ts'
 import { COPY_FEEDBACK, useCopy } from './use-copy.ts'
 import { QrCode } from './QrCode.tsx'
 import { WordGrid } from './WordGrid.tsx'
-import { formatAttempts, formatCountdown, sessionStatus, ttlMinutes } from './session-status.ts'
+import { formatCountdown, formatMinutes } from '../../shared/format.ts'
+import { formatAttempts, sessionStatus } from './session-status.ts'
 import { useAttemptsBlocked } from './use-attempts-blocked.ts'
 
 interface Props {
@@ -24,7 +25,7 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
     <div className="session">
       {status.active && (
         <>
-          <p className="note">Not a wallet recovery phrase — it expires in {ttlMinutes(session.ttlMs)} and works once.</p>
+          <p className="note">Not a wallet recovery phrase — it expires in {formatMinutes(session.ttlMs)} and works once.</p>
           <div className="session-code">
             <WordGrid words={session.words} />
             <div className="session-side">

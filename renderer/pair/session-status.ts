@@ -44,18 +44,6 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
   }
 }
 
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000))
-  const minutes = Math.floor(total / 60)
-  const seconds = total % 60
-  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`
-}
-
 export function formatAttempts(count: number): string {
   return count === 1 ? 'Someone entered a wrong code once' : `Someone entered a wrong code ${count} times`
-}
-
-export function ttlMinutes(ttlMs: number): string {
-  const minutes = Math.max(1, Math.round(ttlMs / 60_000))
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`
 }

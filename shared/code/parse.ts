@@ -1,7 +1,9 @@
 import { PairwiseError } from '../errors.ts'
-import { CODE_WORD_COUNT, indicesToEntropy } from './generate.ts'
+import { checksumFixes } from './checksum-fixes.ts'
+import type { ChecksumFix } from './checksum-fixes.ts'
+import { CODE_WORD_COUNT, checkedEntropy } from './generate.ts'
 import { looksLikeLink, parseLink } from './link.ts'
-import { WORDLIST, editDistance, normalizeWord, suggestionsFor, wordIndex } from './wordlist.ts'
+import { normalizeWord, suggestionsFor, wordIndex } from './wordlist.ts'
 
 export type CodeErrorCode = 'invalid-word' | 'wrong-word-count' | 'checksum-mismatch' | 'invalid-link'
 
@@ -10,11 +12,6 @@ export interface InvalidWord {
   position: number
   word: string
   suggestions: string[]
-}
-
-export interface ChecksumFix {
-  position: number
-  word: string
 }
 
 export interface CodeError {
@@ -27,7 +24,6 @@ export interface CodeError {
 
 export type ParsedCode = { ok: true; words: string[]; entropy: Uint8Array } | { ok: false; error: CodeError }
 
-export const MAX_CHECKSUM_FIXES = 10
 // A code with numbering is under 200 characters; far longer input is something else pasted by
 // mistake, and suggesting words for thousands of tokens would only stall the UI.
 export const MAX_CODE_INPUT_CHARS = 2000
@@ -96,30 +92,6 @@ function wrongCountError(found: number, fromLink: boolean): ParsedCode {
   return fail('wrong-word-count', message, hint)
 }
 
-/**
- * Every single-word change that would make the checksum fit. Roughly 1 in 16 of all changes fits
- * by chance, so the useful ones are those closest to what was typed: a misheard word usually
- * sounds or looks like the right one.
- */
-function checksumFixes(words: readonly string[], indices: readonly number[]): ChecksumFix[] {
-  const trial = [...indices]
-  const found: { position: number; word: string; distance: number }[] = []
-  for (let p = 0; p < trial.length; p++) {
-    const original = trial[p]!
-    for (let candidate = 0; candidate < WORDLIST.length; candidate++) {
-      if (candidate === original) continue
-      trial[p] = candidate
-      if (indicesToEntropy(trial).checksumOk) {
-        const word = WORDLIST[candidate]!
-        found.push({ position: p + 1, word, distance: editDistance(words[p]!, word) })
-      }
-    }
-    trial[p] = original
-  }
-  found.sort((a, b) => a.distance - b.distance || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0) || a.position - b.position)
-  return found.slice(0, MAX_CHECKSUM_FIXES).map(({ position, word }) => ({ position, word }))
-}
-
 /** Reads a pairing code from whatever a person typed or pasted: a word list or a pairwise:// link. */
 export function parseCode(input: string): ParsedCode {
   if (input.length > MAX_CODE_INPUT_CHARS) {
@@ -146,8 +118,8 @@ export function parseCode(input: string): ParsedCode {
   if (invalid.length > 0) return invalidWordsError(invalid)
   if (words.length !== CODE_WORD_COUNT) return wrongCountError(words.length, fromLink)
 
-  const { entropy, checksumOk } = indicesToEntropy(indices)
-  if (checksumOk) return { ok: true, words, entropy }
+  const entropy = checkedEntropy(words)
+  if (entropy !== undefined) return { ok: true, words, entropy }
   return fail(
     'checksum-mismatch',
     'All 12 are pairing words, but they do not fit together: one of them was probably misheard or mistyped.',

@@ -1,13 +1,11 @@
-import { wordlists } from 'bip39'
-
-const english = wordlists.english
-if (english === undefined || english.length !== 2048) {
-  // A bundler that strips bip39's JSON lists would otherwise give us codes nobody else can read.
-  throw new Error('The BIP39 English word list is missing.')
-}
+import { wordlist as english } from '@scure/bip39/wordlists/english.js'
 
 /** The 2048 BIP39 English words, in list order (the order encodes the bits). */
+// A frozen copy: the list order encodes the bits, so nothing may reorder it; scure's own array stays as it is.
 export const WORDLIST: readonly string[] = Object.freeze([...english])
+
+/** The same list as the mutable array that @scure/bip39's functions take. */
+export const BIP39_ENGLISH: string[] = english
 
 const indexOf = new Map<string, number>(WORDLIST.map((word, i) => [word, i]))
 

@@ -1,11 +1,12 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { generateKeyPairFromSeed, publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import { codeKeyFromSeed, verifyCodeSignature } from '../code/code-key.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { fromHex, toHex } from '../protocol/transcript.ts'
 import { PeerIdTextSchema } from '../../../shared/device.ts'
+import { CODE_TTL_MAX_MS, MINUTE_MS } from '../../../shared/limits.ts'
 
 // A pairing advertisement is the DHT record under /pairwise/<code public key>.
 // The key is the public half of an Ed25519 key pair derived from the code, and
@@ -20,7 +21,7 @@ import { PeerIdTextSchema } from '../../../shared/device.ts'
 export const AD_NAMESPACE = 'pairwise'
 export const MAX_RECORD_BYTES = 2048
 /** A record may claim to live at most this long: the longest code TTL plus clock skew. */
-export const MAX_AD_LIFETIME_MS = 10 * 60_000 + 60_000
+export const MAX_AD_LIFETIME_MS = CODE_TTL_MAX_MS + MINUTE_MS
 /**
  * DHT nodes keep serving a record this long after its code expired, so that a
  * joiner who types the words late hears "this code expired" rather than "no
@@ -55,9 +56,12 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 /** The DHT key for a code: `/pairwise/<hex of the code's advertisement public key>`. */
-export async function advertisementKey(keys: { adSeed: Uint8Array }): Promise<Uint8Array> {
-  const codeKey = await generateKeyPairFromSeed('Ed25519', keys.adSeed)
-  return encoder.encode(`/${AD_NAMESPACE}/${toHex(codeKey.publicKey.raw)}`)
+export function advertisementKey(keys: { adSeed: Uint8Array }): Uint8Array {
+  return dhtKeyOf(codeKeyFromSeed(keys.adSeed).publicKey)
+}
+
+function dhtKeyOf(codePublicKey: Uint8Array): Uint8Array {
+  return encoder.encode(`/${AD_NAMESPACE}/${toHex(codePublicKey)}`)
 }
 
 function signedBytes(key: Uint8Array, r: Omit<AdRecord, 'sig' | 'csig'>): Uint8Array {
@@ -72,14 +76,14 @@ function sealAad(rendezvous: Uint8Array, peerId: string): Uint8Array {
 
 export async function createAdvertisement(options: { keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }; peerId: string; privateKey: PrivateKey; expiresAt: number; body: AdvertisementBody }): Promise<{ key: Uint8Array; value: Uint8Array }> {
   const { rendezvous, sealKey, adSeed } = options.keys
-  const codeKey = await generateKeyPairFromSeed('Ed25519', adSeed)
-  const key = await advertisementKey(options.keys)
+  const codeKey = codeKeyFromSeed(adSeed)
+  const key = dhtKeyOf(codeKey.publicKey)
   const nonce = randomBytes(24)
   const ciphertext = xchacha20poly1305(sealKey, nonce, sealAad(rendezvous, options.peerId)).encrypt(encoder.encode(JSON.stringify(options.body)))
   const unsigned = { v: 1 as const, peer: options.peerId, exp: options.expiresAt, sealed: toHex(nonce) + toHex(ciphertext) }
   const bytes = signedBytes(key, unsigned)
   const sig = await options.privateKey.sign(bytes)
-  const csig = await codeKey.sign(bytes)
+  const csig = codeKey.sign(bytes)
   const value = encoder.encode(JSON.stringify({ ...unsigned, sig: toHex(sig), csig: toHex(csig) }))
   if (value.length > MAX_RECORD_BYTES) throw new Error('advertisement too large')
   return { key, value }
@@ -102,7 +106,9 @@ export async function validateAdvertisement(key: Uint8Array, value: Uint8Array, 
   if (record.exp > now + MAX_AD_LIFETIME_MS) throw new Error('advertisement expiry too far ahead')
   const bytes = signedBytes(key, record)
   // Made with the code: signed by the key the DHT key names.
-  if (!(await publicKeyFromRaw(fromHex(match[1]!)).verify(bytes, fromHex(record.csig)))) throw new Error('bad advertisement code signature')
+  if (!verifyCodeSignature(fromHex(match[1]!), bytes, fromHex(record.csig))) {
+    throw new Error('bad advertisement code signature')
+  }
   // Made by the device it names: signed by the key inside its peer id.
   if (!(await verifyByPeerId(record.peer, bytes, fromHex(record.sig)))) throw new Error('bad advertisement signature')
 }
@@ -138,7 +144,7 @@ export function selectAdvertisement(_key: Uint8Array, values: Uint8Array[]): num
 export async function openAdvertisement(value: Uint8Array, keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }, now = Date.now()): Promise<Advertisement | undefined> {
   const { rendezvous, sealKey } = keys
   try {
-    await validateAdvertisement(await advertisementKey(keys), value, now)
+    await validateAdvertisement(advertisementKey(keys), value, now)
     const record = parseRecord(value)
     const sealed = fromHex(record.sealed)
     const plaintext = xchacha20poly1305(sealKey, sealed.subarray(0, 24), sealAad(rendezvous, record.peer)).decrypt(sealed.subarray(24))

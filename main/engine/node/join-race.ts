@@ -198,7 +198,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     options.progress({ step: 'searching', path: 'dht', message: 'DHT: looking up the code' })
     void (async () => {
       let records = 0
-      const dhtKey = await advertisementKey(keys)
+      const dhtKey = advertisementKey(keys)
       const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
       // Bounded: at most 20 lookups, and never past the patience window or the join's own deadline.
       for (let lookup = 0; lookup < 20 && records === 0 && !won && !signal.aborted; lookup++) {

@@ -20,7 +20,7 @@ export async function publishWhileWaiting(options: PublishOptions): Promise<void
   const putTimeoutMs = options.putTimeoutMs ?? 15_000
   const republishMs = options.republishMs ?? 60_000
   let backoffMs = 500
-  // Bounded: a session lives at most 10 minutes and each round waits at least 500 ms.
+  // Bounded: a session lives at most CODE_TTL_MAX_MS (10 minutes) and each round waits at least 500 ms.
   for (let round = 0; round < 1200 && !options.signal.aborted; round++) {
     let stored = 0
     try {

@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { Emitter } from '../../../shared/emitter.ts'
 import { PairwiseError, toErrorPayload } from '../../../shared/errors.ts'
+import {
+  CODE_TTL_DEFAULT_MS,
+  CODE_TTL_MAX_MINUTES,
+  CODE_TTL_MAX_MS,
+  CODE_TTL_MIN_MINUTES,
+  CODE_TTL_MIN_MS
+} from '../../../shared/limits.ts'
+import type { SessionState } from '../../../shared/states.ts'
 import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { systemClock, timeoutSignal, type Clock, type TimerHandle } from './clock.ts'
 import type { FramedChannel } from './framing.ts'
@@ -15,7 +23,6 @@ import { verifyByPeerId } from '../identity/peer-key.ts'
 // joiners run concurrently; the first joiner whose signed Response verifies
 // claims the session (waiting -> committing), every later one is told the
 // code is used.
-export type SessionState = 'waiting' | 'committing' | 'paired' | 'unconfirmed' | 'expired' | 'cancelled' | 'failed'
 
 const SESSION_TRANSITIONS: TransitionTable<SessionState> = {
   waiting: ['committing', 'expired', 'cancelled', 'failed'],
@@ -51,10 +58,6 @@ export interface SessionLimits {
 }
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxFailuresPerPeer: 3, maxTrackedPeers: 1024, maxConcurrentExchanges: 16 }
-
-export const TTL_MIN_MS = 60_000
-export const TTL_MAX_MS = 600_000
-export const TTL_DEFAULT_MS = 300_000
 
 export interface InitiatorHooks {
   /** Stores the pairing as pending-confirmation. Runs before Complete is sent, so a crash after sending leaves a record to reconcile. */
@@ -109,9 +112,10 @@ export class InitiatorSession {
   #claimedBy: StateMachine<ExchangeState> | undefined
 
   constructor(options: InitiatorSessionOptions) {
-    const ttlMs = options.ttlMs ?? TTL_DEFAULT_MS
-    if (!Number.isInteger(ttlMs) || ttlMs < TTL_MIN_MS || ttlMs > TTL_MAX_MS) {
-      throw new PairwiseError('invalid-argument', 'A code must live between 1 and 10 minutes.')
+    const ttlMs = options.ttlMs ?? CODE_TTL_DEFAULT_MS
+    if (!Number.isInteger(ttlMs) || ttlMs < CODE_TTL_MIN_MS || ttlMs > CODE_TTL_MAX_MS) {
+      const range = `${CODE_TTL_MIN_MINUTES} and ${CODE_TTL_MAX_MINUTES} minutes`
+      throw new PairwiseError('invalid-argument', `A code must live between ${range}.`)
     }
     const keys = options.keys ?? deriveCodeKeys(options.entropy)
     // A copy we own and wipe at the end (Buffer#slice would alias the caller's bytes).

@@ -1,8 +1,10 @@
 // Shapes that leave the registry. Rows are mapped to these so that no caller
 // ever sees column names or SQLite value types.
 
-export const DEVICE_STATUSES = ['paired', 'pending-confirmation', 'revoked', 'removed-by-peer'] as const
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number]
+import type { DeviceStatus } from '../../../shared/states.ts'
+
+// Listed once in shared/ (the API's enum is made from the same array); re-exported for the registry.
+export { DEVICE_STATUSES, type DeviceStatus } from '../../../shared/states.ts'
 
 /** Statuses whose peers the connection gater must refuse. */
 export const UNTRUSTED_STATUSES = ['revoked', 'removed-by-peer'] as const satisfies readonly DeviceStatus[]

@@ -147,7 +147,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const { rendezvous } = codeKeys
     // The attacker reads the public record: it learns the rendezvous id and A's peer id, nothing more.
     let record: Uint8Array | undefined
-    for await (const e of dht.nodes[5]!.services.dht.get(await advertisementKey(codeKeys), { signal: AbortSignal.timeout(5000) })) {
+    for await (const e of dht.nodes[5]!.services.dht.get(advertisementKey(codeKeys), { signal: AbortSignal.timeout(5000) })) {
       if (e.name === 'VALUE') record = e.value
     }
     assert.ok(record !== undefined, 'the advertisement is readable by anyone')
@@ -180,7 +180,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const fake = await createAdvertisement({ keys: { ...keys, sealKey: randomBytes(32), adSeed: randomBytes(32) }, peerId: peerIdFromPrivateKey(fakeKey).toString(), privateKey: fakeKey, expiresAt: Date.now() + 9 * 60_000, body: { addrs: ['/ip4/127.0.0.1/tcp/9'], name: 'Evil', os: 'Linux' } })
     let stored = 0
     let refused = 0
-    for await (const e of dht.nodes[3]!.services.dht.put(await advertisementKey(keys), fake.value, { signal: AbortSignal.timeout(5000) })) {
+    for await (const e of dht.nodes[3]!.services.dht.put(advertisementKey(keys), fake.value, { signal: AbortSignal.timeout(5000) })) {
       if (e.name === 'PEER_RESPONSE' && e.messageName === 'PUT_VALUE') stored++
       if (e.name === 'QUERY_ERROR') refused++
     }

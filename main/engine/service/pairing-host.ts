@@ -2,6 +2,7 @@ import type { Startable } from '@libp2p/interface'
 import { randomBytes } from 'node:crypto'
 import type { PairingSessionView } from '../../../shared/api.ts'
 import { generateCode, toLink } from '../../../shared/code/index.ts'
+import { CODE_TTL_DEFAULT_MS, MINUTE_MS } from '../../../shared/limits.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { osLabel } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
@@ -10,7 +11,7 @@ import { PAIR_PROTOCOL } from '../node/join-race.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { publishWhileWaiting } from '../node/publisher.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
-import { InitiatorSession, TTL_DEFAULT_MS } from '../protocol/initiator.ts'
+import { InitiatorSession } from '../protocol/initiator.ts'
 import { PairingResponder } from '../protocol/responder.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { TrustStore } from '../trust/trust-store.ts'
@@ -106,7 +107,7 @@ export class PairingHost implements Startable {
   begin(ttlMinutes: number | undefined): PairingSessionView {
     this.#end()
     const minutes = ttlMinutes ?? this.#c.defaultTtlMinutes
-    const ttlMs = minutes === undefined ? TTL_DEFAULT_MS : minutes * 60_000
+    const ttlMs = minutes === undefined ? CODE_TTL_DEFAULT_MS : minutes * MINUTE_MS
     const { words, entropy } = generateCode()
     const keys = deriveCodeKeys(entropy)
     const { trust, contacts } = this.#c

@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { DeviceView, EventName, EventPayload, MethodParams, MethodResult, ServiceState } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
+import { APP_VERSION } from '../../../shared/version.ts'
 import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
 import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
@@ -32,8 +33,6 @@ import { deviceView, metricsFrom } from './views.ts'
 //   TrustStore    registry writes and their change notices, in one call
 // Params are checked at the transport boundary (the one RPC dispatch); the
 // methods here are typed, and the code itself is parsed where it is used.
-
-export const APP_VERSION = '0.1.0'
 
 export async function createPairingService(options: ServiceOptions): Promise<PairingService> {
   const lock = acquireDataDirLock(options.dataDir)

@@ -24,7 +24,7 @@ export interface ServiceOptions {
   /** Shown to the other device. Default: this computer's host name. */
   deviceName?: string
   appVersion?: string
-  /** Lifetime of a new code when the caller does not choose one: 1–10 minutes, default 5. */
+  /** Lifetime of a new code when the caller does not choose one, in minutes (limits: shared/limits.ts). */
   codeTtlMinutes?: number
   /** Waits and intervals; tests and benchmarks shorten them. */
   timing?: Partial<ServiceTiming>

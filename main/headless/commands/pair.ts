@@ -1,10 +1,12 @@
 import type { DeviceView, PairingSessionView } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
+import { formatCountdown, formatMinutes } from '../../../shared/format.ts'
+import { MINUTE_MS } from '../../../shared/limits.ts'
 import type { CliOptions } from '../args.ts'
 import { openBackend, type Backend } from '../backend.ts'
 import { onInterrupt } from '../interrupt.ts'
 import type { Output } from '../output.ts'
-import { formatCountdown, StatusLine } from '../status-line.ts'
+import { StatusLine } from '../status-line.ts'
 import { describeDevice } from './device-format.ts'
 
 // `pairwise pair`: show a code, wait for the joiner, exit 0 once both sides
@@ -178,10 +180,9 @@ async function showCode(session: PairingSessionView, backend: Backend, out: Outp
   }
   const { default: QRCode } = await import('qrcode')
   const qr = await QRCode.toString(session.link, { type: 'terminal', small: true })
-  const minutes = Math.round(session.ttlMs / 60_000)
   out.text(`Pairing code — read these 12 words to the person at the other computer:\n\n${wordGrid(session.words)}\n`)
   out.text(`\nOr open this link there:\n  ${session.link}\n\n${qr}`)
-  out.text(`Not a wallet recovery phrase — it expires in ${minutes} minute${minutes === 1 ? '' : 's'} and works once.`)
+  out.text(`Not a wallet recovery phrase — it expires in ${formatMinutes(session.ttlMs)} and works once.`)
   out.text(`On the other computer run:  pairwise join\n`)
 }
 
@@ -209,7 +210,7 @@ function statusText(view: PairingSessionView, leftMs: number): { text: string; k
   if (view.advertisedTo > 0) key += ` · code published to ${view.advertisedTo} DHT peer${view.advertisedTo === 1 ? '' : 's'}`
   if (view.failedAttempts > 0) key += ` · ${view.failedAttempts} wrong-code attempt${view.failedAttempts === 1 ? '' : 's'}`
   // The whole-minute count is part of the key: a log gets a line per minute left, not per second.
-  return { text: `${key} · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / 60_000)}` }
+  return { text: `${key} · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / MINUTE_MS)}` }
 }
 
 function progressData(view: PairingSessionView): Record<string, unknown> {

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'checksum-mismatch', // all words valid, checksum fails (a typo that is itself a word)
   'invalid-link', // a pairwise:// link that cannot be read
   'no-device-waiting', // nobody answered for this code on any discovery path
+  'device-unreachable', // the device waiting for this code was found but could not be connected to
   'code-expired',
   'code-used',
   'code-cancelled',

@@ -28,6 +28,7 @@ export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
   'checksum-mismatch': EXIT.invalidCode,
   'invalid-link': EXIT.invalidCode,
   'no-device-waiting': EXIT.notReached,
+  'device-unreachable': EXIT.notReached,
   'timed-out': EXIT.notReached,
   'code-expired': EXIT.codeEnded,
   'code-used': EXIT.codeEnded,

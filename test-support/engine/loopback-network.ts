@@ -12,7 +12,7 @@ export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dhtMode
 export async function startDhtNodes(count: number): Promise<{ nodes: PairwiseLibp2p[]; bootstrap: string[]; stop(): Promise<void> }> {
   const nodes: PairwiseLibp2p[] = []
   for (let i = 0; i < count; i++) {
-    nodes.push(await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 1000 }))
+    nodes.push(await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, role: 'node', policy: { isRefused: () => false }, inboundLimit: 1000 }))
   }
   const first = nodes[0]!.getMultiaddrs()[0]!
   await Promise.all(nodes.slice(1).map((n) => n.dial(first, { signal: AbortSignal.timeout(5000) })))

@@ -10,6 +10,7 @@ import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
 import { advertisementKey, openAdvertisement } from './advertisement.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 import { streamDuplex } from './stream-duplex.ts'
+import { connectToDevice, type DialProgress } from './candidate-dialer.ts'
 import { sleep } from '../util/sleep.ts'
 
 // The joiner asks every path at once — LAN peers found by mDNS, the DHT
@@ -40,6 +41,8 @@ export interface JoinRaceOptions {
   lanWaitMs?: number
   /** How long the DHT is asked again while it has no record for the code. */
   dhtPatienceMs?: number
+  /** Dial other devices' loopback addresses (tests and benchmarks on 127.0.0.1 only). */
+  allowLoopback?: boolean
   /** Per candidate: dial plus the whole exchange. */
   candidateTimeoutMs?: number
   lan?: { query(): void; known(): Candidate[]; subscribe(listener: (c: Candidate) => void): () => void }
@@ -51,7 +54,7 @@ const MAX_CANDIDATES_IN_FLIGHT = 8
 const MAX_CANDIDATES_WAITING = 64
 
 // When nothing succeeds, the most telling refusal is what the person hears.
-const ERROR_RANK: ErrorCode[] = ['storage-error', 'code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'version-mismatch', 'wrong-code', 'busy', 'timed-out', 'protocol-error', 'invalid-argument']
+const ERROR_RANK: ErrorCode[] = ['storage-error', 'code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'version-mismatch', 'device-unreachable', 'wrong-code', 'busy', 'timed-out', 'protocol-error', 'invalid-argument']
 
 export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome> {
   const { node } = options
@@ -116,7 +119,9 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         }
       }
     } catch (err) {
-      if (err instanceof PairwiseError && err.code !== 'no-device-waiting') errors.push(err)
+      // Only a DHT record proves a candidate is the device with this code; an unreachable LAN stranger says nothing.
+      const telling = err instanceof PairwiseError && err.code !== 'no-device-waiting' && (err.code !== 'device-unreachable' || candidate.path === 'dht')
+      if (telling) errors.push(err)
       // Never reached the device: other addresses for it (a later mDNS answer, the DHT record) still get a turn.
       if (!dialled) tried.delete(key)
     } finally {
@@ -129,8 +134,13 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   }
 
   const exchangeWith = async (candidate: Candidate, peer: ReturnType<typeof peerIdFromString>, candidateSignal: AbortSignal, onDialled: () => void): Promise<PairingOutcome> => {
-    // Dialling by peer id makes libp2p check that Noise authenticated exactly this peer.
-    const stream = await node.dialProtocol(peer, PAIR_PROTOCOL, { signal: candidateSignal })
+    const connection = await connectToDevice(node, peer, candidate.addrs, {
+      signal: candidateSignal,
+      allowLoopback: options.allowLoopback === true,
+      onProgress: (p) => options.progress({ step: 'connecting', path: candidate.path, message: dialMessage(candidate.path, p) })
+    })
+    // connectToDevice checked that Noise authenticated exactly this peer; a relayed connection is "limited".
+    const stream = await connection.newStream(PAIR_PROTOCOL, { signal: candidateSignal, runOnLimitedConnection: true })
     onDialled()
     const onAbort = (): void => stream.abort(new Error('join ended'))
     candidateSignal.addEventListener('abort', onAbort, { once: true })
@@ -256,6 +266,13 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   }
 }
 
+
+function dialMessage(path: DiscoveryPath, p: DialProgress): string {
+  const relay = p.relay === undefined ? 'a relay' : `relay ${p.relay.slice(-8)}`
+  if (p.via === 'direct') return p.outcome === 'failed' ? `${pathLabel(path)}: no direct connection; trying the relay` : `${pathLabel(path)}: connected directly`
+  if (p.outcome === 'trying') return `${pathLabel(path)}: connecting through ${relay}`
+  return p.outcome === 'connected' ? `${pathLabel(path)}: connected through ${relay}` : `${pathLabel(path)}: ${relay} did not connect us`
+}
 
 function pathLabel(path: DiscoveryPath): string {
   return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : 'Known addresses'

@@ -1,15 +1,22 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { autoNATv2 } from '@libp2p/autonat-v2'
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import { identify, type Identify } from '@libp2p/identify'
-import type { ConnectionGater, PeerDiscovery, PeerId, PrivateKey } from '@libp2p/interface'
-import { kadDHT, passthroughMapper, removePublicAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import type { ConnectionGater, Metrics, PeerDiscovery, PeerId, PeerInfo, PrivateKey } from '@libp2p/interface'
+import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Datastore } from 'interface-datastore'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
+import { classifyAddress } from './address-class.ts'
 import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
+import { RELAY_SERVER_DEFAULTS, type RelayServerLimits } from './network-constants.ts'
 import type { NetworkOptions } from './network-options.ts'
+import { publicListenAddresses } from './public-address.ts'
+import { relayReservations, type RelayReservations } from './relay-reservations.ts'
 
 export { DEFAULT_NETWORK, type NetworkOptions } from './network-options.ts'
 
@@ -23,12 +30,25 @@ export const MDNS_SERVICE_TAG = '_pairwise._udp.local'
  */
 export type MdnsService = PeerDiscovery & { mdns?: { query(query: { questions: Array<{ name: string; type: 'PTR' }> }): void } }
 
-export type PairwiseServices = { dht: KadDHT; identify: Identify; ping: Ping; mdns?: MdnsService }
+export type PairwiseServices = {
+  dht: KadDHT
+  identify: Identify
+  ping: Ping
+  mdns?: MdnsService
+  /** Only on a `pairwise node`. */
+  relay?: CircuitRelayService
+  /** Only on a device with nodes to use: its relay reservations. */
+  reservations?: RelayReservations
+}
+/** Services started but never called by name: they work through libp2p's components. */
+type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown }
 export type PairwiseLibp2p = Libp2p<PairwiseServices>
 
 /** Answers "may this peer connect?" — revoked peers are refused (P9). */
 export interface PeerPolicy {
   isRefused(peerId: string): boolean
+  /** A node's per-IP bound on relay reservations. */
+  denyRelayReservation?(peerId: PeerId): boolean
 }
 
 export function gaterFor(policy: PeerPolicy): ConnectionGater {
@@ -36,7 +56,8 @@ export function gaterFor(policy: PeerPolicy): ConnectionGater {
   return {
     denyDialPeer: refused,
     denyInboundEncryptedConnection: refused,
-    denyOutboundEncryptedConnection: refused
+    denyOutboundEncryptedConnection: refused,
+    ...(policy.denyRelayReservation === undefined ? {} : { denyInboundRelayReservation: policy.denyRelayReservation })
   }
 }
 
@@ -45,6 +66,16 @@ export interface CreateNodeOptions {
   network: NetworkOptions
   policy: PeerPolicy
   datastore?: Datastore
+  /**
+   * 'device' pairs (relay client, DHT client unless reachable); 'node' is a
+   * `pairwise node`: bootstrap, DHT server, relay and AutoNAT server.
+   */
+  role?: 'device' | 'node'
+  /** Node only: addresses the operator knows are public (`--announce`). */
+  announce?: string[]
+  /** Node only: relay reservation limits. */
+  relayLimits?: Partial<RelayServerLimits>
+  metrics?: (components: never) => Metrics
   /** Inbound connections per host and pending inbound connections allowed at once. */
   inboundLimit?: number
   /**
@@ -56,12 +87,57 @@ export interface CreateNodeOptions {
 
 export async function createNode(options: CreateNodeOptions): Promise<PairwiseLibp2p> {
   const { network } = options
+  const role = options.role ?? 'device'
   const inboundLimit = options.inboundLimit ?? 64
-  return createLibp2p<PairwiseServices>({
+  // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts).
+  const relayClient = role === 'device' && network.bootstrap.length > 0
+  const relayLimits = { ...RELAY_SERVER_DEFAULTS, ...options.relayLimits }
+  const keep = (peer: PeerInfo): PeerInfo => ({
+    ...peer,
+    // Public, relay and LAN addresses work for someone; another machine's loopback never does.
+    multiaddrs: peer.multiaddrs.filter((ma) => network.allowLoopback || classifyAddress(ma) !== 'loopback')
+  })
+  const services: ServiceFactoryMap<AllServices> = {
+    identify: identify({ runOnConnectionOpen: options.identifyOnOpen ?? true }),
+    ping: ping(),
+    autoNAT: autoNATv2(),
+    dht: kadDHT({
+      protocol: KAD_PROTOCOL,
+      // Explicit, so kad-dht's own switch (which counts lab ranges as private) stays off;
+      // a device's mode follows its verified reachability (see reachability.ts).
+      clientMode: role === 'device' && startsAsDhtClient(network),
+      peerInfoMapper: keep,
+      // Only the record kinds we use: no /pk records from strangers.
+      validators: { pairwise: (key, value) => validateAdvertisement(key, value), pk: refuseRecord },
+      selectors: { pairwise: selectAdvertisement },
+      // The first lookup otherwise waits ~1 s for the initial self-query; a
+      // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s).
+      initialQuerySelfInterval: 0
+    }),
+    ...(role === 'node'
+      ? {
+          relay: circuitRelayServer({
+            reservations: {
+              maxReservations: relayLimits.maxReservations,
+              applyDefaultLimit: true,
+              defaultDataLimit: BigInt(relayLimits.dataLimitBytes),
+              defaultDurationLimit: relayLimits.durationLimitMs
+            }
+          }),
+          publicAddresses: publicListenAddresses()
+        }
+      : { dcutr: dcutr(), ...(relayClient ? { reservations: relayReservations({ relays: network.bootstrap }) } : {}) }),
+    ...(network.mdns ? { mdns: mdnsService() } : {})
+  }
+  const node = await createLibp2p({
     privateKey: options.privateKey,
     ...(options.datastore === undefined ? {} : { datastore: options.datastore }),
-    addresses: { listen: network.listen },
-    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    addresses: {
+      listen: network.listen,
+      ...(options.announce === undefined || options.announce.length === 0 ? {} : { appendAnnounce: options.announce })
+    },
+    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gaterFor(options.policy),
@@ -72,23 +148,18 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       inboundConnectionThreshold: inboundLimit,
       maxIncomingPendingConnections: inboundLimit
     },
-    services: {
-      identify: identify({ runOnConnectionOpen: options.identifyOnOpen ?? true }),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: KAD_PROTOCOL,
-        clientMode: network.dhtMode === 'client',
-        // The default mapper drops private addresses, which are all a home LAN has.
-        peerInfoMapper: network.allowLoopback ? passthroughMapper : removePublicAddressesMapper,
-        validators: { pairwise: (key, value) => validateAdvertisement(key, value) },
-        selectors: { pairwise: selectAdvertisement },
-        // The first lookup otherwise waits ~1 s for the initial self-query; a
-        // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s).
-        initialQuerySelfInterval: 0
-      }),
-      ...(network.mdns ? { mdns: mdnsService() } : {})
-    }
+    services
   })
+  return node
+}
+
+/** A device's DHT mode at start; see NetworkOptions.dhtMode. */
+export function startsAsDhtClient(network: NetworkOptions): boolean {
+  return network.dhtMode === 'client' || (network.dhtMode === 'auto' && network.bootstrap.length > 0)
+}
+
+async function refuseRecord(): Promise<void> {
+  throw new Error('this DHT keeps only /pairwise records')
 }
 
 /** The mDNS factory, typed with the socket field it really has (see MdnsService). */

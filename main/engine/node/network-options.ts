@@ -8,8 +8,13 @@ export interface NetworkOptions {
   bootstrap: string[]
   /** LAN discovery. Off in tests outside network namespaces. */
   mdns: boolean
-  /** 'server' answers DHT queries (desktop on a home LAN); 'client' only asks. */
-  dhtMode: 'server' | 'client'
+  /**
+   * 'server' answers DHT queries; 'client' only asks. 'auto': a server on a
+   * LAN-only DHT (no bootstrap nodes), otherwise a client until a public
+   * address of this device is verified — a NATed laptop in server mode would be
+   * handed to others with addresses nobody can dial (+5 s per lookup).
+   */
+  dhtMode: 'auto' | 'server' | 'client'
   /** Keep loopback addresses in the DHT (tests and benchmarks on 127.0.0.1). */
   allowLoopback: boolean
 }
@@ -18,6 +23,6 @@ export const DEFAULT_NETWORK: NetworkOptions = {
   listen: ['/ip4/0.0.0.0/tcp/0'],
   bootstrap: [],
   mdns: true,
-  dhtMode: 'server',
+  dhtMode: 'auto',
   allowLoopback: false
 }

@@ -55,13 +55,13 @@ export class Contacts implements Startable {
       const channel = new FramedChannel(streamDuplex(stream))
       this.#afterPresence(peer, await servePresence(this.#c.trust, channel, peer).catch(() => 'failed' as const))
       await this.hangUpIfRefused(peer)
-    }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    }, { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true })
     await node.handle(REVOKE_PROTOCOL, async (stream, connection) => {
       const peer = connection.remotePeer.toString()
       const channel = new FramedChannel(streamDuplex(stream))
       await serveRevocation(this.#c.trust, channel, peer).catch(() => stream.abort(new Error('revocation failed')))
       await this.hangUpIfRefused(peer)
-    }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    }, { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true })
     node.addEventListener('peer:connect', (event) => this.schedule(event.detail.toString()))
     node.addEventListener('peer:disconnect', (event) => this.setOffline(event.detail.toString()))
     // Known devices' addresses go back into the peer store so we can dial them right away.
@@ -119,7 +119,7 @@ export class Contacts implements Startable {
     this.#inFlight.add(peerId)
     try {
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
-      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, { signal })
+      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
       this.#afterPresence(peerId, await checkPresence(this.#c.trust, new FramedChannel(streamDuplex(stream)), record))
       await this.hangUpIfRefused(peerId)
     } catch {
@@ -138,7 +138,7 @@ export class Contacts implements Startable {
     try {
       trust.recordRevocationAttempt(peerId)
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
-      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, { signal })
+      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, { signal, runOnLimitedConnection: true })
       await sendRevocation(this.#c.trust, new FramedChannel(streamDuplex(stream)), record)
       await this.hangUpIfRefused(peerId)
     } catch {

@@ -26,6 +26,7 @@ export interface JoiningComponents {
   lan: LanDiscovery
   events: ServiceEmitter
   timing: ServiceTiming
+  allowLoopback: boolean
   dhtUsable(): boolean
   /** The join ended (deferred identify may run now). */
   onIdle(): void
@@ -89,6 +90,7 @@ export class Joining {
         lanWaitMs: timing.lanWaitMs,
         dhtPatienceMs: timing.dhtPatienceMs,
         useDht: this.#c.dhtUsable(),
+        allowLoopback: this.#c.allowLoopback,
         stored: () => this.#storedCandidates(),
         ...(this.#c.lan.enabled ? { lan: this.#c.lan } : {})
       })

@@ -64,7 +64,7 @@ export class PairingHost implements Startable {
     await this.#c.node.handle(
       PAIR_PROTOCOL,
       (stream, connection) => this.#responder.handleStream(streamDuplex(stream), connection.remotePeer.toString()),
-      { maxInboundStreams: MAX_PAIR_STREAMS }
+      { maxInboundStreams: MAX_PAIR_STREAMS, runOnLimitedConnection: true }
     )
   }
 

@@ -115,7 +115,7 @@ class Service implements PairingService {
     })
     const host: PairingHost = new PairingHost({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, events: this.#events, defaultTtlMinutes: options.codeTtlMinutes, onIdle })
     const lan = new LanDiscovery({ node, localPeerId: this.#identity.peerId, onPeer: (peer) => contacts.schedule(peer) })
-    const joining = new Joining({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, lan, events: this.#events, timing, dhtUsable, onIdle, deviceView: (peer) => this.#deviceView(peer) })
+    const joining = new Joining({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, lan, events: this.#events, timing, allowLoopback: network.allowLoopback, dhtUsable, onIdle, deviceView: (peer) => this.#deviceView(peer) })
     const gate = new IdentifyGate({ node, bootstrap: network.bootstrap, pairing: () => host.pairing || joining.joining })
     this.#parts = { node, local, host, joining, contacts, lan, gate }
 

@@ -18,6 +18,12 @@ export interface CliOptions {
   ttlMinutes: number | undefined
   ui: boolean
   uiPort: number
+  /** `pairwise node`: addresses the operator knows are public. */
+  announce: string[]
+  /** `pairwise node`: host:port to serve Prometheus metrics on. */
+  metrics: { host: string; port: number } | undefined
+  /** `pairwise node`: relay reservations held at once. */
+  maxReservations: number | undefined
 }
 
 export type ParsedArgs =
@@ -26,7 +32,22 @@ export type ParsedArgs =
   | { kind: 'command'; command: Exclude<CommandName, 'help'>; positionals: string[]; options: CliOptions }
 
 type FlagKind = 'boolean' | 'string' | 'list'
-type FlagName = 'data-dir' | 'listen' | 'bootstrap' | 'no-mdns' | 'json' | 'name' | 'loopback' | 'ttl' | 'ui' | 'ui-port' | 'help' | 'version'
+type FlagName =
+  | 'data-dir'
+  | 'listen'
+  | 'bootstrap'
+  | 'no-mdns'
+  | 'json'
+  | 'name'
+  | 'loopback'
+  | 'ttl'
+  | 'ui'
+  | 'ui-port'
+  | 'announce'
+  | 'metrics'
+  | 'max-reservations'
+  | 'help'
+  | 'version'
 
 const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[] }> = {
   'data-dir': { kind: 'string' },
@@ -39,6 +60,9 @@ const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[
   ttl: { kind: 'string', commands: ['pair', 'daemon'] },
   ui: { kind: 'boolean', commands: ['daemon'] },
   'ui-port': { kind: 'string', commands: ['daemon'] },
+  announce: { kind: 'list', commands: ['node'] },
+  metrics: { kind: 'string', commands: ['node'] },
+  'max-reservations': { kind: 'string', commands: ['node'] },
   help: { kind: 'boolean' },
   version: { kind: 'boolean' }
 }
@@ -150,7 +174,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     loopback: booleans.has('loopback'),
     ttlMinutes: integerFlag('ttl', one('ttl'), CODE_TTL_MIN_MINUTES, CODE_TTL_MAX_MINUTES, 'minutes'),
     ui: booleans.has('ui'),
-    uiPort: integerFlag('ui-port', one('ui-port'), 0, 65535, 'a port') ?? 0
+    uiPort: integerFlag('ui-port', one('ui-port'), 0, 65535, 'a port') ?? 0,
+    announce: checkAddresses('announce', values.get('announce') ?? []),
+    metrics: hostPort('metrics', one('metrics')),
+    maxReservations: integerFlag('max-reservations', one('max-reservations'), 1, 1_000_000, 'a count')
   }
   if (values.has('ui-port') && !options.ui) throw usageError('--ui-port needs --ui.')
   return { kind: 'command', command, positionals, options }
@@ -163,6 +190,15 @@ function integerFlag(flag: string, raw: string | undefined, min: number, max: nu
   return n
 }
 
+/** `host:port` (IPv4 or a name; `[v6]:port` for IPv6), e.g. 127.0.0.1:9464. */
+function hostPort(flag: string, raw: string | undefined): { host: string; port: number } | undefined {
+  if (raw === undefined) return undefined
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw)
+  const port = match === null ? Number.NaN : Number(match[2])
+  if (match === null || port > 65535) throw usageError(`--${flag} must be host:port, e.g. 127.0.0.1:9464, not “${raw}”.`)
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port }
+}
+
 function checkName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined
   const trimmed = name.trim()
@@ -172,7 +208,7 @@ function checkName(name: string | undefined): string | undefined {
 
 // Full parsing needs @multiformats/multiaddr (and the network stack); the node
 // rejects bad ones at start. Catching the obvious mistakes here gives a plain message.
-function checkAddresses(flag: 'listen' | 'bootstrap', list: string[]): string[] {
+function checkAddresses(flag: 'listen' | 'bootstrap' | 'announce', list: string[]): string[] {
   for (const address of list) {
     if (!address.startsWith('/') || address.length > 512) throw usageError(`--${flag} “${address}” is not a multiaddr.`, 'A multiaddr looks like /ip4/192.168.1.5/tcp/4001' + (flag === 'bootstrap' ? '/p2p/12D3KooW…' : '') + '.')
     if (flag === 'bootstrap' && !address.includes('/p2p/')) throw usageError(`--bootstrap “${address}” has no /p2p/<peer id> part.`, 'Use the full address that `pairwise node` printed.')

@@ -75,3 +75,16 @@ export function dialRank(address: Multiaddr): 'near' | 'relay' | 'far' | 'never'
   if (kind === 'private') return onLocalSubnet(ipOf(address)!) ? 'near' : 'far'
   return 'never'
 }
+
+/**
+ * The one address of a node that devices should put in --bootstrap: a public
+ * one when there is one, else a LAN address, else loopback (a one-machine test).
+ */
+export function bootstrapAddress(addresses: string[]): string | undefined {
+  const direct = addresses.filter((a) => classifyAddress(a) !== 'circuit' && a.includes('/p2p/'))
+  for (const kind of ['public', 'private', 'loopback'] as const) {
+    const found = direct.find((a) => classifyAddress(a) === kind)
+    if (found !== undefined) return found
+  }
+  return undefined
+}

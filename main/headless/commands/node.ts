@@ -4,53 +4,102 @@ import { resolveDataDir } from '../backend.ts'
 import { onInterrupt } from '../interrupt.ts'
 import type { Output } from '../output.ts'
 
-// `pairwise node`: a plain DHT server for devices that do not share a LAN.
-// It keeps no pairings, only a key, so that its address stays the same across
-// restarts (others put it in --bootstrap). It lives in its own subfolder with
-// its own lock, so it can run beside a daemon on the same data folder.
+// `pairwise node`: a public rendezvous anyone can host — bootstrap and DHT
+// server, circuit-relay-v2 relay and AutoNAT server — for devices that do not
+// share a LAN. It keeps no pairings, only a key, so that its address stays the
+// same across restarts (devices put it in --bootstrap). It lives in its own
+// subfolder with its own lock, so it can run beside a daemon on the same data folder.
 
 export const NODE_SUBDIR = 'dht-node'
 
 export async function runNode(options: CliOptions, out: Output): Promise<number> {
   const dir = join(resolveDataDir(options), NODE_SUBDIR)
-  const [{ acquireDataDirLock }, { FileSecretStore }, { loadOrCreateIdentity }, { createNode }] = await Promise.all([
-    import('../../engine/service/data-dir.ts'),
-    import('../../engine/identity/file-secret-store.ts'),
-    import('../../engine/identity/identity.ts'),
-    import('../../engine/node/libp2p-node.ts')
-  ])
+  const [{ acquireDataDirLock }, { FileSecretStore }, { loadOrCreateIdentity }, { createNode }, { multiaddr }, { bootstrapAddress }] =
+    await Promise.all([
+      import('../../engine/service/data-dir.ts'),
+      import('../../engine/identity/file-secret-store.ts'),
+      import('../../engine/identity/identity.ts'),
+      import('../../engine/node/libp2p-node.ts'),
+      import('@multiformats/multiaddr'),
+      import('../../engine/node/address-class.ts')
+    ])
+  const { RELAY_SERVER_DEFAULTS } = await import('../../engine/node/network-constants.ts')
+  const { relayReservationGate } = await import('../../engine/node/relay-gate.ts')
   const lock = acquireDataDirLock(dir)
+  const cleanups: Array<() => Promise<void> | void> = []
   try {
     const identity = await loadOrCreateIdentity(dir, FileSecretStore.open(dir))
-    const node = await createNode({
+    const maxReservations = options.maxReservations ?? RELAY_SERVER_DEFAULTS.maxReservations
+    const metrics = options.metrics === undefined ? undefined : await prometheus()
+    const { MemoryDatastore } = await import('datastore-core')
+    const datastore = new MemoryDatastore()
+    let node: Awaited<ReturnType<typeof createNode>> | undefined
+    // On one machine (--loopback: tests, benchmarks) every device shares 127.0.0.1.
+    const perIp = options.loopback ? Number.MAX_SAFE_INTEGER : RELAY_SERVER_DEFAULTS.maxReservationsPerIp
+    const gate = relayReservationGate(() => node, perIp)
+    node = await createNode({
       privateKey: identity.privateKey,
+      role: 'node',
+      datastore,
+      announce: options.announce,
+      relayLimits: { maxReservations },
+      ...(metrics === undefined ? {} : { metrics: metrics.factory }),
       network: {
         listen: options.listen.length > 0 ? options.listen : ['/ip4/0.0.0.0/tcp/0'],
         bootstrap: options.bootstrap,
-        // A bootstrap node has nothing to pair; answering LAN pairing queries would only waste joiners' time.
+        // A node has nothing to pair; answering LAN pairing queries would only waste joiners' time.
         mdns: false,
         dhtMode: 'server',
         allowLoopback: options.loopback
       },
-      policy: { isRefused: () => false },
+      policy: { isRefused: () => false, denyRelayReservation: gate },
       // Every device of a wider network may come through here.
       inboundLimit: 256
     })
+    cleanups.push(() => node?.stop())
     for (const address of options.bootstrap) {
-      const { multiaddr } = await import('@multiformats/multiaddr')
       void node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
     }
+    let metricsUrl: string | undefined
+    if (metrics !== undefined && options.metrics !== undefined) {
+      const { registerNodeGauges, serveMetrics } = await import('../node-metrics.ts')
+      const current = node
+      registerNodeGauges(metrics.registry, () => current, datastore, maxReservations)
+      const served = await serveMetrics(metrics.registry, options.metrics.host, options.metrics.port)
+      cleanups.push(() => new Promise<void>((resolve) => served.server.close(() => resolve())))
+      metricsUrl = served.url
+    }
     const addrs = node.getMultiaddrs().map(String)
-    if (out.json) out.event('listening', { peerId: node.peerId.toString(), multiaddrs: addrs })
-    else for (const a of addrs) out.text(a)
+    const bootstrap = bootstrapAddress(addrs)
+    out.event('listening', { peerId: node.peerId.toString(), multiaddrs: addrs, bootstrap, ...(metricsUrl === undefined ? {} : { metrics: metricsUrl }) })
+    out.text(nodeBanner(node.peerId.toString(), addrs, bootstrap, metricsUrl))
 
     const stopped = Promise.withResolvers<void>()
     onInterrupt(() => stopped.resolve())
     await stopped.promise
-    await node.stop()
     out.result({ stopped: true }, '')
     return 0
   } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup()
     lock.release()
   }
+}
+
+function nodeBanner(peerId: string, addrs: string[], bootstrap: string | undefined, metricsUrl: string | undefined): string {
+  const lines = [`Pairwise node ${peerId} is running: bootstrap, DHT server, relay and AutoNAT server.`, '', 'Listening on:']
+  for (const a of addrs) lines.push(`  ${a}`)
+  lines.push('')
+  if (bootstrap === undefined) lines.push('No address others can reach yet. Pass --announce /ip4/<public ip>/tcp/<port> if you know it.')
+  else lines.push('On each device, pair with:', `  --bootstrap ${bootstrap}`, `(or PAIRWISE_BOOTSTRAP=${bootstrap})`)
+  if (metricsUrl !== undefined) lines.push('', `Metrics: ${metricsUrl}`)
+  lines.push('', 'Ctrl-C stops the node.')
+  return lines.join('\n')
+}
+
+async function prometheus() {
+  const [{ Registry }, { prometheusMetrics }] = await Promise.all([import('prom-client'), import('@libp2p/prometheus-metrics')])
+  const registry = new Registry()
+  // preserveExistingMetrics: otherwise the library clears prom-client's global registry (and its metric cache).
+  const factory = prometheusMetrics({ registry, collectDefaultMetrics: true, preserveExistingMetrics: true })
+  return { registry, factory }
 }

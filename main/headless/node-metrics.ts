@@ -1,0 +1,73 @@
+import { createServer, type Server } from 'node:http'
+import type { PairwiseLibp2p } from '../engine/node/libp2p-node.ts'
+import type { Datastore } from 'interface-datastore'
+import { Gauge, type Registry } from 'prom-client'
+
+// Prometheus text for a `pairwise node`: libp2p's own metrics (connections,
+// streams, the relay server's reservations and relayed traffic, kad-dht
+// queries) through @libp2p/prometheus-metrics, plus a few of ours that an
+// operator asks first. Served on the address the operator chose, GET /metrics only.
+
+export function registerNodeGauges(registry: Registry, node: () => PairwiseLibp2p | undefined, datastore: Datastore, maxReservations: number): void {
+  new Gauge({
+    name: 'pairwise_relay_reservations',
+    help: 'Relay reservations held now',
+    registers: [registry],
+    collect() {
+      this.set(node()?.services.relay?.reservations.size ?? 0)
+    }
+  })
+  new Gauge({
+    name: 'pairwise_relay_reservations_max',
+    help: 'Relay reservations this node allows at once',
+    registers: [registry],
+    collect() {
+      this.set(maxReservations)
+    }
+  })
+  new Gauge({
+    name: 'pairwise_connections',
+    help: 'Open libp2p connections',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const connections = node()?.getConnections() ?? []
+      this.set({ kind: 'direct' }, connections.filter((c) => c.limits === undefined).length)
+      this.set({ kind: 'limited' }, connections.filter((c) => c.limits !== undefined).length)
+    }
+  })
+  new Gauge({
+    name: 'pairwise_dht_records',
+    help: 'DHT records held for others (pairing advertisements)',
+    registers: [registry],
+    async collect() {
+      let count = 0
+      for await (const _key of datastore.queryKeys({ prefix: '/dht/record' })) count++
+      this.set(count)
+    }
+  })
+}
+
+/** Serves `GET /metrics` on host:port; resolves once listening. */
+export async function serveMetrics(registry: Registry, host: string, port: number): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. Metrics are at /metrics.\n')
+      return
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('Metrics are unavailable.\n')
+    )
+  })
+  server.requestTimeout = 10_000
+  server.headersTimeout = 5_000
+  server.maxConnections = 64
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const address = server.address()
+  const bound = typeof address === 'object' && address !== null ? address.port : port
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`, server }
+}

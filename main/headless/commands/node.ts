@@ -33,11 +33,12 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
     const metrics = options.metrics === undefined ? undefined : await prometheus()
     const { MemoryDatastore } = await import('datastore-core')
     const datastore = new MemoryDatastore()
-    let node: Awaited<ReturnType<typeof createNode>> | undefined
+    // The gate needs the node, and the node needs the gate.
+    const started: { node?: Awaited<ReturnType<typeof createNode>> } = {}
     // On one machine (--loopback: tests, benchmarks) every device shares 127.0.0.1.
     const perIp = options.loopback ? Number.MAX_SAFE_INTEGER : RELAY_SERVER_DEFAULTS.maxReservationsPerIp
-    const gate = relayReservationGate(() => node, perIp)
-    node = await createNode({
+    const gate = relayReservationGate(() => started.node, perIp)
+    const node = await createNode({
       privateKey: identity.privateKey,
       role: 'node',
       datastore,
@@ -56,15 +57,15 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
       // Every device of a wider network may come through here.
       inboundLimit: 256
     })
-    cleanups.push(() => node?.stop())
+    started.node = node
+    cleanups.push(() => node.stop())
     for (const address of options.bootstrap) {
       void node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
     }
     let metricsUrl: string | undefined
     if (metrics !== undefined && options.metrics !== undefined) {
       const { registerNodeGauges, serveMetrics } = await import('../node-metrics.ts')
-      const current = node
-      registerNodeGauges(metrics.registry, () => current, datastore, maxReservations)
+      registerNodeGauges(metrics.registry, () => node, datastore, maxReservations)
       const served = await serveMetrics(metrics.registry, options.metrics.host, options.metrics.port)
       cleanups.push(() => new Promise<void>((resolve) => served.server.close(() => resolve())))
       metricsUrl = served.url

@@ -290,11 +290,20 @@ function bestError(errors: PairwiseError[]): PairwiseError | undefined {
   return undefined
 }
 
+/** When only this LAN was searched, the words are rarely the problem. */
+export const NO_NODE_HINT =
+  'Nothing answered on this network. If the other device is on a different network, both devices need the same ' +
+  'Pairwise node: run `pairwise node` on a machine both can reach and pass --bootstrap <its address> on both ' +
+  '(see docs/running-a-node.md). Otherwise check the words.'
+
 function exhaustedError(errors: PairwiseError[], paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): PairwiseError {
   const best = bestError(errors)
   if (best !== undefined) return best
+  const where = paths.has('dht')
+    ? 'Check the words, and that the other device still shows them.'
+    : NO_NODE_HINT
   return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
-    hint: `Tried: ${describePaths(paths, asked)}. Check the words, and that the other device still shows them.`,
+    hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
     details: { paths: [...paths], asked }
   })
 }

@@ -111,6 +111,7 @@ class Service implements PairingService {
       node,
       trust: trustContext,
       reconnectMs: timing.reconnectMs,
+      allowLoopback: network.allowLoopback,
       awaitingAckFrom: (peer): boolean => host.awaitingAckFrom(peer),
       dhtUsable,
       isRefused: (peer) => this.isRefused(peer)

@@ -25,7 +25,10 @@ export const METHOD_NAMES = [
   'listDevices',
   'revokeDevice',
   'renameDevice',
-  'getMetrics'
+  'getMetrics',
+  'listNodes',
+  'addNode',
+  'removeNode'
 ] as const satisfies readonly MethodName[]
 
 export const EVENT_NAMES = [
@@ -34,7 +37,8 @@ export const EVENT_NAMES = [
   'devices-changed',
   'attempt-failed',
   'paired',
-  'removed-by-peer'
+  'removed-by-peer',
+  'nodes-changed'
 ] as const satisfies readonly EventName[]
 
 type Unlisted<All, Listed extends readonly unknown[]> = Exclude<All, Listed[number]>

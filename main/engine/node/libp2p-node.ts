@@ -89,8 +89,6 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
   const { network } = options
   const role = options.role ?? 'device'
   const inboundLimit = options.inboundLimit ?? 64
-  // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts).
-  const relayClient = role === 'device' && network.bootstrap.length > 0
   const relayLimits = { ...RELAY_SERVER_DEFAULTS, ...options.relayLimits }
   const keep = (peer: PeerInfo): PeerInfo => ({
     ...peer,
@@ -126,7 +124,8 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
           }),
           publicAddresses: publicListenAddresses()
         }
-      : { dcutr: dcutr(), ...(relayClient ? { reservations: relayReservations({ relays: network.bootstrap }) } : {}) }),
+      : // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts).
+        { dcutr: dcutr(), reservations: relayReservations({ relays: network.bootstrap }) }),
     ...(network.mdns ? { mdns: mdnsService() } : {})
   }
   const node = await createLibp2p({

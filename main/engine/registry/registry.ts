@@ -251,6 +251,35 @@ export class Registry {
     )
   }
 
+  // ---- Pairwise nodes (a setting) ------------------------------------------------
+
+  /** The nodes this person added, oldest first. */
+  listNodes(): Array<{ address: string; addedAt: number }> {
+    return this.#db.guard(() =>
+      this.#db.all('SELECT address, added_at FROM nodes ORDER BY added_at, address').map((row) => ({ address: row.address as string, addedAt: row.added_at as number }))
+    )
+  }
+
+  /** True when added; false when it was there already. */
+  addNode(address: string): boolean {
+    const value = checkText(address, 'address', LIMITS.address)
+    return this.#db.transaction(() => {
+      const { changes } = this.#db.run('INSERT INTO nodes (address, added_at) VALUES (?, ?) ON CONFLICT (address) DO NOTHING', value, this.#now())
+      if (changes > 0) this.#insertEvent(this.#now(), 'node-added', null, null, { address: value })
+      return changes > 0
+    })
+  }
+
+  /** True when removed; false when it was not there. */
+  removeNode(address: string): boolean {
+    const value = checkText(address, 'address', LIMITS.address)
+    return this.#db.transaction(() => {
+      const { changes } = this.#db.run('DELETE FROM nodes WHERE address = ?', value)
+      if (changes > 0) this.#insertEvent(this.#now(), 'node-removed', null, null, { address: value })
+      return changes > 0
+    })
+  }
+
   // ---- queries -----------------------------------------------------------------
 
   getDevice(peerId: string): DeviceRecord | null {

@@ -1,7 +1,7 @@
 // Two (or more) real devices on 127.0.0.1: real libp2p nodes, real sockets,
 // real SQLite files in temp folders. No mDNS here (see e2e/netns for the LAN).
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'

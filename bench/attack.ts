@@ -21,7 +21,7 @@ import { toHex } from '../main/engine/protocol/transcript.ts'
 import { startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
 import { removeTempDir } from '../test-support/temp-dirs.ts'
 import { startWorker } from './lib/child.ts'
-import { instrument, lanCandidate, lanPair, phasesOf, type Timeline } from './lib/lan-pairing.ts'
+import { lanCandidate, lanPair, pairedAt, phasesOf, startJoiner, watchInitiator, type Timeline } from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
 import { printProfile, Profiler, summarizeProfiles, type Window } from './lib/profile.ts'
 import { BENCH_DIR, flags, fmtMs, printTable, round, sleep, summarize, writeResult } from './lib/stats.ts'
@@ -36,24 +36,22 @@ async function pairings(initiator: TestDevice, point: (t: Timeline | undefined) 
   const failures: string[] = []
   const failedAttempts: number[] = []
   for (let i = 0; i < runs; i++) {
-    const joiner = await startDevice('Joiner')
-    const pointJ = instrument(joiner, 'joiner')
+    const joiner = await startJoiner('Joiner')
     try {
       const session = await initiator.service.startPairing({})
       await onCode(session.words)
       const timeline = { submit: 0 } as Timeline
       point(timeline)
-      pointJ(timeline)
       if (profile) await profiler?.start()
       const cpu0 = process.cpuUsage()
       try {
-        await lanPair(joiner, 'Joiner', initiator, session.words, timeline)
+        await lanPair(joiner, initiator, session.words, timeline)
         const cpu = process.cpuUsage(cpu0)
         cpuMs.push((cpu.user + cpu.system) / 1000)
         ms.push(phasesOf(timeline as Required<Timeline>).total!)
         if (profile && profiler !== undefined) {
           await profiler.stop()
-          windows.push([{ from: timeline.submit, to: Math.max(timeline.joined!, timeline.initiatorPaired!) }])
+          windows.push([{ from: timeline.submit, to: pairedAt(timeline) }])
         }
       } catch (err) {
         if (profile && profiler !== undefined) {
@@ -67,7 +65,6 @@ async function pairings(initiator: TestDevice, point: (t: Timeline | undefined) 
     } finally {
       point(undefined)
       await joiner.stop().catch(() => undefined)
-      removeTempDir(joiner.dataDir)
     }
   }
   return { ms, cpuMs, failures, failedAttempts }
@@ -86,7 +83,7 @@ function pin(pid: number, cpu: number): boolean {
 async function main(): Promise<void> {
   const started = performance.now()
   const initiator = await startDevice('Initiator under attack')
-  const point = instrument(initiator, 'initiator')
+  const point = watchInitiator(initiator)
   const attackers = startWorker(path.join(BENCH_DIR, 'attack-worker.ts'))
   // The attackers are other machines in real life: on this machine they get their own CPU, so the
   // figure is what the initiator's handling of them costs, not their own CPU use (--no-pin to share).

@@ -6,6 +6,7 @@
 //              looks a code up or joins with it, through the DHT only
 // Requests and replies are JSON lines on stdin/stdout; the process ends when stdin closes.
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
@@ -20,8 +21,10 @@ import { round, rssOf, sleep } from './lib/stats.ts'
 const role = process.argv[2]
 const TIMING = { joinTimeoutMs: 15_000, dhtPatienceMs: 10_000, lanWaitMs: 500, reconnectMs: 60_000 }
 
-type Dht = { routingTable?: { size: number } }
-const routingTableSize = (node: PairwiseLibp2p): number => (node.services.dht as unknown as Dht).routingTable?.size ?? 0
+// kad-dht's KadDHT interface (the type kadDHT() returns) has no way to ask how many peers a node's routing
+// table holds, and neither has libp2p. The package's exported SingleKadDHT type describes the single-table DHT
+// that kadDHT() creates, with its routing table's size: narrowing to it is the only public route to that figure.
+const routingTableSize = (node: PairwiseLibp2p): number => (node.services.dht as SingleKadDHT).routingTable.size
 // Waits before a measurement poll often and, on a timeout, measure anyway: a slow machine
 // should show in the figures rather than stop the run.
 const SETTLE = (timeoutMs: number) => ({ timeoutMs, intervalMs: 20 })
@@ -139,7 +142,7 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
       initiator.service.on('session', (view) => {
         if (view?.state === 'paired') send({ event: 'paired', at: wallNow(), joiner: view.joiner?.peerId })
       })
-      const node = (initiator.service as unknown as { node: PairwiseLibp2p }).node
+      const { node } = initiator.service
       const connected = () => initiator!.service.multiaddrs().length > 0 && routingTableSize(node) > 0
       await eventually('the initiator has addresses and DHT peers', connected, SETTLE(10_000)).catch(notSettled)
       return { peerId: initiator.service.peerId }
@@ -171,7 +174,7 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
 async function freshJoiner(bootstrap: string[], warm: boolean): Promise<{ device: TestDevice; node: PairwiseLibp2p; settledMs: number }> {
   const t0 = Date.now()
   const device = await startDevice('Joiner', { network: { bootstrap }, timing: TIMING })
-  const node = (device.service as unknown as { node: PairwiseLibp2p }).node
+  const { node } = device.service
   if (warm) {
     // A device that has been running a while: connected, routing table filled by its first self-lookup.
     const selfQueryDone = new Promise<void>((resolve) => node.addEventListener('kad-dht:query:self' as never, () => resolve(), { once: true }))

@@ -3,8 +3,10 @@
 //   node --disable-warning=ExperimentalWarning bench/lan.ts [--runs 30] [--warmup 3]
 //
 // Each pairing uses two brand-new devices (fresh data folders, fresh
-// identities, fresh code), so every one opens a new TCP connection, runs
-// Noise, and does every real database commit on both sides. The clock runs
+// identities, fresh code): the initiator a full PairingService, the joiner
+// built from the engine's parts around raceJoin. So every one opens a new TCP
+// connection, runs Noise, and does every real database commit on both sides.
+// Phases come from public events only (see lib/lan-pairing.ts). The clock runs
 // from "join submitted" (the words are handed to the engine) until BOTH
 // registries hold the pairing: the joiner committed and the initiator
 // confirmed after the Ack. See lib/lan-pairing.ts for why the joiner drives
@@ -28,9 +30,9 @@ import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, ResponseSch
 import { deviceNamed, join as harnessJoin, makeInitiator } from '../test-support/engine/in-memory-pairing.ts'
 import { initiatorProof, joinerProof, signedByJoiner, toHex, transcriptHash } from '../main/engine/protocol/transcript.ts'
 import { Registry } from '../main/engine/registry/registry.ts'
-import { LOOPBACK, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { LOOPBACK, startDevice } from '../test-support/engine/loopback-network.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { instrument, lanPair, phasesOf, type Timeline } from './lib/lan-pairing.ts'
+import { lanPair, pairedAt, phasesOf, startJoiner, watchInitiator, type Timeline } from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
 import { printProfile, profileClockUs, Profiler, summarizeProfiles, type Window } from './lib/profile.ts'
 import { flags, fmtMs, printTable, RESULTS_DIR, round, summarize, writeResult, type Summary } from './lib/stats.ts'
@@ -58,23 +60,21 @@ async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string,
   for (let i = 0; i < opts.warmup + opts.runs; i++) {
     const measured = i >= opts.warmup
     const a = await startDevice('Initiator')
-    const b = await startDevice('Joiner')
-    const pointA = instrument(a, 'initiator')
-    const pointB = instrument(b, 'joiner')
+    const b = await startJoiner('Joiner')
+    const point = watchInitiator(a)
     try {
       const session = await a.service.startPairing({})
       const timeline = { submit: 0 } as Timeline
-      pointA(timeline)
-      pointB(timeline)
+      point(timeline)
       if (measured) await profiler?.start()
       const cpu0 = process.cpuUsage()
       try {
-        await lanPair(b, 'Joiner', a, session.words, timeline)
+        await lanPair(b, a, session.words, timeline)
         const cpu = process.cpuUsage(cpu0)
         if (measured) (phases.cpu ??= []).push((cpu.user + cpu.system) / 1000)
         if (measured && profiler !== undefined) {
           await profiler.stop()
-          windows.push([{ from: timeline.submit, to: Math.max(timeline.joined!, timeline.initiatorPaired!) }])
+          windows.push([{ from: timeline.submit, to: pairedAt(timeline) }])
           timelines.push(timeline)
         }
       } catch (err) {
@@ -94,19 +94,13 @@ async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string,
       totals.push(p.total!)
       for (const [k, v] of Object.entries(p)) (phases[k] ??= []).push(v)
     } finally {
-      pointA(undefined)
-      pointB(undefined)
-      await stopAll([a, b])
+      point(undefined)
+      await b.stop().catch(() => undefined)
+      await a.stop().catch(() => undefined)
+      removeTempDir(a.dataDir)
     }
   }
   return { totals, phases, failures, errors }
-}
-
-async function stopAll(devices: TestDevice[]): Promise<void> {
-  for (const d of devices) {
-    await d.stop().catch(() => undefined)
-    removeTempDir(d.dataDir)
-  }
 }
 
 /** µs per call, after a warm-up, over `n` calls. */
@@ -237,12 +231,14 @@ async function main(): Promise<void> {
       ['join submitted -> both registries committed', fmtMs(result.total.p50), fmtMs(result.total.p95), fmtMs(result.total.max)],
       ...[
         ['  before dial (key derivation, peer store)', 'beforeDial'],
-        ['  connect: TCP + Noise + yamux + protocol select', 'dial'],
-        ['  Hello -> Challenge verified', 'helloToChallenge'],
-        ['  Response -> Complete verified (incl. initiator pending commit)', 'responseToComplete'],
-        ['  joiner commit (seal + registry + peer store)', 'joinerCommit'],
+        ['  connect: TCP + Noise + yamux (joiner connection:open)', 'connect'],
+        ['  protocol select + Hello -> initiator admits it', 'helloAdmitted'],
+        ['  Challenge -> joiner verified the initiator', 'challengeVerified'],
+        ['  Response -> initiator verified the joiner', 'responseVerified'],
+        ['  initiator pending commit (seal + registry, to devices-changed)', 'initiatorPendingCommit'],
+        ['  Complete -> joiner verified it', 'completeVerified'],
+        ['  joiner commit (TrustStore.recordPairing + peer store)', 'joinerCommit'],
         ['  Ack -> initiator confirmed (incl. confirm commit)', 'ackToConfirmed'],
-        ['  registry writes, all three, on the critical path', 'dbAll'],
         ['process CPU time (user + system) during the pairing', 'cpu']
       ].map(([label, key]) => [label!, fmtMs(result.phases[key!]?.p50), fmtMs(result.phases[key!]?.p95), fmtMs(result.phases[key!]?.max)])
     ]

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { inlineSsdpPackageJson } from '../main/build/inline-package-json.ts'
 
 // Bundles the CLI into dist/cli.mjs (+ lazily loaded chunks): one file read
 // instead of hundreds of module resolutions makes `pairwise` start several
@@ -39,6 +40,7 @@ export async function buildCli(outDir = distDir): Promise<{ bytes: number; input
     banner: { js: "import { createRequire as __pairwiseRequire } from 'node:module'; const require = __pairwiseRequire(import.meta.url);" },
     // Needed only by the lazily loaded chunk that builds the web UI on first use (main/build/renderer.ts).
     external: ['esbuild'],
+    plugins: [inlineSsdpPackageJson],
     metafile: true,
     logLevel: 'warning'
   })

@@ -18,7 +18,7 @@ const service = await createPairingService({
   dataDir,
   secretStore: FileSecretStore.open(dataDir),
   deviceName: name,
-  network: { listen: [`/ip4/${address}/tcp/0`], mdns: true, bootstrap: [], dhtMode: 'server', allowLoopback: false },
+  network: { listen: [`/ip4/${address}/tcp/0`], mdns: true, upnp: false, bootstrap: [], dhtMode: 'server', allowLoopback: false },
   timing: { joinTimeoutMs: 20_000, lanWaitMs: 5_000, dhtPatienceMs: 0 }
 })
 const send = (message: unknown): void => void process.stdout.write(JSON.stringify(message) + '\n')

@@ -53,7 +53,7 @@ const loopbackService: Plugin = {
 before(async () => {
   const options = electronBuildOptions(path.join(appPath, 'dist'))
   await Promise.all([
-    build({ ...options.main, plugins: [loopbackService], sourcemap: false, legalComments: 'none' }),
+    build({ ...options.main, plugins: [...(options.main.plugins ?? []), loopbackService], sourcemap: false, legalComments: 'none' }),
     build({ ...options.preload, sourcemap: false, legalComments: 'none' }),
     buildRenderer(path.join(appPath, 'dist', 'renderer'))
   ])

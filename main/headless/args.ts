@@ -12,6 +12,8 @@ export interface CliOptions {
   listen: string[]
   bootstrap: string[]
   mdns: boolean
+  /** UPnP port mapping; never without mDNS (both multicast on the LAN). */
+  upnp: boolean
   json: boolean
   name: string | undefined
   loopback: boolean
@@ -37,6 +39,7 @@ type FlagName =
   | 'listen'
   | 'bootstrap'
   | 'no-mdns'
+  | 'no-upnp'
   | 'json'
   | 'name'
   | 'loopback'
@@ -54,6 +57,7 @@ const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[
   listen: { kind: 'list' },
   bootstrap: { kind: 'list' },
   'no-mdns': { kind: 'boolean' },
+  'no-upnp': { kind: 'boolean' },
   json: { kind: 'boolean' },
   name: { kind: 'string' },
   loopback: { kind: 'boolean' },
@@ -169,6 +173,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     listen: checkAddresses('listen', values.get('listen') ?? []),
     bootstrap: checkAddresses('bootstrap', [...(values.get('bootstrap') ?? []), ...envBootstrap]),
     mdns: !booleans.has('no-mdns'),
+    upnp: !booleans.has('no-mdns') && !booleans.has('no-upnp'),
     json: booleans.has('json'),
     name: checkName(one('name')),
     loopback: booleans.has('loopback'),

@@ -14,6 +14,7 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
     ...(options.listen.length > 0 ? { listen: options.listen } : {}),
     bootstrap: options.bootstrap,
     mdns: options.mdns,
+    upnp: options.upnp,
     allowLoopback: options.loopback
   }
 }

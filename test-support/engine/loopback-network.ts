@@ -7,7 +7,7 @@ import { createPairingService } from '../../main/engine/service/service.ts'
 import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
 import { makeTempDir } from '../temp-dirs.ts'
 
-export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dhtMode: 'server' as const, allowLoopback: true }
+export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, upnp: false, dhtMode: 'server' as const, allowLoopback: true }
 
 export async function startDhtNodes(count: number): Promise<{ nodes: PairwiseLibp2p[]; bootstrap: string[]; stop(): Promise<void> }> {
   const nodes: PairwiseLibp2p[] = []

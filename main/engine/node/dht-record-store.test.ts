@@ -72,7 +72,7 @@ describe('DHT record store limits (P8)', () => {
   it('a node flooded with junk records and provider records keeps serving the live record, bounded', { timeout: 90_000 }, async (t) => {
     const datastore = new NodeDatastore(64)
     const nodeKey = await generateKeyPair('Ed25519')
-    const LOOP = { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false, dhtMode: 'server' as const, allowLoopback: true }
+    const LOOP = { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false, upnp: false, dhtMode: 'server' as const, allowLoopback: true }
     const node = await createNode({ privateKey: nodeKey, network: LOOP, role: 'node', datastore, policy: { isRefused: () => false }, inboundLimit: 1000 })
     const bootstrap = node.getMultiaddrs().map(String)
     const client = async () => {

@@ -3,6 +3,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
+import { uPnPNAT } from '@libp2p/upnp-nat'
 import { identify, type Identify } from '@libp2p/identify'
 import type { ConnectionGater, Metrics, PeerDiscovery, PeerId, PeerInfo, PrivateKey } from '@libp2p/interface'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
@@ -41,7 +42,7 @@ export type PairwiseServices = {
   reservations?: RelayReservations
 }
 /** Services started but never called by name: they work through libp2p's components. */
-type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown }
+type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown; upnp?: unknown }
 export type PairwiseLibp2p = Libp2p<PairwiseServices>
 
 /** Answers "may this peer connect?" — revoked peers are refused (P9). */
@@ -124,8 +125,13 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
           }),
           publicAddresses: publicListenAddresses()
         }
-      : // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts).
-        { dcutr: dcutr(), reservations: relayReservations({ relays: network.bootstrap }) }),
+      : // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts),
+        // and upgrades a relayed connection to a direct one when it can (DCUtR; a UPnP mapping helps).
+        {
+          dcutr: dcutr(),
+          reservations: relayReservations({ relays: network.bootstrap }),
+          ...(network.upnp && network.mdns ? { upnp: uPnPNAT() } : {})
+        }),
     ...(network.mdns ? { mdns: mdnsService() } : {})
   }
   const node = await createLibp2p({

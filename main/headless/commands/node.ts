@@ -50,6 +50,7 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
         bootstrap: options.bootstrap,
         // A node has nothing to pair; answering LAN pairing queries would only waste joiners' time.
         mdns: false,
+        upnp: false,
         dhtMode: 'server',
         allowLoopback: options.loopback
       },

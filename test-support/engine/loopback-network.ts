@@ -5,7 +5,8 @@ import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts
 import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
 import { createPairingService } from '../../main/engine/service/service.ts'
 import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
-import { makeTempDir } from '../temp-dirs.ts'
+import { after, before } from 'node:test'
+import { makeTempDir, removeTempDir } from '../temp-dirs.ts'
 
 export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, upnp: false, dhtMode: 'server' as const, allowLoopback: true }
 
@@ -50,4 +51,34 @@ export async function startDevice(name: string, options: Partial<ServiceOptions>
     }
   }
   return device
+}
+
+/**
+ * A suite's DHT nodes and devices, started before its tests and stopped (and
+ * their folders removed) after them. Devices join the nodes unless the options say otherwise.
+ */
+export function loopbackFleet(nodeCount: number, defaults: Parameters<typeof startDevice>[1] = {}) {
+  let dht: Awaited<ReturnType<typeof startDhtNodes>> | undefined
+  const devices: TestDevice[] = []
+  before(async () => {
+    dht = await startDhtNodes(nodeCount)
+  })
+  after(async () => {
+    for (const d of devices) await d.stop().catch(() => undefined)
+    for (const dir of new Set(devices.map((d) => d.dataDir))) removeTempDir(dir)
+    await dht?.stop()
+  })
+  const bootstrap = (): string[] => {
+    if (dht === undefined) throw new Error('the fleet starts in before()')
+    return dht.bootstrap
+  }
+  return {
+    bootstrap,
+    /** A device on the fleet's nodes; `dataDir` restarts an earlier device from its folder. */
+    async device(name: string, options: Parameters<typeof startDevice>[1] = {}): Promise<TestDevice> {
+      const d = await startDevice(name, { ...defaults, network: { bootstrap: bootstrap(), ...defaults.network, ...options.network }, ...options })
+      devices.push(d)
+      return d
+    }
+  }
 }

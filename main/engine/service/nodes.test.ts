@@ -1,31 +1,19 @@
 // The Pairwise nodes setting: added in the UI, kept across restarts, used at
 // once (dialled, relay reservation held), removable; typed errors for bad input.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { NodeView } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { loopbackFleet } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
-import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 
 describe('Pairwise nodes setting', { timeout: 60_000 }, () => {
-  let dht: Awaited<ReturnType<typeof startDhtNodes>>
-  const devices: TestDevice[] = []
-
-  before(async () => {
-    dht = await startDhtNodes(2)
-  })
-
-  after(async () => {
-    for (const d of devices) await d.stop().catch(() => undefined)
-    for (const dir of new Set(devices.map((d) => d.dataDir))) removeTempDir(dir)
-    await dht.stop()
-  })
+  // These devices start with no node: the test adds one.
+  const fleet = loopbackFleet(2, { network: { bootstrap: [] } })
 
   it('a node added at run time is used at once, survives a restart, and can be removed', async () => {
-    const device = await startDevice('Settings')
-    devices.push(device)
-    const address = dht.bootstrap[0]!
+    const device = await fleet.device('Settings')
+    const address = fleet.bootstrap()[0]!
     assert.deepEqual(await device.service.listNodes({}), [])
     const changes: NodeView[][] = []
     device.service.on('nodes-changed', (nodes) => changes.push(nodes))
@@ -49,9 +37,8 @@ describe('Pairwise nodes setting', { timeout: 60_000 }, () => {
   })
 
   it('refuses its own address and cannot remove a node given at start', async () => {
-    const address = dht.bootstrap[0]!
-    const device = await startDevice('Startup node', { network: { bootstrap: [address] } })
-    devices.push(device)
+    const address = fleet.bootstrap()[0]!
+    const device = await fleet.device('Startup node', { network: { bootstrap: [address] } })
     assert.deepEqual((await device.service.listNodes({})).map((n) => n.source), ['startup'])
     await assert.rejects(device.service.removeNode({ address }), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
     const own = device.service.multiaddrs()[0]!

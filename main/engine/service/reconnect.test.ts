@@ -3,35 +3,19 @@
 // network is asked (the node that holds each device's relay reservation knows
 // where it is now). Real services and `pairwise node`-role DHT nodes on 127.0.0.1.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { loseAckAfterCommit } from '../../../test-support/engine/faults.ts'
-import { startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
-import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
 describe('paired devices after both restarted on new ports', { timeout: 120_000 }, () => {
-  let dht: Awaited<ReturnType<typeof startDhtNodes>>
-  const devices: TestDevice[] = []
-  const device = async (name: string, dataDir?: string): Promise<TestDevice> => {
-    const d = await startDevice(name, { network: { bootstrap: dht.bootstrap }, timing: FAST, ...(dataDir === undefined ? {} : { dataDir }) })
-    devices.push(d)
-    return d
-  }
+  const fleet = loopbackFleet(3, { timing: FAST })
+  const device = (name: string, dataDir?: string): Promise<TestDevice> => fleet.device(name, dataDir === undefined ? {} : { dataDir })
   const statusOf = async (d: TestDevice, peerId: string): Promise<string | undefined> =>
     (await d.service.listDevices({ includeRevoked: true })).find((x) => x.peerId === peerId)?.status
   const portsOf = (d: TestDevice): string[] => d.service.multiaddrs().map((a) => a.split('/tcp/')[1]?.split('/')[0] ?? '')
-
-  before(async () => {
-    dht = await startDhtNodes(3)
-  })
-
-  after(async () => {
-    for (const d of devices) await d.stop().catch(() => undefined)
-    for (const dir of new Set(devices.map((d) => d.dataDir))) removeTempDir(dir)
-    await dht.stop()
-  })
 
   it('a pending pairing settles, and a revocation sent while the other was away arrives', async () => {
     const a = await device('Alice')

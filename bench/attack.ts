@@ -21,7 +21,15 @@ import { toHex } from '../main/engine/protocol/transcript.ts'
 import { startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
 import { removeTempDir } from '../test-support/temp-dirs.ts'
 import { startWorker } from './lib/child.ts'
-import { lanCandidate, lanPair, pairedAt, phasesOf, startJoiner, watchInitiator, type Timeline } from './lib/lan-pairing.ts'
+import {
+  lanCandidate,
+  lanPair,
+  pairedAt,
+  phasesOf,
+  startJoiner,
+  watchInitiator,
+  type Timeline
+} from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
 import { printProfile, Profiler, summarizeProfiles, type Window } from './lib/profile.ts'
 import { BENCH_DIR, flags, fmtMs, printTable, round, sleep, summarize, writeResult } from './lib/stats.ts'
@@ -30,7 +38,13 @@ const opts = flags({ runs: 20, peers: 100, warmup: 3, source: 'distinct', profil
 const profiler = opts.profile ? new Profiler() : undefined
 const windows: Window[][] = []
 
-async function pairings(initiator: TestDevice, point: (t: Timeline | undefined) => void, runs: number, onCode: (words: string[]) => Promise<void>, profile = false): Promise<{ ms: number[]; cpuMs: number[]; failures: string[]; failedAttempts: number[] }> {
+async function pairings(
+  initiator: TestDevice,
+  point: (t: Timeline | undefined) => void,
+  runs: number,
+  onCode: (words: string[]) => Promise<void>,
+  profile = false
+): Promise<{ ms: number[]; cpuMs: number[]; failures: string[]; failedAttempts: number[] }> {
   const ms: number[] = []
   const cpuMs: number[] = []
   const failures: string[] = []
@@ -58,8 +72,12 @@ async function pairings(initiator: TestDevice, point: (t: Timeline | undefined) 
           await profiler.stop()
           windows.push([])
         }
-        const reached = Object.entries(timeline).map(([k, v]) => `${k}@${Math.round((v as number) - timeline.submit)}`).join(' ')
-        failures.push(`${err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err)} (reached: ${reached})`)
+        const reached = Object.entries(timeline)
+          .map(([k, v]) => `${k}@${Math.round((v as number) - timeline.submit)}`)
+          .join(' ')
+        failures.push(
+          `${err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err)} (reached: ${reached})`
+        )
       }
       failedAttempts.push((await initiator.service.getState({})).session?.failedAttempts ?? 0)
     } finally {
@@ -95,7 +113,8 @@ async function main(): Promise<void> {
     const quiet = await pairings(initiator, point, opts.runs, noop)
 
     const target = lanCandidate(initiator).addrs[0]!
-    const rendezvousOf = (words: string[]): string => toHex(deriveCodeKeys(parseCodeOrThrow(words.join(' ')).entropy).rendezvous)
+    const rendezvousOf = (words: string[]): string =>
+      toHex(deriveCodeKeys(parseCodeOrThrow(words.join(' ')).entropy).rendezvous)
     // A live code for the attackers to aim at while they connect.
     const first = await initiator.service.startPairing({})
     await attackers.request({ cmd: 'attack', target, rendezvous: rendezvousOf(first.words) })
@@ -111,7 +130,16 @@ async function main(): Promise<void> {
       },
       true
     )
-    const attack = await attackers.request<{ stats: { attempts: Record<string, number>; outcomes: Record<string, number>; connected: number; connectFailures: number }; attempts: number; perSecond: number }>({ cmd: 'stop' }, 30_000)
+    const attack = await attackers.request<{
+      stats: {
+        attempts: Record<string, number>
+        outcomes: Record<string, number>
+        connected: number
+        connectFailures: number
+      }
+      attempts: number
+      perSecond: number
+    }>({ cmd: 'stop' }, 30_000)
 
     const q = summarize(quiet.ms)
     const h = summarize(hostile.ms)
@@ -120,20 +148,41 @@ async function main(): Promise<void> {
       peers: opts.peers,
       runs: opts.runs,
       quiet: { ...q, success: quiet.ms.length, failures: quiet.failures },
-      underAttack: { ...h, success: hostile.ms.length, failures: hostile.failures, failedAttemptsPerSession: summarize(hostile.failedAttempts) },
+      underAttack: {
+        ...h,
+        success: hostile.ms.length,
+        failures: hostile.failures,
+        failedAttemptsPerSession: summarize(hostile.failedAttempts)
+      },
       slowdownP50: round(h.p50 / q.p50, 2),
       processCpuMsPerPairing: { quiet: summarize(quiet.cpuMs), underAttack: summarize(hostile.cpuMs) },
       attackers: { connectedAfter3s: connecting.stats.connected, ...attack }
     }
-    console.log(`\nBenchmark 5 — ${opts.peers} hostile peers (${attack.stats.connected} connected) sending ${attack.perSecond} bad pairing streams/s while a real joiner pairs${pinned ? ' (initiator and joiner pinned to CPU 0, attackers to CPU 1)' : ''}`)
+    console.log(
+      `\nBenchmark 5 — ${opts.peers} hostile peers (${attack.stats.connected} connected) sending ${attack.perSecond} bad pairing streams/s while a real joiner pairs${pinned ? ' (initiator and joiner pinned to CPU 0, attackers to CPU 1)' : ''}`
+    )
     printTable(
       ['', 'pairings ok', 'p50', 'p95', 'max'],
       [
-        ['quiet (same initiator, no attackers)', `${quiet.ms.length}/${opts.runs}`, fmtMs(q.p50), fmtMs(q.p95), fmtMs(q.max)],
-        [`under attack by ${opts.peers} peers`, `${hostile.ms.length}/${opts.runs}`, fmtMs(h.p50), fmtMs(h.p95), fmtMs(h.max)]
+        [
+          'quiet (same initiator, no attackers)',
+          `${quiet.ms.length}/${opts.runs}`,
+          fmtMs(q.p50),
+          fmtMs(q.p95),
+          fmtMs(q.max)
+        ],
+        [
+          `under attack by ${opts.peers} peers`,
+          `${hostile.ms.length}/${opts.runs}`,
+          fmtMs(h.p50),
+          fmtMs(h.p95),
+          fmtMs(h.max)
+        ]
       ]
     )
-    console.log(`slowdown at p50: ${result.slowdownP50}×; wrong-code attempts counted per session p50 ${result.underAttack.failedAttemptsPerSession.p50}`)
+    console.log(
+      `slowdown at p50: ${result.slowdownP50}×; wrong-code attempts counted per session p50 ${result.underAttack.failedAttemptsPerSession.p50}`
+    )
     console.log('attacker outcomes:', JSON.stringify(attack.stats.outcomes))
     if (hostile.failures.length > 0) console.log('real pairings that failed:', hostile.failures.slice(0, 5))
     if (profiler !== undefined) {

@@ -26,9 +26,21 @@ import { ephemeralIdentity } from '../main/engine/identity/identity.ts'
 import { verifyByPeerId } from '../main/engine/identity/peer-key.ts'
 import { PAIR_PROTOCOL } from '../main/engine/node/join-race.ts'
 import { createNode } from '../main/engine/node/libp2p-node.ts'
-import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, ResponseSchema } from '../main/engine/protocol/messages.ts'
+import {
+  ChallengeSchema,
+  decodeMessage,
+  encodeMessage,
+  HelloSchema,
+  ResponseSchema
+} from '../main/engine/protocol/messages.ts'
 import { deviceNamed, join as harnessJoin, makeInitiator } from '../test-support/engine/in-memory-pairing.ts'
-import { initiatorProof, joinerProof, signedByJoiner, toHex, transcriptHash } from '../main/engine/protocol/transcript.ts'
+import {
+  initiatorProof,
+  joinerProof,
+  signedByJoiner,
+  toHex,
+  transcriptHash
+} from '../main/engine/protocol/transcript.ts'
 import { Registry } from '../main/engine/registry/registry.ts'
 import { LOOPBACK, startDevice } from '../test-support/engine/loopback-network.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
@@ -51,8 +63,12 @@ export interface LanResult {
 const windows: Window[][] = []
 const timelines: Timeline[] = []
 
-
-async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string, number[]>; failures: number; errors: string[] }> {
+async function pairingsRun(): Promise<{
+  totals: number[]
+  phases: Record<string, number[]>
+  failures: number
+  errors: string[]
+}> {
   const totals: number[] = []
   const phases: Record<string, number[]> = {}
   const errors: string[] = []
@@ -116,8 +132,21 @@ async function micro(): Promise<Record<string, unknown>> {
   const keys = deriveCodeKeys(entropy)
   const a = await ephemeralIdentity()
   const b = await ephemeralIdentity()
-  const base = { version: 1, rendezvous: keys.rendezvous, initiatorPeerId: a.peerId, joinerPeerId: b.peerId, joinerNonce: randomBytes(32) }
-  const full = { ...base, initiatorNonce: randomBytes(32), initiatorDevice: deviceNamed('A'), joinerDevice: deviceNamed('B'), joinerProof: randomBytes(32), initiatorProof: randomBytes(32) }
+  const base = {
+    version: 1,
+    rendezvous: keys.rendezvous,
+    initiatorPeerId: a.peerId,
+    joinerPeerId: b.peerId,
+    joinerNonce: randomBytes(32)
+  }
+  const full = {
+    ...base,
+    initiatorNonce: randomBytes(32),
+    initiatorDevice: deviceNamed('A'),
+    joinerDevice: deviceNamed('B'),
+    joinerProof: randomBytes(32),
+    initiatorProof: randomBytes(32)
+  }
   const hash = transcriptHash(full)
   const sig = await b.privateKey.sign(signedByJoiner(hash))
   const storeDir = makeTempDir('bench-store')
@@ -125,7 +154,13 @@ async function micro(): Promise<Record<string, unknown>> {
   const cryptoUs = {
     deriveCodeKeys: await perOp(2000, () => deriveCodeKeys(entropy)),
     hmacProof: await perOp(5000, () => joinerProof(keys.authKey, base)),
-    initiatorProof: await perOp(5000, () => initiatorProof(keys.authKey, { ...base, initiatorNonce: full.initiatorNonce, initiatorDevice: full.initiatorDevice })),
+    initiatorProof: await perOp(5000, () =>
+      initiatorProof(keys.authKey, {
+        ...base,
+        initiatorNonce: full.initiatorNonce,
+        initiatorDevice: full.initiatorDevice
+      })
+    ),
     transcriptHash: await perOp(5000, () => transcriptHash(full)),
     ed25519Sign: await perOp(2000, () => b.privateKey.sign(signedByJoiner(hash))),
     ed25519VerifyByPeerId: await perOp(2000, () => verifyByPeerId(b.peerId, signedByJoiner(hash), sig)),
@@ -136,10 +171,28 @@ async function micro(): Promise<Record<string, unknown>> {
   // joiner: deriveCodeKeys ×2 (raceJoin and runJoiner), proofJ, expected proofI, transcript hash, sign, verify, pair key, seal;
   // initiator: expected proofJ, proofI, transcript hash, verify, pair key, seal, sign.
   const cryptoPathUs =
-    2 * cryptoUs.deriveCodeKeys + 2 * cryptoUs.hmacProof + 2 * cryptoUs.initiatorProof + 2 * cryptoUs.transcriptHash + 2 * cryptoUs.ed25519Sign + 2 * cryptoUs.ed25519VerifyByPeerId + 2 * cryptoUs.derivePairKey + 2 * cryptoUs.sealPairKey
+    2 * cryptoUs.deriveCodeKeys +
+    2 * cryptoUs.hmacProof +
+    2 * cryptoUs.initiatorProof +
+    2 * cryptoUs.transcriptHash +
+    2 * cryptoUs.ed25519Sign +
+    2 * cryptoUs.ed25519VerifyByPeerId +
+    2 * cryptoUs.derivePairKey +
+    2 * cryptoUs.sealPairKey
 
-  const hello = encodeMessage({ t: 'hello', v: 1, rendezvous: toHex(keys.rendezvous), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) })
-  const challenge = encodeMessage({ t: 'challenge', nonce: toHex(randomBytes(32)), device: deviceNamed('Alice'), proof: toHex(randomBytes(32)) })
+  const hello = encodeMessage({
+    t: 'hello',
+    v: 1,
+    rendezvous: toHex(keys.rendezvous),
+    nonce: toHex(randomBytes(32)),
+    proof: toHex(randomBytes(32))
+  })
+  const challenge = encodeMessage({
+    t: 'challenge',
+    nonce: toHex(randomBytes(32)),
+    device: deviceNamed('Alice'),
+    proof: toHex(randomBytes(32))
+  })
   const response = encodeMessage({ t: 'response', device: deviceNamed('Bob'), sig: toHex(randomBytes(64)) })
   const codecUs = {
     decodeHello: await perOp(5000, () => decodeMessage(hello, HelloSchema)),
@@ -153,7 +206,14 @@ async function micro(): Promise<Record<string, unknown>> {
   const dbMs: Record<string, number[]> = { recordPaired: [], recordPending: [], confirm: [] }
   for (let i = 0; i < 40; i++) {
     const peer = (await ephemeralIdentity()).peerId
-    const input = { peerId: peer, name: 'Bench', os: 'Linux', appVersion: '0.1.0', addresses: ['/ip4/127.0.0.1/tcp/4001'], pairKeySealed: randomBytes(60) }
+    const input = {
+      peerId: peer,
+      name: 'Bench',
+      os: 'Linux',
+      appVersion: '0.1.0',
+      addresses: ['/ip4/127.0.0.1/tcp/4001'],
+      pairKeySealed: randomBytes(60)
+    }
     let t = performance.now()
     registry.recordPairing({ ...input, status: 'paired' })
     dbMs.recordPaired!.push(performance.now() - t)
@@ -180,9 +240,19 @@ async function micro(): Promise<Record<string, unknown>> {
   }
 
   // A bare TCP dial + Noise + yamux on loopback with the engine's node config, then a stream on it.
-  const listener = await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 1000 })
+  const listener = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    network: { ...LOOPBACK, bootstrap: [] },
+    policy: { isRefused: () => false },
+    inboundLimit: 1000
+  })
   await listener.handle(PAIR_PROTOCOL, (stream) => void stream.close().catch(() => undefined))
-  const dialer = await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 1000 })
+  const dialer = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    network: { ...LOOPBACK, bootstrap: [] },
+    policy: { isRefused: () => false },
+    inboundLimit: 1000
+  })
   const addr = listener.getMultiaddrs()[0]!
   const dialMs: number[] = []
   const streamMs: number[] = []
@@ -224,11 +294,18 @@ async function main(): Promise<void> {
     total: summarize(totals),
     phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarize(v)]))
   }
-  console.log(`\nBenchmark 1 — in-process LAN pairing, ${totals.length}/${opts.runs} pairings succeeded (fresh devices and code each)`)
+  console.log(
+    `\nBenchmark 1 — in-process LAN pairing, ${totals.length}/${opts.runs} pairings succeeded (fresh devices and code each)`
+  )
   printTable(
     ['phase', 'p50', 'p95', 'max'],
     [
-      ['join submitted -> both registries committed', fmtMs(result.total.p50), fmtMs(result.total.p95), fmtMs(result.total.max)],
+      [
+        'join submitted -> both registries committed',
+        fmtMs(result.total.p50),
+        fmtMs(result.total.p95),
+        fmtMs(result.total.max)
+      ],
       ...[
         ['  before dial (key derivation, peer store)', 'beforeDial'],
         ['  connect: TCP + Noise + yamux (joiner connection:open)', 'connect'],
@@ -240,7 +317,12 @@ async function main(): Promise<void> {
         ['  joiner commit (TrustStore.recordPairing + peer store)', 'joinerCommit'],
         ['  Ack -> initiator confirmed (incl. confirm commit)', 'ackToConfirmed'],
         ['process CPU time (user + system) during the pairing', 'cpu']
-      ].map(([label, key]) => [label!, fmtMs(result.phases[key!]?.p50), fmtMs(result.phases[key!]?.p95), fmtMs(result.phases[key!]?.max)])
+      ].map(([label, key]) => [
+        label!,
+        fmtMs(result.phases[key!]?.p50),
+        fmtMs(result.phases[key!]?.p95),
+        fmtMs(result.phases[key!]?.max)
+      ])
     ]
   )
   if (errors.length > 0) console.log('failures:', errors.slice(0, 5))
@@ -249,12 +331,24 @@ async function main(): Promise<void> {
     const summary = summarizeProfiles(profiler.profiles, 25, windows, INCLUSIVE)
     printProfile(summary, 'CPU profile of the measured pairings (both sides, one thread)')
     profiler.saveOne(join(RESULTS_DIR, 'lan.cpuprofile'))
-    if (process.env.BENCH_SAVE_PROFILES !== undefined) writeFileSync(process.env.BENCH_SAVE_PROFILES, JSON.stringify({ profiles: profiler.profiles, windows, timelines, hrOffsetUs: profileClockUs(0) }))
+    if (process.env.BENCH_SAVE_PROFILES !== undefined)
+      writeFileSync(
+        process.env.BENCH_SAVE_PROFILES,
+        JSON.stringify({ profiles: profiler.profiles, windows, timelines, hrOffsetUs: profileClockUs(0) })
+      )
     ;(result as unknown as Record<string, unknown>).profile = summary
   }
   if (opts.micro) {
     result.micro = await micro()
-    const m = result.micro as { cryptoCriticalPathMs: number; protocolInMemoryPipe: Summary; libp2pDialNoise: Summary; libp2pNewStream: Summary; db: Record<string, Summary>; cryptoUs: Record<string, number>; codecUs: Record<string, number> }
+    const m = result.micro as {
+      cryptoCriticalPathMs: number
+      protocolInMemoryPipe: Summary
+      libp2pDialNoise: Summary
+      libp2pNewStream: Summary
+      db: Record<string, Summary>
+      cryptoUs: Record<string, number>
+      codecUs: Record<string, number>
+    }
     console.log('\nMicrobenchmarks (p50)')
     printTable(
       ['piece', 'time'],
@@ -271,7 +365,10 @@ async function main(): Promise<void> {
       ]
     )
   }
-  const file = writeResult('lan', { ...result, seconds: round((performance.now() - started) / 1000, 1) } as unknown as Record<string, unknown>)
+  const file = writeResult('lan', {
+    ...result,
+    seconds: round((performance.now() - started) / 1000, 1)
+  } as unknown as Record<string, unknown>)
   console.log(`\nwrote ${file}`)
 }
 

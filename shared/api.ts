@@ -66,7 +66,15 @@ export type PairingSessionView = z.infer<typeof PairingSessionViewSchema>
 export const DiscoveryPathSchema = z.enum(['lan', 'dht', 'stored'])
 export type DiscoveryPath = z.infer<typeof DiscoveryPathSchema>
 
-export const JoinStepSchema = z.enum(['searching', 'found', 'connecting', 'verifying', 'committing', 'paired', 'failed'])
+export const JoinStepSchema = z.enum([
+  'searching',
+  'found',
+  'connecting',
+  'verifying',
+  'committing',
+  'paired',
+  'failed'
+])
 
 export const JoinProgressSchema = z.object({
   joinId: z.string(),
@@ -114,7 +122,10 @@ export const NodeAddressSchema = z
   .trim()
   .min(1)
   .max(256)
-  .regex(/^\/\S+\/p2p\/[1-9A-HJ-NP-Za-km-z]{46,60}$/, 'not a node address: paste the --bootstrap value `pairwise node` printed')
+  .regex(
+    /^\/\S+\/p2p\/[1-9A-HJ-NP-Za-km-z]{46,60}$/,
+    'not a node address: paste the --bootstrap value `pairwise node` printed'
+  )
 
 const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
@@ -123,11 +134,20 @@ export const METHODS = {
   getState: { params: z.object({}).strict(), result: ServiceStateSchema },
   startPairing: { params: z.object({ ttlMinutes: TtlMinutes.optional() }).strict(), result: PairingSessionViewSchema },
   cancelPairing: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
-  join: { params: z.object({ code: z.string().min(1).max(2000), joinId: z.string().max(64).optional() }).strict(), result: DeviceViewSchema },
+  join: {
+    params: z.object({ code: z.string().min(1).max(2000), joinId: z.string().max(64).optional() }).strict(),
+    result: DeviceViewSchema
+  },
   cancelJoin: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
-  listDevices: { params: z.object({ includeRevoked: z.boolean().optional() }).strict(), result: z.array(DeviceViewSchema) },
+  listDevices: {
+    params: z.object({ includeRevoked: z.boolean().optional() }).strict(),
+    result: z.array(DeviceViewSchema)
+  },
   revokeDevice: { params: z.object({ peerId: PeerIdTextSchema }).strict(), result: DeviceViewSchema },
-  renameDevice: { params: z.object({ name: z.string().trim().min(1).max(MAX_DEVICE_NAME) }).strict(), result: ThisDeviceSchema },
+  renameDevice: {
+    params: z.object({ name: z.string().trim().min(1).max(MAX_DEVICE_NAME) }).strict(),
+    result: ThisDeviceSchema
+  },
   getMetrics: { params: z.object({}).strict(), result: MetricsSchema },
   listNodes: { params: z.object({}).strict(), result: z.array(NodeViewSchema) },
   addNode: { params: z.object({ address: NodeAddressSchema }).strict(), result: z.array(NodeViewSchema) },

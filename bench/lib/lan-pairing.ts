@@ -82,8 +82,21 @@ export async function startJoiner(name: string): Promise<LanJoiner> {
   const datastore = new SqliteDatastore(files.peerStore)
   // A fresh device has revoked nobody (and the service lets any peer through while it joins).
   // Identify stays off, as in the service, which runs it only once no pairing is under way.
-  const node = await createNode({ privateKey: identity.privateKey, network: { ...LOOPBACK, bootstrap: [] }, role: 'device', policy: { isRefused: () => false }, datastore, identifyOnOpen: false })
-  const local = new LocalDevice({ node, registry, protection: secrets.protection, appVersion: APP_VERSION, allowLoopback: true })
+  const node = await createNode({
+    privateKey: identity.privateKey,
+    network: { ...LOOPBACK, bootstrap: [] },
+    role: 'device',
+    policy: { isRefused: () => false },
+    datastore,
+    identifyOnOpen: false
+  })
+  const local = new LocalDevice({
+    node,
+    registry,
+    protection: secrets.protection,
+    appVersion: APP_VERSION,
+    allowLoopback: true
+  })
   return {
     name,
     identity,
@@ -126,7 +139,14 @@ export function watchInitiator(device: TestDevice): (t: Timeline | undefined) =>
 
 /** The candidate mDNS would report for a device: its peer id and its listen addresses. */
 export function lanCandidate(device: TestDevice): Candidate {
-  return { peerId: device.service.peerId, addrs: device.service.multiaddrs().filter((a) => a.includes('/ip4/127.0.0.1/')).map((a) => a.replace(/\/p2p\/.*$/, '')), path: 'lan' }
+  return {
+    peerId: device.service.peerId,
+    addrs: device.service
+      .multiaddrs()
+      .filter((a) => a.includes('/ip4/127.0.0.1/'))
+      .map((a) => a.replace(/\/p2p\/.*$/, '')),
+    path: 'lan'
+  }
 }
 
 /**
@@ -134,7 +154,13 @@ export function lanCandidate(device: TestDevice): Candidate {
  * already wait with `words`. Resolves when BOTH registries hold the pairing
  * (the joiner committed and the initiator confirmed), with the timeline.
  */
-export async function lanPair(joiner: LanJoiner, initiator: TestDevice, words: string[], timeline: Timeline, timeoutMs = 20_000): Promise<void> {
+export async function lanPair(
+  joiner: LanJoiner,
+  initiator: TestDevice,
+  words: string[],
+  timeline: Timeline,
+  timeoutMs = 20_000
+): Promise<void> {
   const candidate = lanCandidate(initiator)
   const initiatorPaired = new Promise<void>((resolve, reject) => {
     const off = initiator.service.on('session', (view) => {

@@ -15,7 +15,10 @@ export const inlineSsdpPackageJson: Plugin = {
       const source = await readFile(args.path, 'utf8')
       const read = "const req = createRequire(import.meta.url);\nconst { name, version } = req('../../package.json');"
       if (!source.includes(read)) throw new Error('@achingbrain/ssdp changed: update main/build/inline-package-json.ts')
-      const contents = source.replace(read, "import ssdpPackage from '../../package.json';\nconst { name, version } = ssdpPackage;")
+      const contents = source.replace(
+        read,
+        "import ssdpPackage from '../../package.json';\nconst { name, version } = ssdpPackage;"
+      )
       return { contents, loader: 'js' }
     })
   }

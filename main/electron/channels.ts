@@ -42,8 +42,12 @@ export const EVENT_NAMES = [
 ] as const satisfies readonly EventName[]
 
 type Unlisted<All, Listed extends readonly unknown[]> = Exclude<All, Listed[number]>
-const _everyMethodListed: [Unlisted<MethodName, typeof METHOD_NAMES>] extends [never] ? true : Unlisted<MethodName, typeof METHOD_NAMES> = true
-const _everyEventListed: [Unlisted<EventName, typeof EVENT_NAMES>] extends [never] ? true : Unlisted<EventName, typeof EVENT_NAMES> = true
+const _everyMethodListed: [Unlisted<MethodName, typeof METHOD_NAMES>] extends [never]
+  ? true
+  : Unlisted<MethodName, typeof METHOD_NAMES> = true
+const _everyEventListed: [Unlisted<EventName, typeof EVENT_NAMES>] extends [never]
+  ? true
+  : Unlisted<EventName, typeof EVENT_NAMES> = true
 
 export function isListedEvent(name: unknown): name is EventName {
   return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name)

@@ -37,24 +37,31 @@ export function NodesCard() {
     setBusy(true)
     setError(null)
     call()
-      .then((list) => {
-        setNodes(list)
-        after?.()
-      }, (err: unknown) => setError(shownError(err)))
+      .then(
+        (list) => {
+          setNodes(list)
+          after?.()
+        },
+        (err: unknown) => setError(shownError(err))
+      )
       .finally(() => setBusy(false))
   }
   const add = (): void => {
     const address = draft.trim()
-    if (address === '') return setError({ code: 'invalid-argument', message: 'Paste the address that `pairwise node` printed.' })
-    run(() => api.addNode({ address }), () => setDraft(''))
+    if (address === '')
+      return setError({ code: 'invalid-argument', message: 'Paste the address that `pairwise node` printed.' })
+    run(
+      () => api.addNode({ address }),
+      () => setDraft('')
+    )
   }
 
   return (
     <section className="nodes" aria-labelledby="heading-nodes">
       <h2 id="heading-nodes">Pairwise nodes</h2>
       <p className="field-help">
-        Devices on the same network find each other by themselves. To pair with a device on another network (another home, the
-        office), both devices use the same Pairwise node; anyone can run one with <code>pairwise node</code>.
+        Devices on the same network find each other by themselves. To pair with a device on another network (another
+        home, the office), both devices use the same Pairwise node; anyone can run one with <code>pairwise node</code>.
       </p>
       {nodes !== null && nodes.length === 0 && (
         <p className="empty-line" data-testid="nodes-empty">
@@ -71,7 +78,12 @@ export function NodesCard() {
               </span>
               <span className="node-status">{statusText(node)}</span>
               {node.source === 'setting' ? (
-                <button type="button" className="button" disabled={busy} onClick={() => run(() => api.removeNode({ address: node.address }))}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  onClick={() => run(() => api.removeNode({ address: node.address }))}
+                >
                   Remove
                 </button>
               ) : (

@@ -29,7 +29,9 @@ export const MDNS_SERVICE_TAG = '_pairwise._udp.local'
  * a query at once. Its multicast-dns socket is a public field of the service
  * class that the PeerDiscovery interface does not list; this names just it.
  */
-export type MdnsService = PeerDiscovery & { mdns?: { query(query: { questions: Array<{ name: string; type: 'PTR' }> }): void } }
+export type MdnsService = PeerDiscovery & {
+  mdns?: { query(query: { questions: Array<{ name: string; type: 'PTR' }> }): void }
+}
 
 export type PairwiseServices = {
   dht: KadDHT

@@ -75,8 +75,13 @@ export class RelayReservations implements Startable {
 
   /** Relays (peer ids) we hold a reservation on now: others can reach us through them. */
   held(): string[] {
-    const circuits = this.#components.addressManager.getAddresses().filter((ma) => Circuit.matches(ma)).map(String)
-    return this.#relays.filter((r) => circuits.some((c) => c.includes(`/p2p/${r.peerId}/p2p-circuit`))).map((r) => r.peerId)
+    const circuits = this.#components.addressManager
+      .getAddresses()
+      .filter((ma) => Circuit.matches(ma))
+      .map(String)
+    return this.#relays
+      .filter((r) => circuits.some((c) => c.includes(`/p2p/${r.peerId}/p2p-circuit`)))
+      .map((r) => r.peerId)
   }
 
   /** Resolves once a reservation is held, or after `timeoutMs` (never rejects). */
@@ -120,10 +125,14 @@ export class RelayReservations implements Startable {
 }
 
 function entryFor(address: string): RelayEntry | undefined {
-  const peerId = multiaddr(address).getComponents().findLast((c) => c.name === 'p2p')?.value
+  const peerId = multiaddr(address)
+    .getComponents()
+    .findLast((c) => c.name === 'p2p')?.value
   return peerId === undefined ? undefined : { address, peerId, retryMs: FIRST_RETRY_MS, inFlight: false, nextAt: 0 }
 }
 
-export function relayReservations(init: RelayReservationsInit): (components: RelayReservationsComponents) => RelayReservations {
+export function relayReservations(
+  init: RelayReservationsInit
+): (components: RelayReservationsComponents) => RelayReservations {
   return (components) => new RelayReservations(components, init)
 }

@@ -48,7 +48,9 @@ export class Joining {
     const { entropy } = parseCodeOrThrow(code)
     if (this.#current !== null) {
       entropy.fill(0)
-      throw new PairwiseError('busy', 'Already joining with another code.', { hint: 'Wait for it to finish or cancel it first.' })
+      throw new PairwiseError('busy', 'Already joining with another code.', {
+        hint: 'Wait for it to finish or cancel it first.'
+      })
     }
     const { events, contacts } = this.#c
     const joinId = givenId ?? randomBytes(6).toString('hex')
@@ -81,7 +83,10 @@ export class Joining {
       progress({ step: 'paired', message: `Paired with ${outcome.remoteDevice.name}` })
       return this.#c.deviceView(outcome.remotePeerId)
     } catch (err) {
-      const error = err instanceof PairwiseError ? err : new PairwiseError('internal', 'Joining failed unexpectedly.', { cause: err })
+      const error =
+        err instanceof PairwiseError
+          ? err
+          : new PairwiseError('internal', 'Joining failed unexpectedly.', { cause: err })
       this.#c.registry.logEvent('join-failed', { reason: error.code })
       progress({ step: 'failed', message: error.message })
       throw error

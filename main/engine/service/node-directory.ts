@@ -73,9 +73,12 @@ export class NodeDirectory implements Startable {
       multiaddr(address)
       peerId = peerIdOf(address)
     } catch {
-      throw new PairwiseError('invalid-argument', 'That is not a node address.', { hint: 'Paste the --bootstrap value that `pairwise node` printed.' })
+      throw new PairwiseError('invalid-argument', 'That is not a node address.', {
+        hint: 'Paste the --bootstrap value that `pairwise node` printed.'
+      })
     }
-    if (peerId === this.#c.node.peerId.toString()) throw new PairwiseError('invalid-argument', 'That is this device’s own address.')
+    if (peerId === this.#c.node.peerId.toString())
+      throw new PairwiseError('invalid-argument', 'That is this device’s own address.')
     if (this.#c.registry.addNode(address)) {
       this.#c.node.services.reservations?.add(address)
       this.#dial(address)
@@ -115,7 +118,9 @@ export class NodeDirectory implements Startable {
 }
 
 function peerIdOf(address: string): string {
-  const id = multiaddr(address).getComponents().findLast((c) => c.name === 'p2p')?.value
+  const id = multiaddr(address)
+    .getComponents()
+    .findLast((c) => c.name === 'p2p')?.value
   if (id === undefined) throw new Error('no /p2p/ part')
   return id
 }

@@ -22,7 +22,11 @@ export interface PairingComponents {
 }
 
 /** Stores a finished pairing and remembers where the other device is: the one commit both sides make. */
-export async function commitPairing(c: Pick<PairingComponents, 'trust' | 'contacts'>, outcome: PairingOutcome, status: 'paired' | 'pending-confirmation'): Promise<void> {
+export async function commitPairing(
+  c: Pick<PairingComponents, 'trust' | 'contacts'>,
+  outcome: PairingOutcome,
+  status: 'paired' | 'pending-confirmation'
+): Promise<void> {
   const { remotePeerId, remoteDevice } = outcome
   await c.trust.recordPairing(outcome, status)
   await c.contacts.rememberAddresses(remotePeerId, remoteDevice.addresses)

@@ -203,14 +203,19 @@ export class PairingHost implements Startable {
     // A relay reservation arriving (or lost) changes what the person is told about reachability.
     const onAddresses = (): void => this.#emit()
     this.#c.node.addEventListener('self:peer:update', onAddresses)
-    active.stopPublishing.signal.addEventListener('abort', () => this.#c.node.removeEventListener('self:peer:update', onAddresses), { once: true })
+    active.stopPublishing.signal.addEventListener(
+      'abort',
+      () => this.#c.node.removeEventListener('self:peer:update', onAddresses),
+      { once: true }
+    )
     session.events.on('state', ({ state }) => {
       if (this.#stopped) return
       if (state !== 'waiting' && state !== 'committing') {
         this.#c.onIdle()
         active.stopPublishing.abort()
         if (state === 'expired') registry.logEvent('code-expired')
-        if (session.failedAttempts > 0) registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
+        if (session.failedAttempts > 0)
+          registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
         registry.logEvent('session-ended', { reason: state })
         // A pairing left unconfirmed is settled by a presence check once the dust settles (P7).
         if (state === 'unconfirmed' && active.joiner !== null) contacts.schedule(active.joiner.peerId, 1_000)

@@ -1,6 +1,13 @@
 import type { Startable } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { DeviceView, EventName, EventPayload, MethodParams, MethodResult, ServiceState } from '../../../shared/api.ts'
+import type {
+  DeviceView,
+  EventName,
+  EventPayload,
+  MethodParams,
+  MethodResult,
+  ServiceState
+} from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
@@ -68,7 +75,13 @@ class Service implements PairingService {
   #devicesQueued = false
   #stopped = false
 
-  private constructor(identity: LocalIdentity, registry: Registry, trust: TrustStore, datastore: SqliteDatastore, lock: { release(): void }) {
+  private constructor(
+    identity: LocalIdentity,
+    registry: Registry,
+    trust: TrustStore,
+    datastore: SqliteDatastore,
+    lock: { release(): void }
+  ) {
     this.#identity = identity
     this.#registry = registry
     this.#trust = trust
@@ -85,7 +98,8 @@ class Service implements PairingService {
     try {
       const existing = registry.getThisDevice()
       const name = options.deviceName ?? (existing?.peerId === identity.peerId ? existing.name : defaultDeviceName())
-      if (existing?.peerId !== identity.peerId || existing.name !== name) registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
+      if (existing?.peerId !== identity.peerId || existing.name !== name)
+        registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
       await service.#startParts(options)
     } catch (err) {
       registry.close()
@@ -101,7 +115,13 @@ class Service implements PairingService {
     const bootstrap = [...new Set([...startupNodes, ...this.#registry.listNodes().map((n) => n.address)])]
     const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
     const timing = { ...DEFAULT_TIMING, ...options.timing }
-    const node = await createNode({ privateKey: this.#identity.privateKey, network, policy: this, datastore: this.#datastore, identifyOnOpen: false })
+    const node = await createNode({
+      privateKey: this.#identity.privateKey,
+      network,
+      policy: this,
+      datastore: this.#datastore,
+      identifyOnOpen: false
+    })
     const trustContext: TrustContext = {
       localPeerId: this.#identity.peerId,
       privateKey: this.#identity.privateKey,
@@ -111,7 +131,13 @@ class Service implements PairingService {
     const nodes = new NodeDirectory({ node, registry: this.#registry, events: this.#events, startup: startupNodes })
     const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
     const onIdle = (): void => gate.release()
-    const local = new LocalDevice({ node, registry: this.#registry, protection: options.secretStore.protection, appVersion: options.appVersion ?? APP_VERSION, allowLoopback: network.allowLoopback })
+    const local = new LocalDevice({
+      node,
+      registry: this.#registry,
+      protection: options.secretStore.protection,
+      appVersion: options.appVersion ?? APP_VERSION,
+      allowLoopback: network.allowLoopback
+    })
     const contacts: Contacts = new Contacts({
       node,
       trust: trustContext,
@@ -121,11 +147,47 @@ class Service implements PairingService {
       dhtUsable,
       isRefused: (peer) => this.isRefused(peer)
     })
-    const reachability = new Reachability({ node, followDhtMode: () => network.dhtMode === 'auto' && nodes.addresses().length > 0 })
-    const host: PairingHost = new PairingHost({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, events: this.#events, defaultTtlMinutes: options.codeTtlMinutes, onIdle, reach: () => reachability.reach })
-    const lan = new LanDiscovery({ node, localPeerId: this.#identity.peerId, onPeer: (peer) => contacts.schedule(peer) })
-    const joining = new Joining({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, lan, events: this.#events, timing, allowLoopback: network.allowLoopback, dhtUsable, onIdle, deviceView: (peer) => this.#deviceView(peer) })
-    const gate = new IdentifyGate({ node, bootstrap: () => nodes.addresses(), pairing: () => host.pairing || joining.joining })
+    const reachability = new Reachability({
+      node,
+      followDhtMode: () => network.dhtMode === 'auto' && nodes.addresses().length > 0
+    })
+    const host: PairingHost = new PairingHost({
+      node,
+      identity: this.#identity,
+      local,
+      trust: this.#trust,
+      registry: this.#registry,
+      contacts,
+      events: this.#events,
+      defaultTtlMinutes: options.codeTtlMinutes,
+      onIdle,
+      reach: () => reachability.reach
+    })
+    const lan = new LanDiscovery({
+      node,
+      localPeerId: this.#identity.peerId,
+      onPeer: (peer) => contacts.schedule(peer)
+    })
+    const joining = new Joining({
+      node,
+      identity: this.#identity,
+      local,
+      trust: this.#trust,
+      registry: this.#registry,
+      contacts,
+      lan,
+      events: this.#events,
+      timing,
+      allowLoopback: network.allowLoopback,
+      dhtUsable,
+      onIdle,
+      deviceView: (peer) => this.#deviceView(peer)
+    })
+    const gate = new IdentifyGate({
+      node,
+      bootstrap: () => nodes.addresses(),
+      pairing: () => host.pairing || joining.joining
+    })
     this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes }
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
@@ -265,6 +327,8 @@ class Service implements PairingService {
   }
 
   #devices(includeRevoked = true): DeviceView[] {
-    return this.#trust.listDevices({ includeRevoked }).map((r) => deviceView(r, this.#parts.contacts.isOnline(r.peerId)))
+    return this.#trust
+      .listDevices({ includeRevoked })
+      .map((r) => deviceView(r, this.#parts.contacts.isOnline(r.peerId)))
   }
 }

@@ -57,7 +57,9 @@ export const PairingSessionViewSchema = z.object({
   failedAttempts: z.number().int(),
   /** The joiner being verified or paired, once known. */
   joiner: z.object({ peerId: z.string(), name: z.string().optional() }).nullable(),
-  advertisedTo: z.number().int()
+  advertisedTo: z.number().int(),
+  /** How a joiner can reach this device: at a public address, only through a relay, or only on this LAN. */
+  reach: z.enum(['public', 'relay', 'local'])
 })
 export type PairingSessionView = z.infer<typeof PairingSessionViewSchema>
 

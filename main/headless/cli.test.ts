@@ -211,7 +211,8 @@ let sharedDht: Promise<string> | undefined
 function dhtNode(): Promise<string> {
   sharedDht ??= (async () => {
     const node = start(['node', '--data-dir', tempDir('dht'), ...NET])
-    return node.line((l) => (l.startsWith('/ip4/127.0.0.1/') ? l : undefined), 15_000)
+    // The banner names the one address devices paste into --bootstrap.
+    return node.line((l) => /^\s+--bootstrap (\/ip4\/127\.0\.0\.1\/\S+)$/.exec(l)?.[1], 15_000)
   })()
   return sharedDht
 }

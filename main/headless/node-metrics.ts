@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { PairwiseLibp2p } from '../engine/node/libp2p-node.ts'
-import type { Datastore } from 'interface-datastore'
+import type { DhtRecordStore } from '../engine/node/dht-record-store.ts'
 import { Gauge, type Registry } from 'prom-client'
 
 // Prometheus text for a `pairwise node`: libp2p's own metrics (connections,
@@ -8,7 +8,7 @@ import { Gauge, type Registry } from 'prom-client'
 // queries) through @libp2p/prometheus-metrics, plus a few of ours that an
 // operator asks first. Served on the address the operator chose, GET /metrics only.
 
-export function registerNodeGauges(registry: Registry, node: () => PairwiseLibp2p | undefined, datastore: Datastore, maxReservations: number): void {
+export function registerNodeGauges(registry: Registry, node: () => PairwiseLibp2p | undefined, records: DhtRecordStore, maxReservations: number): void {
   new Gauge({
     name: 'pairwise_relay_reservations',
     help: 'Relay reservations held now',
@@ -40,10 +40,16 @@ export function registerNodeGauges(registry: Registry, node: () => PairwiseLibp2
     name: 'pairwise_dht_records',
     help: 'DHT records held for others (pairing advertisements)',
     registers: [registry],
-    async collect() {
-      let count = 0
-      for await (const _key of datastore.queryKeys({ prefix: '/dht/record' })) count++
-      this.set(count)
+    collect() {
+      this.set(records.size)
+    }
+  })
+  new Gauge({
+    name: 'pairwise_dht_records_refused',
+    help: 'DHT records refused since start (store full, too many from one advertiser, provider records)',
+    registers: [registry],
+    collect() {
+      this.set(records.refused)
     }
   })
 }

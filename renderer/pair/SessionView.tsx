@@ -4,7 +4,7 @@ import { COPY_FEEDBACK, useCopy } from './use-copy.ts'
 import { QrCode } from './QrCode.tsx'
 import { WordGrid } from './WordGrid.tsx'
 import { formatCountdown, formatMinutes } from '../../shared/format.ts'
-import { formatAttempts, sessionStatus } from './session-status.ts'
+import { formatAttempts, REACH_NOTE, sessionStatus } from './session-status.ts'
 import { useAttemptsBlocked } from './use-attempts-blocked.ts'
 
 interface Props {
@@ -45,6 +45,11 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
         <p className={`status status-${status.tone}`} data-testid="session-status" data-state={session.state}>
           {status.text}
         </p>
+        {status.active && (
+          <p className="status status-info" data-testid="session-reach" data-reach={session.reach}>
+            {REACH_NOTE[session.reach]}
+          </p>
+        )}
         {session.failedAttempts > 0 && (
           <p className="status status-warning" data-testid="failed-attempts">
             {formatAttempts(session.failedAttempts)}

@@ -47,3 +47,10 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
 export function formatAttempts(count: number): string {
   return count === 1 ? 'Someone entered a wrong code once' : `Someone entered a wrong code ${count} times`
 }
+
+/** Where a joiner can come from, in words; shown while the code waits. */
+export const REACH_NOTE: Record<PairingSessionView['reach'], string> = {
+  public: 'Reachable directly from any network.',
+  relay: 'Reachable from other networks through a relay node.',
+  local: 'Reachable on this network only. A device on another network needs a Pairwise node both devices use.'
+}

@@ -94,6 +94,16 @@ function parseRecord(value: Uint8Array): AdRecord {
   return RecordSchema.parse(JSON.parse(decoder.decode(value)))
 }
 
+/** Who made a stored record and until when it is served: for the DHT record store's limits. */
+export function advertisementHolder(value: Uint8Array): { peer: string; servedUntil: number } | undefined {
+  try {
+    const record = parseRecord(value)
+    return { peer: record.peer, servedUntil: record.exp + EXPIRED_AD_GRACE_MS }
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The DHT validator every node runs for the `pairwise` namespace: size, shape,
  * expiry window and signature. It throws to reject, as kad-dht expects.

@@ -1,7 +1,7 @@
 import type { Connection, PeerId } from '@libp2p/interface'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { dialRank } from './address-class.ts'
+import { classifyAddress, dialRank } from './address-class.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 import { sleep } from '../util/sleep.ts'
 
@@ -111,6 +111,8 @@ export function planDials(peer: PeerId, addresses: string[], allowLoopback: bool
     }
     const rank = dialRank(ma)
     if (rank === 'relay') {
+      // A relay reached over loopback is on the other device's machine, not ours (except in one-machine tests).
+      if (!allowLoopback && classifyAddress(ma.decapsulate('/p2p-circuit')) === 'loopback') continue
       // A relay address must name its target, so the relay knows whom to connect us to.
       const target = ma.getComponents().at(-1)
       if (target?.name !== 'p2p') ma = ma.encapsulate(`/p2p/${peer.toString()}`)

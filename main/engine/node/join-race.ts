@@ -8,7 +8,7 @@ import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
 import { advertisementKey, openAdvertisement } from './advertisement.ts'
-import type { PairwiseLibp2p } from './libp2p-node.ts'
+import { KAD_PROTOCOL, type PairwiseLibp2p } from './libp2p-node.ts'
 import { streamDuplex } from './stream-duplex.ts'
 import { connectToDevice, type DialProgress } from './candidate-dialer.ts'
 import { sleep } from '../util/sleep.ts'
@@ -209,6 +209,9 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     void (async () => {
       let records = 0
       const dhtKey = advertisementKey(keys)
+      // A fresh process asks at once, before identify told it which connected peer is a DHT server:
+      // such a lookup fails for lack of peers, so it waits for one first (bounded by the join's deadline).
+      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal))) options.progress({ step: 'searching', path: 'dht', message: 'Internet: no Pairwise node answered yet; still trying' })
       const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
       // Bounded: at most 20 lookups, and never past the patience window or the join's own deadline.
       for (let lookup = 0; lookup < 20 && records === 0 && !won && !signal.aborted; lookup++) {
@@ -267,6 +270,32 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
 }
 
 
+/** Longest a join waits for its first DHT server before looking up anyway. */
+const DHT_PEER_WAIT_MS = 5_000
+
+/** Resolves true once a connected peer is known to serve our DHT protocol (or false after `timeoutMs`). */
+async function waitForDhtPeer(node: PairwiseLibp2p, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  const done = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+  const found = Promise.withResolvers<boolean>()
+  // Listening first, then checking: an identify that lands in between is not missed.
+  const onIdentify = (event: CustomEvent<{ protocols: string[] }>): void => {
+    if (event.detail.protocols.includes(KAD_PROTOCOL)) found.resolve(true)
+  }
+  const onAbort = (): void => found.resolve(false)
+  node.addEventListener('peer:identify', onIdentify)
+  done.addEventListener('abort', onAbort, { once: true })
+  try {
+    for (const peer of node.getPeers()) {
+      const protocols = await node.peerStore.get(peer).then((p) => p.protocols, () => [] as string[])
+      if (protocols.includes(KAD_PROTOCOL)) found.resolve(true)
+    }
+    return await found.promise
+  } finally {
+    node.removeEventListener('peer:identify', onIdentify)
+    done.removeEventListener('abort', onAbort)
+  }
+}
+
 function dialMessage(path: DiscoveryPath, p: DialProgress): string {
   const relay = p.relay === undefined ? 'a relay' : `relay ${p.relay.slice(-8)}`
   if (p.via === 'direct') return p.outcome === 'failed' ? `${pathLabel(path)}: no direct connection; trying the relay` : `${pathLabel(path)}: connected directly`
@@ -290,11 +319,20 @@ function bestError(errors: PairwiseError[]): PairwiseError | undefined {
   return undefined
 }
 
+/** When only this LAN was searched, the words are rarely the problem. */
+export const NO_NODE_HINT =
+  'Nothing answered on this network. If the other device is on a different network, both devices need the same ' +
+  'Pairwise node: run `pairwise node` on a machine both can reach and pass --bootstrap <its address> on both ' +
+  '(see docs/running-a-node.md). Otherwise check the words.'
+
 function exhaustedError(errors: PairwiseError[], paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): PairwiseError {
   const best = bestError(errors)
   if (best !== undefined) return best
+  const where = paths.has('dht')
+    ? 'Check the words, and that the other device still shows them.'
+    : NO_NODE_HINT
   return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
-    hint: `Tried: ${describePaths(paths, asked)}. Check the words, and that the other device still shows them.`,
+    hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
     details: { paths: [...paths], asked }
   })
 }

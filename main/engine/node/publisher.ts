@@ -11,6 +11,8 @@ export interface PublishOptions {
   record: () => Promise<{ key: Uint8Array; value: Uint8Array }>
   signal: AbortSignal
   onStored: (peers: number) => void
+  /** Publish again now (this device's addresses changed, e.g. a relay reservation arrived). */
+  nudges?: { subscribe(listener: () => void): () => void }
   /** Per-put time limit. */
   putTimeoutMs?: number
   republishMs?: number
@@ -35,7 +37,13 @@ export async function publishWhileWaiting(options: PublishOptions): Promise<void
     const waitMs = stored > 0 ? republishMs : backoffMs
     backoffMs = Math.min(backoffMs * 2, 15_000)
     if (stored > 0) backoffMs = 500
-    await sleep(waitMs, options.signal)
+    const nudged = new AbortController()
+    const unsubscribe = options.nudges?.subscribe(() => nudged.abort())
+    try {
+      await sleep(waitMs, AbortSignal.any([options.signal, nudged.signal]))
+    } finally {
+      unsubscribe?.()
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { BaseDatastore } from 'datastore-core'
 import { Key, type Pair, type Query, type KeyQuery } from 'interface-datastore'
 import { NotFoundError } from 'interface-store'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { DHT_PREFIX, DhtRecordStore } from './dht-record-store.ts'
 
 // libp2p keeps its peer store (addresses, protocols, keys of peers it met) in
 // a datastore. Backing it with a SQLite file — the same engine as the
@@ -10,15 +11,14 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite'
 //
 // DHT records (under /dht/) are another matter: any stranger may store one
 // with us, pairing records are worthless after minutes, and kad-dht never
-// deletes a record nobody asks for. They live in a bounded in-memory map
-// instead, oldest out first, so strangers can neither fill the disk nor
-// grow memory without limit (P8).
-const DHT_PREFIX = '/dht/'
+// deletes a record nobody asks for. They live in a bounded in-memory store
+// instead (see dht-record-store.ts), so strangers can neither fill the disk
+// nor grow memory without limit (P8).
 export const MAX_DHT_ENTRIES = 4096
 
 export class SqliteDatastore extends BaseDatastore {
   readonly #db: DatabaseSync
-  readonly #dht = new Map<string, Uint8Array>()
+  readonly #dht: DhtRecordStore
   // The peer store writes on every connection and identify: preparing each
   // statement once was measured to cut datastore time per pairing by 40 %.
   readonly #statements = new Map<string, StatementSync>()
@@ -32,8 +32,9 @@ export class SqliteDatastore extends BaseDatastore {
     return statement
   }
 
-  constructor(file: string) {
+  constructor(file: string, maxDhtEntries = MAX_DHT_ENTRIES) {
     super()
+    this.#dht = new DhtRecordStore(maxDhtEntries)
     this.#db = new DatabaseSync(file)
     this.#db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID')
   }
@@ -41,9 +42,7 @@ export class SqliteDatastore extends BaseDatastore {
   override put(key: Key, value: Uint8Array): Key {
     const k = key.toString()
     if (k.startsWith(DHT_PREFIX)) {
-      this.#dht.delete(k)
-      this.#dht.set(k, value.slice())
-      if (this.#dht.size > MAX_DHT_ENTRIES) this.#dht.delete(this.#dht.keys().next().value!)
+      this.#dht.put(k, value)
       return key
     }
     this.#prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(key.toString(), value)
@@ -55,7 +54,7 @@ export class SqliteDatastore extends BaseDatastore {
     if (k.startsWith(DHT_PREFIX)) {
       const value = this.#dht.get(k)
       if (value === undefined) throw new NotFoundError(`no value for ${k}`)
-      return value.slice()
+      return value
     }
     const row = this.#prepare('SELECT v FROM kv WHERE k = ?').get(key.toString()) as { v: Uint8Array } | undefined
     if (row === undefined) throw new NotFoundError(`no value for ${key.toString()}`)
@@ -87,7 +86,7 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   #rows(prefix: string | undefined): Array<{ k: string; v: Uint8Array }> {
-    const fromMemory = [...this.#dht].filter(([k]) => prefix === undefined || k.startsWith(prefix)).map(([k, v]) => ({ k, v }))
+    const fromMemory = [...this.#dht.entries(prefix)].map(([k, v]) => ({ k, v }))
     if (prefix !== undefined && prefix.startsWith(DHT_PREFIX.slice(0, -1))) return fromMemory
     return [...this.#diskRows(prefix), ...fromMemory]
   }

@@ -2,6 +2,7 @@ import type { Startable } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Emitter } from '../../../shared/emitter.ts'
+import { connectToDevice } from '../node/candidate-dialer.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { FramedChannel } from '../protocol/framing.ts'
@@ -19,6 +20,8 @@ export interface ContactsComponents {
   node: PairwiseLibp2p
   trust: TrustContext
   reconnectMs: number
+  /** Dial other devices' loopback addresses (tests on one machine). */
+  allowLoopback: boolean
   /** True while our own pairing session still waits for this joiner's Ack: silence is not disagreement then. */
   awaitingAckFrom(peerId: string): boolean
   /** Whether peers can be looked up on the DHT (a bootstrap node or any peer is connected). */
@@ -41,6 +44,7 @@ export class Contacts implements Startable {
   readonly #c: ContactsComponents
   readonly #online = new Set<string>()
   readonly #inFlight = new Set<string>()
+  readonly #reconnecting = new Set<string>()
   #timer: NodeJS.Timeout | undefined
   #stopped = false
 
@@ -175,6 +179,32 @@ export class Contacts implements Startable {
     if (result === 'online' || result === 'confirmed') this.setOnline(peerId)
   }
 
+  /**
+   * Where a paired device was, then where the network says it is now. The
+   * local peer store would answer with the same stale address (ports change
+   * on every start), so the lookup skips it: a node that holds the device's
+   * relay reservation knows its current addresses.
+   */
+  async #reconnect(peerId: string, stored: string[]): Promise<void> {
+    if (this.#reconnecting.has(peerId) || this.#stopped) return
+    this.#reconnecting.add(peerId)
+    const { node } = this.#c
+    const peer = peerIdFromString(peerId)
+    try {
+      const signal = AbortSignal.timeout(RECONNECT_DIAL_MS)
+      await connectToDevice(node, peer, stored, { signal, allowLoopback: this.#c.allowLoopback }).catch(async () => {
+        if (!this.#c.dhtUsable() || this.#stopped) return
+        const found = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS), useCache: false })
+        const addresses = found.multiaddrs.map(String)
+        if (addresses.length > 0) await connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS), allowLoopback: this.#c.allowLoopback })
+      })
+    } catch {
+      // Offline, or nobody knows where it is; the next round asks again.
+    } finally {
+      this.#reconnecting.delete(peerId)
+    }
+  }
+
   #round(): void {
     try {
       this.#reconnectOnce()
@@ -199,17 +229,7 @@ export class Contacts implements Startable {
         }
         continue
       }
-      const peer = peerIdFromString(record.peerId)
-      void node.dial(peer, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS) }).catch(async () => {
-        // Not at a stored address: ask the DHT where it is now.
-        if (!this.#c.dhtUsable() || this.#stopped) return
-        try {
-          const info = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS) })
-          if (info.multiaddrs.length > 0) await node.dial(info.multiaddrs, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS) })
-        } catch {
-          // Offline; try again next round.
-        }
-      })
+      void this.#reconnect(record.peerId, record.addresses)
     }
   }
 }

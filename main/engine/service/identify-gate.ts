@@ -32,6 +32,9 @@ export class IdentifyGate implements Startable {
 
   start(): void {
     this.#c.node.addEventListener('connection:open', this.#onOpen)
+    // Connections opened while the node started (bootstrap, relay) get identified too:
+    // without identify, the routing table stays empty and the code is never published.
+    for (const connection of this.#c.node.getConnections()) this.#identifySoon(connection)
   }
 
   stop(): void {

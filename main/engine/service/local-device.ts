@@ -2,6 +2,7 @@ import type { ThisDevice } from '../../../shared/api.ts'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { osLabel } from '../identity/identity.ts'
 import type { SecretProtection } from '../identity/secret-store.ts'
+import { shareableAddresses } from '../node/address-order.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import type { Registry } from '../registry/registry.ts'
 import { thisDeviceView } from './views.ts'
@@ -15,8 +16,6 @@ export interface LocalDeviceComponents {
   allowLoopback: boolean
 }
 
-const MAX_ADVERTISED_ADDRESSES = 16
-const LOOPBACK = /\/ip4\/127\.|\/ip6\/::1\//
 
 /** This device as others see it: its name, OS, version and the addresses it can be reached at. */
 export class LocalDevice {
@@ -26,12 +25,11 @@ export class LocalDevice {
     this.#c = components
   }
 
-  addresses(): string[] {
-    return this.#c.node
-      .getMultiaddrs()
-      .map((ma) => ma.toString())
-      .filter((a) => this.#c.allowLoopback || !LOOPBACK.test(a))
-      .slice(0, MAX_ADVERTISED_ADDRESSES)
+  /** Where others can reach this device, best first; `maxBytes` caps the JSON size of the list. */
+  addresses(maxBytes?: number): string[] {
+    const all = this.#c.node.getMultiaddrs().map(String)
+    const selfPeerId = this.#c.node.peerId.toString()
+    return shareableAddresses(all, { selfPeerId, allowLoopback: this.#c.allowLoopback, ...(maxBytes === undefined ? {} : { maxBytes }) })
   }
 
   view(): ThisDevice {

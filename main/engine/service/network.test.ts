@@ -29,6 +29,7 @@ import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
+import { loseAckAfterCommit } from '../../../test-support/engine/faults.ts'
 import { LOOPBACK, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 
@@ -367,21 +368,8 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
 })
 
 
-/**
- * Test seam for P7: the joiner's connection to the initiator breaks right
- * after the joiner committed, so its final Ack never reaches the wire. The
- * service announces the commit (devices-changed) before it sends the Ack.
- */
-function loseAckAfterCommit(joiner: TestDevice, initiatorPeerId: string): void {
-  const off = joiner.service.on('devices-changed', (devices) => {
-    if (!devices.some((d) => d.peerId === initiatorPeerId && d.status === 'paired')) return
-    off()
-    for (const connection of nodeOf(joiner).getConnections(peerIdFromString(initiatorPeerId))) connection.abort(new Error('test: the Ack is lost'))
-  })
-}
-
 function nodeOf(device: TestDevice): PairwiseLibp2p {
-  return (device.service as unknown as { node: PairwiseLibp2p }).node
+  return device.service.node
 }
 
 function loopbackAddr(device: TestDevice): Multiaddr {

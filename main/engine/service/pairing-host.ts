@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { PairingSessionView } from '../../../shared/api.ts'
 import { generateCode, toLink } from '../../../shared/code/index.ts'
 import { CODE_TTL_DEFAULT_MS, MINUTE_MS } from '../../../shared/limits.ts'
-import { deriveCodeKeys } from '../code/derive.ts'
+import { deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { osLabel } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
 import { createAdvertisement } from '../node/advertisement.ts'
@@ -17,6 +17,7 @@ import type { Registry } from '../registry/registry.ts'
 import type { TrustStore } from '../trust/trust-store.ts'
 import type { Contacts } from './contacts.ts'
 import type { LocalDevice } from './local-device.ts'
+import type { Reach } from './reachability.ts'
 import type { ServiceEmitter } from './service-events.ts'
 
 // The initiator's side: one code at a time, shown until a device pairs with
@@ -35,6 +36,8 @@ export interface PairingHostComponents {
   defaultTtlMinutes: number | undefined
   /** A pairing ended (deferred identify may run now). */
   onIdle(): void
+  /** How others can reach this device now. */
+  reach(): Reach
 }
 
 interface ActiveSession {
@@ -49,6 +52,10 @@ interface ActiveSession {
 }
 
 const MAX_PAIR_STREAMS = 8
+/** Room for addresses in the sealed advertisement body (~760 bytes of JSON with the name and OS). */
+const AD_ADDRESS_BYTES = 600
+/** Longest the first publish waits for a relay reservation. */
+const RELAY_WAIT_MS = 3_000
 
 export class PairingHost implements Startable {
   readonly #c: PairingHostComponents
@@ -96,7 +103,8 @@ export class PairingHost implements Startable {
       state: a.session.state,
       failedAttempts: a.session.failedAttempts,
       joiner: a.joiner,
-      advertisedTo: a.advertisedTo
+      advertisedTo: a.advertisedTo,
+      reach: this.#c.reach()
     }
   }
 
@@ -146,27 +154,52 @@ export class PairingHost implements Startable {
     this.#responder.add(session)
     this.#c.registry.logEvent('session-started', { details: { ttlMs } })
     this.#follow(active)
-    // Published even with no DHT peer yet: the publisher retries with backoff,
-    // and a joiner that bootstraps from this very device brings the first peer.
-    void publishWhileWaiting({
-      dht: this.#c.node.services.dht,
+    void this.#publish(active, keys)
+    const view = this.view()!
+    this.#c.events.emit('session', view)
+    return view
+  }
+
+  /**
+   * Published even with no DHT peer yet: the publisher retries with backoff,
+   * and a joiner that bootstraps from this very device brings the first peer.
+   * With nodes configured, the first put waits (briefly, the words already
+   * show) for a relay reservation, so the record says how to reach us across
+   * NATs; whenever our addresses change, it is published again.
+   */
+  async #publish(active: ActiveSession, keys: CodeKeys): Promise<void> {
+    const { node } = this.#c
+    const { session } = active
+    await node.services.reservations?.whenHeld(RELAY_WAIT_MS, active.stopPublishing.signal)
+    let published = ''
+    await publishWhileWaiting({
+      dht: node.services.dht,
       signal: active.stopPublishing.signal,
-      record: () =>
-        createAdvertisement({
+      nudges: {
+        subscribe: (listener) => {
+          const onUpdate = (): void => {
+            if (JSON.stringify(this.#c.local.addresses(AD_ADDRESS_BYTES)) !== published) listener()
+          }
+          node.addEventListener('self:peer:update', onUpdate)
+          return () => node.removeEventListener('self:peer:update', onUpdate)
+        }
+      },
+      record: () => {
+        const addrs = this.#c.local.addresses(AD_ADDRESS_BYTES)
+        published = JSON.stringify(addrs)
+        return createAdvertisement({
           keys,
           peerId: this.#c.identity.peerId,
           privateKey: this.#c.identity.privateKey,
           expiresAt: session.expiresAt,
-          body: { addrs: this.#c.local.addresses(), name: this.#c.local.view().name, os: osLabel() }
-        }),
+          body: { addrs, name: this.#c.local.view().name, os: osLabel() }
+        })
+      },
       onStored: (peers) => {
         active.advertisedTo = Math.max(active.advertisedTo, peers)
         this.#emit()
       }
     })
-    const view = this.view()!
-    this.#c.events.emit('session', view)
-    return view
   }
 
   #follow(active: ActiveSession): void {
@@ -183,6 +216,10 @@ export class PairingHost implements Startable {
     session.events.on('paired', ({ outcome }) => {
       active.joiner = { peerId: outcome.remotePeerId, name: outcome.remoteDevice.name }
     })
+    // A relay reservation arriving (or lost) changes what the person is told about reachability.
+    const onAddresses = (): void => this.#emit()
+    this.#c.node.addEventListener('self:peer:update', onAddresses)
+    active.stopPublishing.signal.addEventListener('abort', () => this.#c.node.removeEventListener('self:peer:update', onAddresses), { once: true })
     session.events.on('state', ({ state }) => {
       if (this.#stopped) return
       if (state !== 'waiting' && state !== 'committing') {

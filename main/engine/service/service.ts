@@ -19,6 +19,7 @@ import { Joining } from './joining.ts'
 import { LanDiscovery } from './lan-discovery.ts'
 import { LocalDevice } from './local-device.ts'
 import { PairingHost } from './pairing-host.ts'
+import { Reachability } from './reachability.ts'
 import { ServiceEmitter } from './service-events.ts'
 import { DEFAULT_TIMING, type PairingService, type ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom } from './views.ts'
@@ -52,6 +53,7 @@ interface Parts {
   contacts: Contacts
   lan: LanDiscovery
   gate: IdentifyGate
+  reachability: Reachability
 }
 
 class Service implements PairingService {
@@ -109,19 +111,21 @@ class Service implements PairingService {
       node,
       trust: trustContext,
       reconnectMs: timing.reconnectMs,
+      allowLoopback: network.allowLoopback,
       awaitingAckFrom: (peer): boolean => host.awaitingAckFrom(peer),
       dhtUsable,
       isRefused: (peer) => this.isRefused(peer)
     })
-    const host: PairingHost = new PairingHost({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, events: this.#events, defaultTtlMinutes: options.codeTtlMinutes, onIdle })
+    const reachability = new Reachability({ node, followDhtMode: network.dhtMode === 'auto' && network.bootstrap.length > 0 })
+    const host: PairingHost = new PairingHost({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, events: this.#events, defaultTtlMinutes: options.codeTtlMinutes, onIdle, reach: () => reachability.reach })
     const lan = new LanDiscovery({ node, localPeerId: this.#identity.peerId, onPeer: (peer) => contacts.schedule(peer) })
     const joining = new Joining({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, lan, events: this.#events, timing, allowLoopback: network.allowLoopback, dhtUsable, onIdle, deviceView: (peer) => this.#deviceView(peer) })
     const gate = new IdentifyGate({ node, bootstrap: network.bootstrap, pairing: () => host.pairing || joining.joining })
-    this.#parts = { node, local, host, joining, contacts, lan, gate }
+    this.#parts = { node, local, host, joining, contacts, lan, gate, reachability }
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
     contacts.events.on('online', () => this.#queueDevices())
-    const startables: Startable[] = [gate, lan, host, contacts]
+    const startables: Startable[] = [gate, lan, host, contacts, reachability]
     for (const part of startables) await part.start()
     for (const address of network.bootstrap) {
       void node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
@@ -144,9 +148,9 @@ class Service implements PairingService {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    const { joining, host, contacts, lan, gate, node } = this.#parts
+    const { joining, host, contacts, lan, gate, reachability, node } = this.#parts
     joining.stop()
-    for (const part of [host, contacts, lan, gate]) await part.stop()
+    for (const part of [host, contacts, lan, gate, reachability]) await part.stop()
     await node.stop()
     this.#registry.close()
     this.#datastore.close()

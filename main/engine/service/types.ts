@@ -1,5 +1,6 @@
 import type { PairingApi } from '../../../shared/api.ts'
 import type { SecretStore } from '../identity/secret-store.ts'
+import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import type { NetworkOptions } from '../node/network-options.ts'
 
 export type { NetworkOptions } from '../node/network-options.ts'
@@ -33,6 +34,8 @@ export interface ServiceOptions {
 /** The engine's one API (shared/api.ts) plus the lifecycle the hosts need. */
 export interface PairingService extends PairingApi {
   readonly peerId: string
+  /** The libp2p node underneath: for tests and benchmarks that probe the network layer, never for front ends. */
+  readonly node: PairwiseLibp2p
   /** Listening multiaddrs, with /p2p/<peer id>. */
   multiaddrs(): string[]
   stop(): Promise<void>

@@ -31,8 +31,8 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
     const identity = await loadOrCreateIdentity(dir, FileSecretStore.open(dir))
     const maxReservations = options.maxReservations ?? RELAY_SERVER_DEFAULTS.maxReservations
     const metrics = options.metrics === undefined ? undefined : await prometheus()
-    const { MemoryDatastore } = await import('datastore-core')
-    const datastore = new MemoryDatastore()
+    const { NodeDatastore } = await import('../../engine/node/node-datastore.ts')
+    const datastore = new NodeDatastore()
     // The gate needs the node, and the node needs the gate.
     const started: { node?: Awaited<ReturnType<typeof createNode>> } = {}
     // On one machine (--loopback: tests, benchmarks) every device shares 127.0.0.1.
@@ -65,7 +65,7 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
     let metricsUrl: string | undefined
     if (metrics !== undefined && options.metrics !== undefined) {
       const { registerNodeGauges, serveMetrics } = await import('../node-metrics.ts')
-      registerNodeGauges(metrics.registry, () => node, datastore, maxReservations)
+      registerNodeGauges(metrics.registry, () => node, datastore.records, maxReservations)
       const served = await serveMetrics(metrics.registry, options.metrics.host, options.metrics.port)
       cleanups.push(() => new Promise<void>((resolve) => served.server.close(() => resolve())))
       metricsUrl = served.url

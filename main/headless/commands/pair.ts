@@ -115,6 +115,12 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     // Ctrl-C while the node was starting: the code was never shown, so it must not stay valid either.
     if (settled) await api.cancelPairing({}).catch(() => undefined)
     else await showCode(session, backend, out)
+    if (!settled && backend.via !== 'daemon' && !options.mdns && options.bootstrap.length === 0) {
+      out.notice(
+        'pairwise: with --no-mdns and no --bootstrap, only a device that already knows this one can join. ' +
+          'Devices on another network need a Pairwise node both use (--bootstrap; see docs/running-a-node.md).'
+      )
+    }
     ticker = setInterval(() => {
       render()
       if (session !== undefined && Date.now() > session.expiresAt + EXPIRY_GRACE_MS) {
@@ -202,12 +208,19 @@ export function wordGrid(words: readonly string[]): string {
   return rows.join('\n')
 }
 
+const REACH_TEXT: Record<PairingSessionView['reach'], string> = {
+  public: ' · reachable directly',
+  relay: ' · reachable through a relay',
+  local: ' · reachable on this network only'
+}
+
 function statusText(view: PairingSessionView, leftMs: number): { text: string; key: string } {
   let key: string
   if (view.state === 'committing') key = `Verified ${view.joiner?.name ?? shortPeer(view.joiner?.peerId ?? '')}; saving the pairing…`
   else if (view.joiner !== null) key = `A device is connecting (${shortPeer(view.joiner.peerId)})…`
   else key = 'Waiting for the other device…'
-  if (view.advertisedTo > 0) key += ` · code published to ${view.advertisedTo} DHT peer${view.advertisedTo === 1 ? '' : 's'}`
+  if (view.advertisedTo > 0) key += ` · code published to ${view.advertisedTo} node${view.advertisedTo === 1 ? '' : 's'}`
+  key += REACH_TEXT[view.reach]
   if (view.failedAttempts > 0) key += ` · ${view.failedAttempts} wrong-code attempt${view.failedAttempts === 1 ? '' : 's'}`
   // The whole-minute count is part of the key: a log gets a line per minute left, not per second.
   return { text: `${key} · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / MINUTE_MS)}` }
@@ -218,6 +231,7 @@ function progressData(view: PairingSessionView): Record<string, unknown> {
     state: view.state,
     failedAttempts: view.failedAttempts,
     advertisedTo: view.advertisedTo,
+    reach: view.reach,
     joiner: view.joiner,
     secondsLeft: Math.max(0, Math.round((view.expiresAt - Date.now()) / 1000))
   }

@@ -30,7 +30,7 @@ const LIMITS = {
   pairExit: 20_000,
   shortCommand: 30_000,
   daemonReady: 30_000,
-  presence: 15_000,
+  presence: 30_000,
   // Reconnect rounds run every 30 s: this covers the revoke itself plus at least one round.
   removedByPeer: 45_000,
   stop: 10_000,

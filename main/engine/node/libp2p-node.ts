@@ -11,6 +11,7 @@ import { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Datastore } from 'interface-datastore'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import { classifyAddress } from './address-class.ts'
 import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
@@ -107,7 +108,8 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       // Explicit, so kad-dht's own switch (which counts lab ranges as private) stays off;
       // a device's mode follows its verified reachability (see reachability.ts).
       clientMode: role === 'device' && startsAsDhtClient(network),
-      peerInfoMapper: keep,
+      peerInfoMapper: (peer) =>
+        role === 'node' ? withRelayAddresses(keep(peer), created, network.allowLoopback) : keep(peer),
       // Only the record kinds we use: no /pk records from strangers.
       validators: { pairwise: (key, value) => validateAdvertisement(key, value), pk: refuseRecord },
       selectors: { pairwise: selectAdvertisement },
@@ -136,6 +138,8 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
         }),
     ...(network.mdns ? { mdns: mdnsService() } : {})
   }
+  // The mapper runs once the node exists; it needs the node's own addresses and reservations.
+  const created: { node?: PairwiseLibp2p } = {}
   const node = await createLibp2p({
     privateKey: options.privateKey,
     ...(options.datastore === undefined ? {} : { datastore: options.datastore }),
@@ -157,12 +161,33 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
     },
     services
   })
+  created.node = node
   return node
 }
 
 /** A device's DHT mode at start; see NetworkOptions.dhtMode. */
 export function startsAsDhtClient(network: NetworkOptions): boolean {
   return network.dhtMode === 'client' || (network.dhtMode === 'auto' && network.bootstrap.length > 0)
+}
+
+/**
+ * A node answering "where is peer X?" (FIND_NODE) adds the relay address
+ * through itself when X holds a reservation here: X is behind a NAT, and
+ * libp2p does not keep the circuit addresses a peer reports through this very
+ * relay. This is how paired devices find each other again after both moved.
+ */
+function withRelayAddresses(peer: PeerInfo, created: { node?: PairwiseLibp2p }, allowLoopback: boolean): PeerInfo {
+  const node = created.node
+  if (node?.services.relay?.reservations.has(peer.id) !== true) return peer
+  const self = node.peerId.toString()
+  const relayed = node
+    .getMultiaddrs()
+    .filter((ma) => allowLoopback || classifyAddress(ma) !== 'loopback')
+    .map((ma) =>
+      multiaddr(`${ma.toString().replace(`/p2p/${self}`, '')}/p2p/${self}/p2p-circuit/p2p/${peer.id.toString()}`)
+    )
+  const known = new Set(peer.multiaddrs.map(String))
+  return { ...peer, multiaddrs: [...peer.multiaddrs, ...relayed.filter((ma) => !known.has(ma.toString()))] }
 }
 
 async function refuseRecord(): Promise<void> {

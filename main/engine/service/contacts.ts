@@ -1,4 +1,4 @@
-import type { Startable } from '@libp2p/interface'
+import type { Startable, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Emitter } from '../../../shared/emitter.ts'
@@ -36,6 +36,7 @@ export interface ContactsEvents {
 }
 
 const EXCHANGE_TIMEOUT_MS = 10_000
+const FIRST_ROUNDS_MS = [250, 3_000, 8_000, 16_000]
 /** The stored addresses: a LAN or public address answers within this if it still works. */
 const STORED_DIAL_MS = 5_000
 /** Asking the network where the device is now. */
@@ -91,7 +92,9 @@ export class Contacts implements Startable {
       await this.rememberAddresses(record.peerId, record.addresses)
     }
     this.#timer = setInterval(() => this.#round(), this.#c.reconnectMs)
-    setTimeout(() => this.#round(), 250).unref()
+    // Right after start, paired devices (restarting too, perhaps) are looked for sooner than every round.
+    for (const delayMs of FIRST_ROUNDS_MS)
+      if (delayMs < this.#c.reconnectMs) setTimeout(() => this.#round(), delayMs).unref()
   }
 
   stop(): void {
@@ -141,10 +144,7 @@ export class Contacts implements Startable {
     this.#inFlight.add(peerId)
     try {
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
-      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, {
-        signal,
-        runOnLimitedConnection: true
-      })
+      const stream = await this.#streamTo(peerId, record.addresses, PRESENCE_PROTOCOL, signal)
       this.#afterPresence(peerId, await checkPresence(this.#c.trust, new FramedChannel(streamDuplex(stream)), record))
       await this.hangUpIfRefused(peerId)
     } catch {
@@ -163,10 +163,7 @@ export class Contacts implements Startable {
     try {
       trust.recordRevocationAttempt(peerId)
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
-      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, {
-        signal,
-        runOnLimitedConnection: true
-      })
+      const stream = await this.#streamTo(peerId, record.addresses, REVOKE_PROTOCOL, signal)
       await sendRevocation(this.#c.trust, new FramedChannel(streamDuplex(stream)), record)
       await this.hangUpIfRefused(peerId)
     } catch {
@@ -174,6 +171,25 @@ export class Contacts implements Startable {
     } finally {
       this.#inFlight.delete(peerId)
     }
+  }
+
+  /**
+   * A stream to a known device: over an open connection, or a new one dialled
+   * over every address we know at once (the registry's and the peer store's,
+   * relay ones included), rather than libp2p's one-address-at-a-time dial.
+   */
+  async #streamTo(peerId: string, stored: string[], protocol: string, signal: AbortSignal): Promise<Stream> {
+    const { node } = this.#c
+    const peer = peerIdFromString(peerId)
+    const known = await node.peerStore.get(peer).then(
+      (p) => p.addresses.map((a) => a.multiaddr.toString()),
+      () => [] as string[]
+    )
+    const connection = await connectToDevice(node, peer, [...new Set([...stored, ...known])], {
+      signal,
+      allowLoopback: this.#c.allowLoopback
+    })
+    return connection.newStream(protocol, { signal, runOnLimitedConnection: true })
   }
 
   /** Ends every connection to a peer we no longer trust, once the exchange that told us is over. */
@@ -215,20 +231,19 @@ export class Contacts implements Startable {
     const { node } = this.#c
     const peer = peerIdFromString(peerId)
     try {
-      const signal = AbortSignal.timeout(STORED_DIAL_MS)
-      await connectToDevice(node, peer, stored, { signal, allowLoopback: this.#c.allowLoopback }).catch(async () => {
-        if (!this.#c.dhtUsable() || this.#stopped) return
-        const found = await node.peerRouting.findPeer(peer, {
-          signal: AbortSignal.timeout(LOOKUP_MS),
-          useCache: false
-        })
-        const addresses = found.multiaddrs.map(String)
-        if (addresses.length > 0)
-          await connectToDevice(node, peer, addresses, {
-            signal: AbortSignal.timeout(FOUND_DIAL_MS),
-            allowLoopback: this.#c.allowLoopback
-          })
+      const { allowLoopback } = this.#c
+      const viaStored = connectToDevice(node, peer, stored, {
+        signal: AbortSignal.timeout(STORED_DIAL_MS),
+        allowLoopback
       })
+      // Asked at the same time, not after the stored addresses failed: after a restart they are stale anyway.
+      const viaLookup = (async () => {
+        if (!this.#c.dhtUsable() || this.#stopped) throw new Error('no network to ask')
+        const found = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(LOOKUP_MS), useCache: false })
+        const addresses = found.multiaddrs.map(String)
+        return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
+      })()
+      await Promise.any([viaStored, viaLookup])
     } catch {
       // Offline, or nobody knows where it is; the next round asks again.
     } finally {

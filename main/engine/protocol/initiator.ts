@@ -103,7 +103,8 @@ export interface InitiatorSessionOptions {
   /** The keys of this entropy when the caller derived them already (it publishes with them too). */
   keys?: CodeKeys
   identity: LocalIdentity
-  device: DeviceInfo
+  /** This device as the joiner will see it; a function so each joiner gets the current addresses (a relay reservation may arrive after the code is shown). */
+  device: DeviceInfo | (() => DeviceInfo)
   hooks: InitiatorHooks
   ttlMs?: number
   clock?: Clock
@@ -119,7 +120,7 @@ export class InitiatorSession {
   readonly #authKey: Uint8Array
   readonly #entropy: Uint8Array
   readonly #identity: LocalIdentity
-  readonly #device: DeviceInfo
+  readonly #device: () => DeviceInfo
   readonly #hooks: InitiatorHooks
   readonly #clock: Clock
   readonly #limits: SessionLimits
@@ -147,7 +148,8 @@ export class InitiatorSession {
     this.#authKey = keys.authKey
     this.rendezvousHex = toHex(keys.rendezvous)
     this.#identity = options.identity
-    this.#device = options.device
+    const device = options.device
+    this.#device = typeof device === 'function' ? device : () => device
     this.#hooks = options.hooks
     this.#clock = options.clock ?? systemClock
     this.#limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits }
@@ -246,10 +248,9 @@ export class InitiatorSession {
   ): Promise<void> {
     this.events.emit('verifying', { peerId: remotePeerId })
     const initiatorNonce = randomBytes(32)
-    const proofI = initiatorProof(this.#authKey, { ...base, initiatorNonce, initiatorDevice: this.#device })
-    await channel.write(
-      encodeMessage({ t: 'challenge', nonce: toHex(initiatorNonce), device: this.#device, proof: toHex(proofI) })
-    )
+    const device = this.#device()
+    const proofI = initiatorProof(this.#authKey, { ...base, initiatorNonce, initiatorDevice: device })
+    await channel.write(encodeMessage({ t: 'challenge', nonce: toHex(initiatorNonce), device, proof: toHex(proofI) }))
     exchange.to('awaiting-response')
 
     const response = await this.#read(channel, ResponseSchema, this.#timeouts.readMs, signal)
@@ -261,7 +262,7 @@ export class InitiatorSession {
     const hash = transcriptHash({
       ...base,
       initiatorNonce,
-      initiatorDevice: this.#device,
+      initiatorDevice: device,
       joinerDevice: response.device,
       joinerProof: fromHex(hello.proof),
       initiatorProof: proofI

@@ -109,7 +109,7 @@ export class PairingHost implements Startable {
       keys,
       ttlMs,
       identity: this.#c.identity,
-      device: this.#c.local.info(),
+      device: () => this.#c.local.info(),
       hooks: {
         persistPending: async (outcome) => {
           const { remotePeerId, remoteDevice } = outcome

@@ -29,7 +29,14 @@ let peers: Libp2p[] = []
 let running = false
 let rendezvous = ''
 let loops: Promise<void>[] = []
-const stats = { attempts: {} as Record<string, number>, outcomes: {} as Record<string, number>, connectFailures: 0, connected: 0, startedAt: 0, stoppedAt: 0 }
+const stats = {
+  attempts: {} as Record<string, number>,
+  outcomes: {} as Record<string, number>,
+  connectFailures: 0,
+  connected: 0,
+  startedAt: 0,
+  stoppedAt: 0
+}
 
 function count(map: Record<string, number>, key: string): void {
   map[key] = (map[key] ?? 0) + 1
@@ -43,10 +50,26 @@ async function oneAttempt(peer: Libp2p, target: ReturnType<typeof multiaddr>, ki
   try {
     switch (kind) {
       case 'wrong-proof':
-        await channel.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous, nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+        await channel.write(
+          encodeMessage({
+            t: 'hello',
+            v: PROTOCOL_VERSION,
+            rendezvous,
+            nonce: toHex(randomBytes(32)),
+            proof: toHex(randomBytes(32))
+          })
+        )
         break
       case 'stranger':
-        await channel.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(randomBytes(32)), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+        await channel.write(
+          encodeMessage({
+            t: 'hello',
+            v: PROTOCOL_VERSION,
+            rendezvous: toHex(randomBytes(32)),
+            nonce: toHex(randomBytes(32)),
+            proof: toHex(randomBytes(32))
+          })
+        )
         break
       case 'garbage':
         await duplex.write(randomBytes(300))
@@ -84,7 +107,11 @@ async function loop(peer: Libp2p, target: ReturnType<typeof multiaddr>, kind: Ki
       await oneAttempt(peer, target, kind)
     } catch (err) {
       count(stats.outcomes, `${kind}: could not open a stream`)
-      if (process.env.BENCH_VERBOSE !== undefined) count(stats.outcomes, `open error: ${String((err as Error).name)} ${String((err as Error).message).slice(0, 80)}`)
+      if (process.env.BENCH_VERBOSE !== undefined)
+        count(
+          stats.outcomes,
+          `open error: ${String((err as Error).name)} ${String((err as Error).message).slice(0, 80)}`
+        )
       await sleep(50)
     }
   }
@@ -98,14 +125,25 @@ serveRequests(
         // Where the attack comes from: 'distinct' = each peer on its own host (127.0.1.2, 127.0.1.3, …),
         // 'one' = all from one other host (127.0.0.2), 'joiner' = from the real joiner's own address (127.0.0.1).
         const source = msg.source as 'distinct' | 'one' | 'joiner'
-        const localAddress = (i: number): string | undefined => (source === 'joiner' ? undefined : source === 'one' ? '127.0.0.2' : `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`)
+        const localAddress = (i: number): string | undefined =>
+          source === 'joiner'
+            ? undefined
+            : source === 'one'
+              ? '127.0.0.2'
+              : `127.0.${1 + Math.floor(i / 250)}.${2 + (i % 250)}`
         peers = await Promise.all(
           Array.from({ length: n }, async (_, i) =>
             createLibp2p({
               privateKey: await generateKeyPair('Ed25519'),
               addresses: { listen: [] },
               // @libp2p/tcp spreads dialOpts into net.connect(), so a source address works though its type omits it.
-              transports: [tcp(localAddress(i) === undefined ? {} : { dialOpts: { localAddress: localAddress(i)! } as TCPOptions['dialOpts'] })],
+              transports: [
+                tcp(
+                  localAddress(i) === undefined
+                    ? {}
+                    : { dialOpts: { localAddress: localAddress(i)! } as TCPOptions['dialOpts'] }
+                )
+              ],
               connectionEncrypters: [noise()],
               streamMuxers: [yamux()],
               connectionManager: { maxConnections: 10 }

@@ -21,7 +21,15 @@ import { toHex } from '../main/engine/protocol/transcript.ts'
 import { startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
 import { removeTempDir } from '../test-support/temp-dirs.ts'
 import { startWorker } from './lib/child.ts'
-import { instrument, lanCandidate, lanPair, phasesOf, type Timeline } from './lib/lan-pairing.ts'
+import {
+  lanCandidate,
+  lanPair,
+  pairedAt,
+  phasesOf,
+  startJoiner,
+  watchInitiator,
+  type Timeline
+} from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
 import { printProfile, Profiler, summarizeProfiles, type Window } from './lib/profile.ts'
 import { BENCH_DIR, flags, fmtMs, printTable, round, sleep, summarize, writeResult } from './lib/stats.ts'
@@ -30,44 +38,51 @@ const opts = flags({ runs: 20, peers: 100, warmup: 3, source: 'distinct', profil
 const profiler = opts.profile ? new Profiler() : undefined
 const windows: Window[][] = []
 
-async function pairings(initiator: TestDevice, point: (t: Timeline | undefined) => void, runs: number, onCode: (words: string[]) => Promise<void>, profile = false): Promise<{ ms: number[]; cpuMs: number[]; failures: string[]; failedAttempts: number[] }> {
+async function pairings(
+  initiator: TestDevice,
+  point: (t: Timeline | undefined) => void,
+  runs: number,
+  onCode: (words: string[]) => Promise<void>,
+  profile = false
+): Promise<{ ms: number[]; cpuMs: number[]; failures: string[]; failedAttempts: number[] }> {
   const ms: number[] = []
   const cpuMs: number[] = []
   const failures: string[] = []
   const failedAttempts: number[] = []
   for (let i = 0; i < runs; i++) {
-    const joiner = await startDevice('Joiner')
-    const pointJ = instrument(joiner, 'joiner')
+    const joiner = await startJoiner('Joiner')
     try {
       const session = await initiator.service.startPairing({})
       await onCode(session.words)
       const timeline = { submit: 0 } as Timeline
       point(timeline)
-      pointJ(timeline)
       if (profile) await profiler?.start()
       const cpu0 = process.cpuUsage()
       try {
-        await lanPair(joiner, 'Joiner', initiator, session.words, timeline)
+        await lanPair(joiner, initiator, session.words, timeline)
         const cpu = process.cpuUsage(cpu0)
         cpuMs.push((cpu.user + cpu.system) / 1000)
         ms.push(phasesOf(timeline as Required<Timeline>).total!)
         if (profile && profiler !== undefined) {
           await profiler.stop()
-          windows.push([{ from: timeline.submit, to: Math.max(timeline.joined!, timeline.initiatorPaired!) }])
+          windows.push([{ from: timeline.submit, to: pairedAt(timeline) }])
         }
       } catch (err) {
         if (profile && profiler !== undefined) {
           await profiler.stop()
           windows.push([])
         }
-        const reached = Object.entries(timeline).map(([k, v]) => `${k}@${Math.round((v as number) - timeline.submit)}`).join(' ')
-        failures.push(`${err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err)} (reached: ${reached})`)
+        const reached = Object.entries(timeline)
+          .map(([k, v]) => `${k}@${Math.round((v as number) - timeline.submit)}`)
+          .join(' ')
+        failures.push(
+          `${err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err)} (reached: ${reached})`
+        )
       }
       failedAttempts.push((await initiator.service.getState({})).session?.failedAttempts ?? 0)
     } finally {
       point(undefined)
       await joiner.stop().catch(() => undefined)
-      removeTempDir(joiner.dataDir)
     }
   }
   return { ms, cpuMs, failures, failedAttempts }
@@ -86,7 +101,7 @@ function pin(pid: number, cpu: number): boolean {
 async function main(): Promise<void> {
   const started = performance.now()
   const initiator = await startDevice('Initiator under attack')
-  const point = instrument(initiator, 'initiator')
+  const point = watchInitiator(initiator)
   const attackers = startWorker(path.join(BENCH_DIR, 'attack-worker.ts'))
   // The attackers are other machines in real life: on this machine they get their own CPU, so the
   // figure is what the initiator's handling of them costs, not their own CPU use (--no-pin to share).
@@ -98,7 +113,8 @@ async function main(): Promise<void> {
     const quiet = await pairings(initiator, point, opts.runs, noop)
 
     const target = lanCandidate(initiator).addrs[0]!
-    const rendezvousOf = (words: string[]): string => toHex(deriveCodeKeys(parseCodeOrThrow(words.join(' ')).entropy).rendezvous)
+    const rendezvousOf = (words: string[]): string =>
+      toHex(deriveCodeKeys(parseCodeOrThrow(words.join(' ')).entropy).rendezvous)
     // A live code for the attackers to aim at while they connect.
     const first = await initiator.service.startPairing({})
     await attackers.request({ cmd: 'attack', target, rendezvous: rendezvousOf(first.words) })
@@ -114,7 +130,16 @@ async function main(): Promise<void> {
       },
       true
     )
-    const attack = await attackers.request<{ stats: { attempts: Record<string, number>; outcomes: Record<string, number>; connected: number; connectFailures: number }; attempts: number; perSecond: number }>({ cmd: 'stop' }, 30_000)
+    const attack = await attackers.request<{
+      stats: {
+        attempts: Record<string, number>
+        outcomes: Record<string, number>
+        connected: number
+        connectFailures: number
+      }
+      attempts: number
+      perSecond: number
+    }>({ cmd: 'stop' }, 30_000)
 
     const q = summarize(quiet.ms)
     const h = summarize(hostile.ms)
@@ -123,20 +148,41 @@ async function main(): Promise<void> {
       peers: opts.peers,
       runs: opts.runs,
       quiet: { ...q, success: quiet.ms.length, failures: quiet.failures },
-      underAttack: { ...h, success: hostile.ms.length, failures: hostile.failures, failedAttemptsPerSession: summarize(hostile.failedAttempts) },
+      underAttack: {
+        ...h,
+        success: hostile.ms.length,
+        failures: hostile.failures,
+        failedAttemptsPerSession: summarize(hostile.failedAttempts)
+      },
       slowdownP50: round(h.p50 / q.p50, 2),
       processCpuMsPerPairing: { quiet: summarize(quiet.cpuMs), underAttack: summarize(hostile.cpuMs) },
       attackers: { connectedAfter3s: connecting.stats.connected, ...attack }
     }
-    console.log(`\nBenchmark 5 — ${opts.peers} hostile peers (${attack.stats.connected} connected) sending ${attack.perSecond} bad pairing streams/s while a real joiner pairs${pinned ? ' (initiator and joiner pinned to CPU 0, attackers to CPU 1)' : ''}`)
+    console.log(
+      `\nBenchmark 5 — ${opts.peers} hostile peers (${attack.stats.connected} connected) sending ${attack.perSecond} bad pairing streams/s while a real joiner pairs${pinned ? ' (initiator and joiner pinned to CPU 0, attackers to CPU 1)' : ''}`
+    )
     printTable(
       ['', 'pairings ok', 'p50', 'p95', 'max'],
       [
-        ['quiet (same initiator, no attackers)', `${quiet.ms.length}/${opts.runs}`, fmtMs(q.p50), fmtMs(q.p95), fmtMs(q.max)],
-        [`under attack by ${opts.peers} peers`, `${hostile.ms.length}/${opts.runs}`, fmtMs(h.p50), fmtMs(h.p95), fmtMs(h.max)]
+        [
+          'quiet (same initiator, no attackers)',
+          `${quiet.ms.length}/${opts.runs}`,
+          fmtMs(q.p50),
+          fmtMs(q.p95),
+          fmtMs(q.max)
+        ],
+        [
+          `under attack by ${opts.peers} peers`,
+          `${hostile.ms.length}/${opts.runs}`,
+          fmtMs(h.p50),
+          fmtMs(h.p95),
+          fmtMs(h.max)
+        ]
       ]
     )
-    console.log(`slowdown at p50: ${result.slowdownP50}×; wrong-code attempts counted per session p50 ${result.underAttack.failedAttemptsPerSession.p50}`)
+    console.log(
+      `slowdown at p50: ${result.slowdownP50}×; wrong-code attempts counted per session p50 ${result.underAttack.failedAttemptsPerSession.p50}`
+    )
     console.log('attacker outcomes:', JSON.stringify(attack.stats.outcomes))
     if (hostile.failures.length > 0) console.log('real pairings that failed:', hostile.failures.slice(0, 5))
     if (profiler !== undefined) {

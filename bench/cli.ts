@@ -42,7 +42,11 @@ function variant(name: string, cacheDir: string): Variant {
     case 'bundle-cache':
       return { name, args: [BUNDLE_ENTRY], env: { ...env, NODE_COMPILE_CACHE: cacheDir } }
     case 'source':
-      return { name, args: ['--disable-warning=ExperimentalWarning', SOURCE_ENTRY], env: { ...env, NODE_DISABLE_COMPILE_CACHE: '1' } }
+      return {
+        name,
+        args: ['--disable-warning=ExperimentalWarning', SOURCE_ENTRY],
+        env: { ...env, NODE_DISABLE_COMPILE_CACHE: '1' }
+      }
     case 'bin':
       return { name, args: [BIN], env }
     default:
@@ -60,9 +64,16 @@ interface Run {
 }
 
 /** Spawns `node <variant> <args>`, timing spawn to exit; `onLine` sees each stdout JSON line as it arrives. */
-function run(v: Variant, args: string[], onLine?: (line: Record<string, unknown>) => void, timeoutMs = 30_000): { done: Promise<Run>; kill(): void } {
+function run(
+  v: Variant,
+  args: string[],
+  onLine?: (line: Record<string, unknown>) => void,
+  timeoutMs = 30_000
+): { done: Promise<Run>; kill(): void } {
   const start = performance.now()
-  const child = trackChild(spawn(NODE, [...v.args, ...args], { cwd: ROOT, env: v.env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = trackChild(
+    spawn(NODE, [...v.args, ...args], { cwd: ROOT, env: v.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  )
   const lines: Array<Record<string, unknown>> = []
   const arrivals: number[] = []
   let stderr = ''
@@ -120,13 +131,15 @@ async function measure(v: Variant, tmp: string, pairer: Variant): Promise<Varian
     const dirB = path.join(tmp, `${v.name}-b${i}`)
     const session = Promise.withResolvers<{ words: string[]; multiaddrs: string[] }>()
     const pair = run(pairer, ['pair', '--json', '--data-dir', dirA, ...NET], (line) => {
-      if (line.type === 'session') session.resolve({ words: line.words as string[], multiaddrs: line.multiaddrs as string[] })
+      if (line.type === 'session')
+        session.resolve({ words: line.words as string[], multiaddrs: line.multiaddrs as string[] })
     })
     void pair.done.then((r) => session.reject(new Error(`pair exited ${r.code}: ${r.stderr.slice(-500)}`)))
     try {
       const { words, multiaddrs } = await session.promise
       const bootstrap = multiaddrs.find((m) => m.startsWith('/ip4/127.0.0.1/'))!
-      const joined = await run(v, ['join', ...words, '--json', '--data-dir', dirB, '--bootstrap', bootstrap, ...NET]).done
+      const joined = await run(v, ['join', ...words, '--json', '--data-dir', dirB, '--bootstrap', bootstrap, ...NET])
+        .done
       const result = joined.lines.find((l) => l.type === 'result')
       if (v.name === 'bin') usedBundle = !joined.stderr.includes('running the sources')
       if (joined.code === 0 && result?.ok === true) {
@@ -148,7 +161,17 @@ async function measure(v: Variant, tmp: string, pairer: Variant): Promise<Varian
       removeTempDir(dirB)
     }
   }
-  return { variant: v.name, version: summarize(version), join: summarize(join), joinOk: join.length, joinEngine: summarize(engine), joinStartup: summarize(startup), joinExit: summarize(exit), failures, ...(usedBundle === undefined ? {} : { usedBundle }) }
+  return {
+    variant: v.name,
+    version: summarize(version),
+    join: summarize(join),
+    joinOk: join.length,
+    joinEngine: summarize(engine),
+    joinStartup: summarize(startup),
+    joinExit: summarize(exit),
+    failures,
+    ...(usedBundle === undefined ? {} : { usedBundle })
+  }
 }
 
 async function main(): Promise<void> {
@@ -157,22 +180,50 @@ async function main(): Promise<void> {
   const cacheDir = path.join(tmp, 'compile-cache')
   try {
     const built = opts.build ? await buildBenchBundle() : undefined
-    if (built !== undefined) console.log(`bundle built in ${Math.round(built.ms)} ms, ${Math.round(built.bytes / 1024)} KiB of .mjs`)
+    if (built !== undefined)
+      console.log(`bundle built in ${Math.round(built.ms)} ms, ${Math.round(built.bytes / 1024)} KiB of .mjs`)
     const pairer = variant('bundle', cacheDir)
     const results: VariantResult[] = []
     for (const name of opts.variants.split(',')) {
       const v = variant(name, cacheDir)
       results.push(await measure(v, tmp, pairer))
       const r = results.at(-1)!
-      console.log(`${name}: --version p50 ${fmtMs(r.version.p50)}, join p50 ${fmtMs(r.join.p50)} (${r.joinOk}/${opts.runs} ok)${r.usedBundle === undefined ? '' : r.usedBundle ? ' [bin used dist/cli.mjs]' : ' [bin ran the sources: dist/cli.mjs is stale]'}`)
+      console.log(
+        `${name}: --version p50 ${fmtMs(r.version.p50)}, join p50 ${fmtMs(r.join.p50)} (${r.joinOk}/${opts.runs} ok)${r.usedBundle === undefined ? '' : r.usedBundle ? ' [bin used dist/cli.mjs]' : ' [bin ran the sources: dist/cli.mjs is stale]'}`
+      )
       for (const f of r.failures.slice(0, 3)) console.log(`  failure: ${f}`)
     }
     console.log('\nBenchmark 3 — whole-process CLI (spawn to exit, initiator already waiting)')
     printTable(
-      ['variant', '--version p50', 'join p50', 'join p95', 'join max', 'start-up to first progress p50', 'engine: first progress -> paired p50', 'result -> exit p50', 'ok'],
-      results.map((r) => [r.variant, fmtMs(r.version.p50), fmtMs(r.join.p50), fmtMs(r.join.p95), fmtMs(r.join.max), fmtMs(r.joinStartup.p50), fmtMs(r.joinEngine.p50), fmtMs(r.joinExit.p50), `${r.joinOk}/${opts.runs}`])
+      [
+        'variant',
+        '--version p50',
+        'join p50',
+        'join p95',
+        'join max',
+        'start-up to first progress p50',
+        'engine: first progress -> paired p50',
+        'result -> exit p50',
+        'ok'
+      ],
+      results.map((r) => [
+        r.variant,
+        fmtMs(r.version.p50),
+        fmtMs(r.join.p50),
+        fmtMs(r.join.p95),
+        fmtMs(r.join.max),
+        fmtMs(r.joinStartup.p50),
+        fmtMs(r.joinEngine.p50),
+        fmtMs(r.joinExit.p50),
+        `${r.joinOk}/${opts.runs}`
+      ])
     )
-    const file = writeResult('cli', { runs: opts.runs, bundle: built === undefined ? null : { ms: round(built.ms), bytes: built.bytes }, results, seconds: round((performance.now() - started) / 1000, 1) })
+    const file = writeResult('cli', {
+      runs: opts.runs,
+      bundle: built === undefined ? null : { ms: round(built.ms), bytes: built.bytes },
+      results,
+      seconds: round((performance.now() - started) / 1000, 1)
+    })
     console.log(`\nwrote ${file}`)
   } finally {
     removeTempDir(tmp)

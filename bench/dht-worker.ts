@@ -6,6 +6,7 @@
 //              looks a code up or joins with it, through the DHT only
 // Requests and replies are JSON lines on stdin/stdout; the process ends when stdin closes.
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
@@ -20,8 +21,10 @@ import { round, rssOf, sleep } from './lib/stats.ts'
 const role = process.argv[2]
 const TIMING = { joinTimeoutMs: 15_000, dhtPatienceMs: 10_000, lanWaitMs: 500, reconnectMs: 60_000 }
 
-type Dht = { routingTable?: { size: number } }
-const routingTableSize = (node: PairwiseLibp2p): number => (node.services.dht as unknown as Dht).routingTable?.size ?? 0
+// kad-dht's KadDHT interface (the type kadDHT() returns) has no way to ask how many peers a node's routing
+// table holds, and neither has libp2p. The package's exported SingleKadDHT type describes the single-table DHT
+// that kadDHT() creates, with its routing table's size: narrowing to it is the only public route to that figure.
+const routingTableSize = (node: PairwiseLibp2p): number => (node.services.dht as SingleKadDHT).routingTable.size
 // Waits before a measurement poll often and, on a timeout, measure anyway: a slow machine
 // should show in the figures rather than stop the run.
 const SETTLE = (timeoutMs: number) => ({ timeoutMs, intervalMs: 20 })
@@ -55,7 +58,12 @@ async function host(msg: Record<string, unknown>): Promise<Record<string, unknow
       const bootstrap = (msg.bootstrap as string[] | undefined) ?? []
       const before = memory()
       const one = async (): Promise<PairwiseLibp2p> =>
-        createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 10_000 })
+        createNode({
+          privateKey: await generateKeyPair('Ed25519'),
+          network: { ...LOOPBACK, bootstrap: [] },
+          policy: { isRefused: () => false },
+          inboundLimit: 10_000
+        })
       if (bootstrap.length === 0) nodes.push(await one())
       const target = bootstrap[0] ?? nodes[0]!.getMultiaddrs()[0]!.toString()
       // Everyone knows the bootstrap node (the first node of the first host), like `pairwise node --bootstrap`.
@@ -98,7 +106,9 @@ async function host(msg: Record<string, unknown>): Promise<Record<string, unknow
         while (i < nodes.length) {
           const node = nodes[i++]!
           try {
-            for await (const _ of node.peerRouting.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.timeout(10_000) })) {
+            for await (const _ of node.peerRouting.getClosestPeers(node.peerId.toMultihash().bytes, {
+              signal: AbortSignal.timeout(10_000)
+            })) {
               // drain
             }
           } catch {
@@ -139,7 +149,7 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
       initiator.service.on('session', (view) => {
         if (view?.state === 'paired') send({ event: 'paired', at: wallNow(), joiner: view.joiner?.peerId })
       })
-      const node = (initiator.service as unknown as { node: PairwiseLibp2p }).node
+      const { node } = initiator.service
       const connected = () => initiator!.service.multiaddrs().length > 0 && routingTableSize(node) > 0
       await eventually('the initiator has addresses and DHT peers', connected, SETTLE(10_000)).catch(notSettled)
       return { peerId: initiator.service.peerId }
@@ -168,13 +178,18 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
 
 // ---- joiner ---------------------------------------------------------------------------
 
-async function freshJoiner(bootstrap: string[], warm: boolean): Promise<{ device: TestDevice; node: PairwiseLibp2p; settledMs: number }> {
+async function freshJoiner(
+  bootstrap: string[],
+  warm: boolean
+): Promise<{ device: TestDevice; node: PairwiseLibp2p; settledMs: number }> {
   const t0 = Date.now()
   const device = await startDevice('Joiner', { network: { bootstrap }, timing: TIMING })
-  const node = (device.service as unknown as { node: PairwiseLibp2p }).node
+  const { node } = device.service
   if (warm) {
     // A device that has been running a while: connected, routing table filled by its first self-lookup.
-    const selfQueryDone = new Promise<void>((resolve) => node.addEventListener('kad-dht:query:self' as never, () => resolve(), { once: true }))
+    const selfQueryDone = new Promise<void>((resolve) =>
+      node.addEventListener('kad-dht:query:self' as never, () => resolve(), { once: true })
+    )
     await Promise.race([selfQueryDone, sleep(5_000)])
     await eventually('the joiner has DHT peers', () => routingTableSize(node) > 0, SETTLE(5_000)).catch(notSettled)
     await sleep(100)
@@ -201,9 +216,12 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
         let responses = 0
         const abort = new AbortController()
         try {
-          for await (const event of node.services.dht.get(dhtKey, { signal: AbortSignal.any([abort.signal, AbortSignal.timeout(5_000)]) })) {
+          for await (const event of node.services.dht.get(dhtKey, {
+            signal: AbortSignal.any([abort.signal, AbortSignal.timeout(5_000)])
+          })) {
             if (event.name === 'PEER_RESPONSE') responses++
-            const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+            const value =
+              event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
             if (value === undefined) continue
             if ((await openAdvertisement(value, keys)) !== undefined) {
               foundMs = wallNow() - t0
@@ -233,9 +251,27 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
       try {
         await device.service.join({ code: words.join(' ') })
         const end = wallNow()
-        return { ok: true, peerId: device.service.peerId, start, end, ms: end - start, paths: [...paths], steps, settledMs, rss: memory().rss }
+        return {
+          ok: true,
+          peerId: device.service.peerId,
+          start,
+          end,
+          ms: end - start,
+          paths: [...paths],
+          steps,
+          settledMs,
+          rss: memory().rss
+        }
       } catch (err) {
-        return { ok: false, start, end: wallNow(), ms: wallNow() - start, failure: err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err), paths: [...paths] }
+        return {
+          ok: false,
+          start,
+          end: wallNow(),
+          ms: wallNow() - start,
+          failure:
+            err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err),
+          paths: [...paths]
+        }
       } finally {
         await stopDevice(device)
       }
@@ -245,7 +281,11 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
   }
 }
 
-const handlers: Record<string, (msg: Record<string, unknown>) => Promise<Record<string, unknown>>> = { host, initiator: initiatorRole, joiner: joinerRole }
+const handlers: Record<string, (msg: Record<string, unknown>) => Promise<Record<string, unknown>>> = {
+  host,
+  initiator: initiatorRole,
+  joiner: joinerRole
+}
 const handler = handlers[role ?? '']
 if (handler === undefined) {
   console.error(`usage: dht-worker.ts host|initiator|joiner`)

@@ -54,7 +54,9 @@ async function runSize(n: number): Promise<SizeResult> {
     type Started = { addrs: string[]; before: { rss: number }; after: { rss: number } }
     const first = await hosts[0]!.request<Started>({ cmd: 'start', count: counts[0] }, 120_000)
     const bootstrap = [first.addrs[0]!]
-    const rest = await Promise.all(hosts.slice(1).map((h, i) => h.request<Started>({ cmd: 'start', count: counts[i + 1], bootstrap }, 180_000)))
+    const rest = await Promise.all(
+      hosts.slice(1).map((h, i) => h.request<Started>({ cmd: 'start', count: counts[i + 1], bootstrap }, 180_000))
+    )
     const started = [first, ...rest]
     const all = started.flatMap((s) => s.addrs)
     await Promise.all(hosts.map((h) => h.request({ cmd: 'mesh', addrs: all, links: opts.links }, 180_000)))
@@ -62,7 +64,11 @@ async function runSize(n: number): Promise<SizeResult> {
     const stats = await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))
     // RSS per node: growth of each host process from its empty start (libp2p already imported) to N nodes running.
     const perNode = stats.map((s, i) => (s.memory.rss - started[i]!.before.rss) / s.nodes)
-    const rt = { min: Math.min(...stats.map((s) => s.routingTable.min)), avg: round(stats.reduce((sum, s) => sum + s.routingTable.avg * s.nodes, 0) / n, 1), max: Math.max(...stats.map((s) => s.routingTable.max)) }
+    const rt = {
+      min: Math.min(...stats.map((s) => s.routingTable.min)),
+      avg: round(stats.reduce((sum, s) => sum + s.routingTable.avg * s.nodes, 0) / n, 1),
+      max: Math.max(...stats.map((s) => s.routingTable.max))
+    }
 
     const initiator = startWorker(WORKER, ['initiator'])
     const joiner = startWorker(WORKER, ['joiner'])
@@ -73,7 +79,10 @@ async function runSize(n: number): Promise<SizeResult> {
     })
     await initiator.request({ cmd: 'start', bootstrap }, 60_000)
     const setupSeconds = round((performance.now() - t0) / 1000, 1)
-    const cpuBefore = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce((s, x) => s + x.cpuMs, 0)
+    const cpuBefore = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce(
+      (s, x) => s + x.cpuMs,
+      0
+    )
     const runsStarted = performance.now()
 
     const publishMs: number[] = []
@@ -86,35 +95,53 @@ async function runSize(n: number): Promise<SizeResult> {
     const cold: number[] = []
     const coldErrors: string[] = []
     type Pair = { words: string[]; advertisedTo: number; publishMs: number }
-    type Join = { ok: boolean; ms: number; start: number; end: number; peerId?: string; failure?: string; paths: string[] }
+    type Join = {
+      ok: boolean
+      ms: number
+      start: number
+      end: number
+      peerId?: string
+      failure?: string
+      paths: string[]
+    }
     for (let r = 0; r < opts.runs; r++) {
       const code = await initiator.request<Pair>({ cmd: 'pair' }, 60_000)
       publishMs.push(code.publishMs)
       advertisedTo.push(code.advertisedTo)
-      const lookup = await joiner.request<{ ok: boolean; ms: number | null }>({ cmd: 'lookup', words: code.words, bootstrap }, 60_000)
+      const lookup = await joiner.request<{ ok: boolean; ms: number | null }>(
+        { cmd: 'lookup', words: code.words, bootstrap },
+        60_000
+      )
       if (lookup.ok) {
         lookupOk++
         lookups.push(lookup.ms!)
       }
       const join = await joiner.request<Join>({ cmd: 'join', words: code.words, bootstrap, warm: true }, 60_000)
-      if (process.env.BENCH_VERBOSE !== undefined) console.log('  join', round(join.ms, 1), JSON.stringify((join as { steps?: unknown }).steps))
+      if (process.env.BENCH_VERBOSE !== undefined)
+        console.log('  join', round(join.ms, 1), JSON.stringify((join as { steps?: unknown }).steps))
       if (join.ok && join.paths.includes('dht')) {
         warm.push(join.ms)
         // The initiator's "paired" event may trail the joiner's answer; without it the run counts no both-sides time.
         const seenBy = () => paired.find((p) => p.joiner === join.peerId)
-        const seen = await eventually('the initiator saw the pairing', seenBy, { timeoutMs: 5_000, intervalMs: 20 })
-          .catch(() => undefined)
+        const seen = await eventually('the initiator saw the pairing', seenBy, {
+          timeoutMs: 5_000,
+          intervalMs: 20
+        }).catch(() => undefined)
         if (seen !== undefined) both.push(Math.max(seen.at, join.end) - join.start)
       } else warmErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
     for (let r = 0; r < opts.coldRuns; r++) {
       const code = await initiator.request<Pair>({ cmd: 'pair' }, 60_000)
       const join = await joiner.request<Join>({ cmd: 'join', words: code.words, bootstrap, warm: false }, 60_000)
-      if (process.env.BENCH_VERBOSE !== undefined) console.log('  cold join', round(join.ms, 1), JSON.stringify((join as { steps?: unknown }).steps))
+      if (process.env.BENCH_VERBOSE !== undefined)
+        console.log('  cold join', round(join.ms, 1), JSON.stringify((join as { steps?: unknown }).steps))
       if (join.ok && join.paths.includes('dht')) cold.push(join.ms)
       else coldErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
-    const cpuAfter = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce((s, x) => s + x.cpuMs, 0)
+    const cpuAfter = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce(
+      (s, x) => s + x.cpuMs,
+      0
+    )
     return {
       n,
       hostProcesses: procs,
@@ -126,7 +153,13 @@ async function runSize(n: number): Promise<SizeResult> {
       hostRssMB: stats.map((s) => round(s.memory.rss / 1048576, 1)),
       publish: { advertisedTo: summarize(advertisedTo), ms: summarize(publishMs) },
       lookup: { success: lookupOk, runs: opts.runs, ms: summarize(lookups) },
-      joinWarm: { success: warm.length, runs: opts.runs, joinerMs: summarize(warm), bothMs: summarize(both), errors: warmErrors },
+      joinWarm: {
+        success: warm.length,
+        runs: opts.runs,
+        joinerMs: summarize(warm),
+        bothMs: summarize(both),
+        errors: warmErrors
+      },
       joinCold: { success: cold.length, runs: opts.coldRuns, joinerMs: summarize(cold), errors: coldErrors }
     }
   } finally {
@@ -142,13 +175,27 @@ async function main(): Promise<void> {
     console.log(`DHT of ${n} nodes: starting…`)
     const r = await runSize(n)
     results.push(r)
-    console.log(`  set up in ${r.setupSeconds} s over ${r.hostProcesses} host processes; routing tables ${r.routingTable.min}/${r.routingTable.avg}/${r.routingTable.max} (min/avg/max); ${r.rssPerNodeMB} MB RSS per node; the DHT nodes kept ${r.hostCpuCores} of the cores busy during the runs`)
+    console.log(
+      `  set up in ${r.setupSeconds} s over ${r.hostProcesses} host processes; routing tables ${r.routingTable.min}/${r.routingTable.avg}/${r.routingTable.max} (min/avg/max); ${r.rssPerNodeMB} MB RSS per node; the DHT nodes kept ${r.hostCpuCores} of the cores busy during the runs`
+    )
     for (const e of [...r.joinWarm.errors, ...r.joinCold.errors].slice(0, 5)) console.log(`  failure: ${e}`)
   }
   const pct = (ok: number, runs: number): string => `${ok}/${runs} (${Math.round((100 * ok) / Math.max(1, runs))} %)`
   console.log('\nBenchmark 2 — DHT path, separate processes (fresh joiner device per run)')
   printTable(
-    ['N', 'lookup p50', 'lookup p95', 'lookup ok', 'join p50', 'join p95', 'both committed p50', 'join ok', 'cold join p50', 'cold ok', 'RSS/node'],
+    [
+      'N',
+      'lookup p50',
+      'lookup p95',
+      'lookup ok',
+      'join p50',
+      'join p95',
+      'both committed p50',
+      'join ok',
+      'cold join p50',
+      'cold ok',
+      'RSS/node'
+    ],
     results.map((r) => [
       r.n,
       fmtMs(r.lookup.ms.p50),
@@ -163,7 +210,13 @@ async function main(): Promise<void> {
       fmtMB(r.rssPerNodeMB * 1048576)
     ])
   )
-  const file = writeResult('dht', { sizes, runs: opts.runs, coldRuns: opts.coldRuns, results, seconds: round((performance.now() - started) / 1000, 1) })
+  const file = writeResult('dht', {
+    sizes,
+    runs: opts.runs,
+    coldRuns: opts.coldRuns,
+    results,
+    seconds: round((performance.now() - started) / 1000, 1)
+  })
   console.log(`\nwrote ${file}`)
 }
 

@@ -3,8 +3,10 @@
 //   node --disable-warning=ExperimentalWarning bench/lan.ts [--runs 30] [--warmup 3]
 //
 // Each pairing uses two brand-new devices (fresh data folders, fresh
-// identities, fresh code), so every one opens a new TCP connection, runs
-// Noise, and does every real database commit on both sides. The clock runs
+// identities, fresh code): the initiator a full PairingService, the joiner
+// built from the engine's parts around raceJoin. So every one opens a new TCP
+// connection, runs Noise, and does every real database commit on both sides.
+// Phases come from public events only (see lib/lan-pairing.ts). The clock runs
 // from "join submitted" (the words are handed to the engine) until BOTH
 // registries hold the pairing: the joiner committed and the initiator
 // confirmed after the Ack. See lib/lan-pairing.ts for why the joiner drives
@@ -24,13 +26,25 @@ import { ephemeralIdentity } from '../main/engine/identity/identity.ts'
 import { verifyByPeerId } from '../main/engine/identity/peer-key.ts'
 import { PAIR_PROTOCOL } from '../main/engine/node/join-race.ts'
 import { createNode } from '../main/engine/node/libp2p-node.ts'
-import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, ResponseSchema } from '../main/engine/protocol/messages.ts'
+import {
+  ChallengeSchema,
+  decodeMessage,
+  encodeMessage,
+  HelloSchema,
+  ResponseSchema
+} from '../main/engine/protocol/messages.ts'
 import { deviceNamed, join as harnessJoin, makeInitiator } from '../test-support/engine/in-memory-pairing.ts'
-import { initiatorProof, joinerProof, signedByJoiner, toHex, transcriptHash } from '../main/engine/protocol/transcript.ts'
+import {
+  initiatorProof,
+  joinerProof,
+  signedByJoiner,
+  toHex,
+  transcriptHash
+} from '../main/engine/protocol/transcript.ts'
 import { Registry } from '../main/engine/registry/registry.ts'
-import { LOOPBACK, startDevice, type TestDevice } from '../test-support/engine/loopback-network.ts'
+import { LOOPBACK, startDevice } from '../test-support/engine/loopback-network.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { instrument, lanPair, phasesOf, type Timeline } from './lib/lan-pairing.ts'
+import { lanPair, pairedAt, phasesOf, startJoiner, watchInitiator, type Timeline } from './lib/lan-pairing.ts'
 import { INCLUSIVE } from './lib/inclusive.ts'
 import { printProfile, profileClockUs, Profiler, summarizeProfiles, type Window } from './lib/profile.ts'
 import { flags, fmtMs, printTable, RESULTS_DIR, round, summarize, writeResult, type Summary } from './lib/stats.ts'
@@ -49,8 +63,12 @@ export interface LanResult {
 const windows: Window[][] = []
 const timelines: Timeline[] = []
 
-
-async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string, number[]>; failures: number; errors: string[] }> {
+async function pairingsRun(): Promise<{
+  totals: number[]
+  phases: Record<string, number[]>
+  failures: number
+  errors: string[]
+}> {
   const totals: number[] = []
   const phases: Record<string, number[]> = {}
   const errors: string[] = []
@@ -58,23 +76,21 @@ async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string,
   for (let i = 0; i < opts.warmup + opts.runs; i++) {
     const measured = i >= opts.warmup
     const a = await startDevice('Initiator')
-    const b = await startDevice('Joiner')
-    const pointA = instrument(a, 'initiator')
-    const pointB = instrument(b, 'joiner')
+    const b = await startJoiner('Joiner')
+    const point = watchInitiator(a)
     try {
       const session = await a.service.startPairing({})
       const timeline = { submit: 0 } as Timeline
-      pointA(timeline)
-      pointB(timeline)
+      point(timeline)
       if (measured) await profiler?.start()
       const cpu0 = process.cpuUsage()
       try {
-        await lanPair(b, 'Joiner', a, session.words, timeline)
+        await lanPair(b, a, session.words, timeline)
         const cpu = process.cpuUsage(cpu0)
         if (measured) (phases.cpu ??= []).push((cpu.user + cpu.system) / 1000)
         if (measured && profiler !== undefined) {
           await profiler.stop()
-          windows.push([{ from: timeline.submit, to: Math.max(timeline.joined!, timeline.initiatorPaired!) }])
+          windows.push([{ from: timeline.submit, to: pairedAt(timeline) }])
           timelines.push(timeline)
         }
       } catch (err) {
@@ -94,19 +110,13 @@ async function pairingsRun(): Promise<{ totals: number[]; phases: Record<string,
       totals.push(p.total!)
       for (const [k, v] of Object.entries(p)) (phases[k] ??= []).push(v)
     } finally {
-      pointA(undefined)
-      pointB(undefined)
-      await stopAll([a, b])
+      point(undefined)
+      await b.stop().catch(() => undefined)
+      await a.stop().catch(() => undefined)
+      removeTempDir(a.dataDir)
     }
   }
   return { totals, phases, failures, errors }
-}
-
-async function stopAll(devices: TestDevice[]): Promise<void> {
-  for (const d of devices) {
-    await d.stop().catch(() => undefined)
-    removeTempDir(d.dataDir)
-  }
 }
 
 /** µs per call, after a warm-up, over `n` calls. */
@@ -122,8 +132,21 @@ async function micro(): Promise<Record<string, unknown>> {
   const keys = deriveCodeKeys(entropy)
   const a = await ephemeralIdentity()
   const b = await ephemeralIdentity()
-  const base = { version: 1, rendezvous: keys.rendezvous, initiatorPeerId: a.peerId, joinerPeerId: b.peerId, joinerNonce: randomBytes(32) }
-  const full = { ...base, initiatorNonce: randomBytes(32), initiatorDevice: deviceNamed('A'), joinerDevice: deviceNamed('B'), joinerProof: randomBytes(32), initiatorProof: randomBytes(32) }
+  const base = {
+    version: 1,
+    rendezvous: keys.rendezvous,
+    initiatorPeerId: a.peerId,
+    joinerPeerId: b.peerId,
+    joinerNonce: randomBytes(32)
+  }
+  const full = {
+    ...base,
+    initiatorNonce: randomBytes(32),
+    initiatorDevice: deviceNamed('A'),
+    joinerDevice: deviceNamed('B'),
+    joinerProof: randomBytes(32),
+    initiatorProof: randomBytes(32)
+  }
   const hash = transcriptHash(full)
   const sig = await b.privateKey.sign(signedByJoiner(hash))
   const storeDir = makeTempDir('bench-store')
@@ -131,7 +154,13 @@ async function micro(): Promise<Record<string, unknown>> {
   const cryptoUs = {
     deriveCodeKeys: await perOp(2000, () => deriveCodeKeys(entropy)),
     hmacProof: await perOp(5000, () => joinerProof(keys.authKey, base)),
-    initiatorProof: await perOp(5000, () => initiatorProof(keys.authKey, { ...base, initiatorNonce: full.initiatorNonce, initiatorDevice: full.initiatorDevice })),
+    initiatorProof: await perOp(5000, () =>
+      initiatorProof(keys.authKey, {
+        ...base,
+        initiatorNonce: full.initiatorNonce,
+        initiatorDevice: full.initiatorDevice
+      })
+    ),
     transcriptHash: await perOp(5000, () => transcriptHash(full)),
     ed25519Sign: await perOp(2000, () => b.privateKey.sign(signedByJoiner(hash))),
     ed25519VerifyByPeerId: await perOp(2000, () => verifyByPeerId(b.peerId, signedByJoiner(hash), sig)),
@@ -142,10 +171,28 @@ async function micro(): Promise<Record<string, unknown>> {
   // joiner: deriveCodeKeys ×2 (raceJoin and runJoiner), proofJ, expected proofI, transcript hash, sign, verify, pair key, seal;
   // initiator: expected proofJ, proofI, transcript hash, verify, pair key, seal, sign.
   const cryptoPathUs =
-    2 * cryptoUs.deriveCodeKeys + 2 * cryptoUs.hmacProof + 2 * cryptoUs.initiatorProof + 2 * cryptoUs.transcriptHash + 2 * cryptoUs.ed25519Sign + 2 * cryptoUs.ed25519VerifyByPeerId + 2 * cryptoUs.derivePairKey + 2 * cryptoUs.sealPairKey
+    2 * cryptoUs.deriveCodeKeys +
+    2 * cryptoUs.hmacProof +
+    2 * cryptoUs.initiatorProof +
+    2 * cryptoUs.transcriptHash +
+    2 * cryptoUs.ed25519Sign +
+    2 * cryptoUs.ed25519VerifyByPeerId +
+    2 * cryptoUs.derivePairKey +
+    2 * cryptoUs.sealPairKey
 
-  const hello = encodeMessage({ t: 'hello', v: 1, rendezvous: toHex(keys.rendezvous), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) })
-  const challenge = encodeMessage({ t: 'challenge', nonce: toHex(randomBytes(32)), device: deviceNamed('Alice'), proof: toHex(randomBytes(32)) })
+  const hello = encodeMessage({
+    t: 'hello',
+    v: 1,
+    rendezvous: toHex(keys.rendezvous),
+    nonce: toHex(randomBytes(32)),
+    proof: toHex(randomBytes(32))
+  })
+  const challenge = encodeMessage({
+    t: 'challenge',
+    nonce: toHex(randomBytes(32)),
+    device: deviceNamed('Alice'),
+    proof: toHex(randomBytes(32))
+  })
   const response = encodeMessage({ t: 'response', device: deviceNamed('Bob'), sig: toHex(randomBytes(64)) })
   const codecUs = {
     decodeHello: await perOp(5000, () => decodeMessage(hello, HelloSchema)),
@@ -159,7 +206,14 @@ async function micro(): Promise<Record<string, unknown>> {
   const dbMs: Record<string, number[]> = { recordPaired: [], recordPending: [], confirm: [] }
   for (let i = 0; i < 40; i++) {
     const peer = (await ephemeralIdentity()).peerId
-    const input = { peerId: peer, name: 'Bench', os: 'Linux', appVersion: '0.1.0', addresses: ['/ip4/127.0.0.1/tcp/4001'], pairKeySealed: randomBytes(60) }
+    const input = {
+      peerId: peer,
+      name: 'Bench',
+      os: 'Linux',
+      appVersion: '0.1.0',
+      addresses: ['/ip4/127.0.0.1/tcp/4001'],
+      pairKeySealed: randomBytes(60)
+    }
     let t = performance.now()
     registry.recordPairing({ ...input, status: 'paired' })
     dbMs.recordPaired!.push(performance.now() - t)
@@ -186,9 +240,19 @@ async function micro(): Promise<Record<string, unknown>> {
   }
 
   // A bare TCP dial + Noise + yamux on loopback with the engine's node config, then a stream on it.
-  const listener = await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 1000 })
+  const listener = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    network: { ...LOOPBACK, bootstrap: [] },
+    policy: { isRefused: () => false },
+    inboundLimit: 1000
+  })
   await listener.handle(PAIR_PROTOCOL, (stream) => void stream.close().catch(() => undefined))
-  const dialer = await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false }, inboundLimit: 1000 })
+  const dialer = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    network: { ...LOOPBACK, bootstrap: [] },
+    policy: { isRefused: () => false },
+    inboundLimit: 1000
+  })
   const addr = listener.getMultiaddrs()[0]!
   const dialMs: number[] = []
   const streamMs: number[] = []
@@ -230,21 +294,35 @@ async function main(): Promise<void> {
     total: summarize(totals),
     phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarize(v)]))
   }
-  console.log(`\nBenchmark 1 — in-process LAN pairing, ${totals.length}/${opts.runs} pairings succeeded (fresh devices and code each)`)
+  console.log(
+    `\nBenchmark 1 — in-process LAN pairing, ${totals.length}/${opts.runs} pairings succeeded (fresh devices and code each)`
+  )
   printTable(
     ['phase', 'p50', 'p95', 'max'],
     [
-      ['join submitted -> both registries committed', fmtMs(result.total.p50), fmtMs(result.total.p95), fmtMs(result.total.max)],
+      [
+        'join submitted -> both registries committed',
+        fmtMs(result.total.p50),
+        fmtMs(result.total.p95),
+        fmtMs(result.total.max)
+      ],
       ...[
         ['  before dial (key derivation, peer store)', 'beforeDial'],
-        ['  connect: TCP + Noise + yamux + protocol select', 'dial'],
-        ['  Hello -> Challenge verified', 'helloToChallenge'],
-        ['  Response -> Complete verified (incl. initiator pending commit)', 'responseToComplete'],
-        ['  joiner commit (seal + registry + peer store)', 'joinerCommit'],
+        ['  connect: TCP + Noise + yamux (joiner connection:open)', 'connect'],
+        ['  protocol select + Hello -> initiator admits it', 'helloAdmitted'],
+        ['  Challenge -> joiner verified the initiator', 'challengeVerified'],
+        ['  Response -> initiator verified the joiner', 'responseVerified'],
+        ['  initiator pending commit (seal + registry, to devices-changed)', 'initiatorPendingCommit'],
+        ['  Complete -> joiner verified it', 'completeVerified'],
+        ['  joiner commit (TrustStore.recordPairing + peer store)', 'joinerCommit'],
         ['  Ack -> initiator confirmed (incl. confirm commit)', 'ackToConfirmed'],
-        ['  registry writes, all three, on the critical path', 'dbAll'],
         ['process CPU time (user + system) during the pairing', 'cpu']
-      ].map(([label, key]) => [label!, fmtMs(result.phases[key!]?.p50), fmtMs(result.phases[key!]?.p95), fmtMs(result.phases[key!]?.max)])
+      ].map(([label, key]) => [
+        label!,
+        fmtMs(result.phases[key!]?.p50),
+        fmtMs(result.phases[key!]?.p95),
+        fmtMs(result.phases[key!]?.max)
+      ])
     ]
   )
   if (errors.length > 0) console.log('failures:', errors.slice(0, 5))
@@ -253,12 +331,24 @@ async function main(): Promise<void> {
     const summary = summarizeProfiles(profiler.profiles, 25, windows, INCLUSIVE)
     printProfile(summary, 'CPU profile of the measured pairings (both sides, one thread)')
     profiler.saveOne(join(RESULTS_DIR, 'lan.cpuprofile'))
-    if (process.env.BENCH_SAVE_PROFILES !== undefined) writeFileSync(process.env.BENCH_SAVE_PROFILES, JSON.stringify({ profiles: profiler.profiles, windows, timelines, hrOffsetUs: profileClockUs(0) }))
+    if (process.env.BENCH_SAVE_PROFILES !== undefined)
+      writeFileSync(
+        process.env.BENCH_SAVE_PROFILES,
+        JSON.stringify({ profiles: profiler.profiles, windows, timelines, hrOffsetUs: profileClockUs(0) })
+      )
     ;(result as unknown as Record<string, unknown>).profile = summary
   }
   if (opts.micro) {
     result.micro = await micro()
-    const m = result.micro as { cryptoCriticalPathMs: number; protocolInMemoryPipe: Summary; libp2pDialNoise: Summary; libp2pNewStream: Summary; db: Record<string, Summary>; cryptoUs: Record<string, number>; codecUs: Record<string, number> }
+    const m = result.micro as {
+      cryptoCriticalPathMs: number
+      protocolInMemoryPipe: Summary
+      libp2pDialNoise: Summary
+      libp2pNewStream: Summary
+      db: Record<string, Summary>
+      cryptoUs: Record<string, number>
+      codecUs: Record<string, number>
+    }
     console.log('\nMicrobenchmarks (p50)')
     printTable(
       ['piece', 'time'],
@@ -275,7 +365,10 @@ async function main(): Promise<void> {
       ]
     )
   }
-  const file = writeResult('lan', { ...result, seconds: round((performance.now() - started) / 1000, 1) } as unknown as Record<string, unknown>)
+  const file = writeResult('lan', {
+    ...result,
+    seconds: round((performance.now() - started) / 1000, 1)
+  } as unknown as Record<string, unknown>)
   console.log(`\nwrote ${file}`)
 }
 

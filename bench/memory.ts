@@ -38,9 +38,15 @@ function rssDetail(pid: number): Rss | undefined {
 }
 
 /** Runs `node ...args`, waits until `ready(line)` (or a fixed delay), samples RSS for `seconds`, kills it. */
-async function sample(args: string[], seconds: number, ready?: (line: string) => boolean): Promise<{ end: Rss; peak: number; series: number[]; readyMs: number }> {
+async function sample(
+  args: string[],
+  seconds: number,
+  ready?: (line: string) => boolean
+): Promise<{ end: Rss; peak: number; series: number[]; readyMs: number }> {
   const started = performance.now()
-  const child = trackChild(spawn(NODE, args, { cwd: ROOT, env: { ...process.env, PAIRWISE_BOOTSTRAP: '' }, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = trackChild(
+    spawn(NODE, args, { cwd: ROOT, env: { ...process.env, PAIRWISE_BOOTSTRAP: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  )
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)))
   try {
@@ -77,12 +83,36 @@ async function main(): Promise<void> {
   const baseSeconds = Math.min(5, opts.wait)
   rows.push({ what: 'empty node process', ...(await sample(['-e', 'setInterval(() => {}, 1000)'], baseSeconds)) })
   const engineUrl = pathToFileURL(path.join(ROOT, 'main', 'engine', 'node', 'libp2p-node.ts')).href
-  rows.push({ what: 'node importing the libp2p stack (engine/node/libp2p-node.ts)', ...(await sample(['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', `await import(${JSON.stringify(engineUrl)}); setInterval(() => {}, 1000)`], baseSeconds)) })
+  rows.push({
+    what: 'node importing the libp2p stack (engine/node/libp2p-node.ts)',
+    ...(await sample(
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(engineUrl)}); setInterval(() => {}, 1000)`
+      ],
+      baseSeconds
+    ))
+  })
   for (const variant of opts.variants.split(',')) {
     const dir = makeTempDir('bench-daemon')
     try {
-      const entry = variant === 'bundle' ? [BUNDLE_ENTRY] : ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'main', 'headless', 'cli.ts')]
-      const args = [...entry, 'daemon', '--json', '--data-dir', dir, '--no-mdns', '--loopback', '--listen', '/ip4/127.0.0.1/tcp/0']
+      const entry =
+        variant === 'bundle'
+          ? [BUNDLE_ENTRY]
+          : ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'main', 'headless', 'cli.ts')]
+      const args = [
+        ...entry,
+        'daemon',
+        '--json',
+        '--data-dir',
+        dir,
+        '--no-mdns',
+        '--loopback',
+        '--listen',
+        '/ip4/127.0.0.1/tcp/0'
+      ]
       const r = await sample(args, opts.wait, (line) => line.includes('"type":"ready"'))
       rows.push({ what: `idle pairwise daemon (${variant}) after ${opts.wait} s`, ...r })
     } finally {
@@ -94,7 +124,11 @@ async function main(): Promise<void> {
     ['process', 'RSS', 'anonymous', 'file-backed', 'peak'],
     rows.map((r) => [r.what, fmtMB(r.end.rss), fmtMB(r.end.anon), fmtMB(r.end.file), fmtMB(r.peak)])
   )
-  const file = writeResult('memory', { waitSeconds: opts.wait, rows, seconds: round((performance.now() - started) / 1000, 1) })
+  const file = writeResult('memory', {
+    waitSeconds: opts.wait,
+    rows,
+    seconds: round((performance.now() - started) / 1000, 1)
+  })
   console.log(`\nwrote ${file}`)
 }
 

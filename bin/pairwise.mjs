@@ -38,7 +38,9 @@ function bundleUsable() {
   for (const input of inputs) {
     try {
       if (statSync(join(root, String(input))).mtimeMs > built) {
-        process.stderr.write('pairwise: dist/cli.mjs is older than the sources; running the sources (`npm run build:cli` refreshes it).\n')
+        process.stderr.write(
+          'pairwise: dist/cli.mjs is older than the sources; running the sources (`npm run build:cli` refreshes it).\n'
+        )
         return false
       }
     } catch {
@@ -102,7 +104,9 @@ if (modern && (entry === bundle || strips)) {
 } else {
   const node = process.env.PAIRWISE_REEXEC === '1' ? undefined : projectNode()
   if (node === undefined) {
-    process.stderr.write(`pairwise: Pairwise needs Node >= 22.12, but this is ${process.version}.\nhint: Run \`npm install\` in ${root} (it installs Node 22 into node_modules), or install Node 22.\n`)
+    process.stderr.write(
+      `pairwise: Pairwise needs Node >= 22.12, but this is ${process.version}.\nhint: Run \`npm install\` in ${root} (it installs Node 22 into node_modules), or install Node 22.\n`
+    )
     process.exit(1)
   }
   reexec(node, [], entry)

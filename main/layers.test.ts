@@ -44,7 +44,9 @@ test('main/ and shared/ import neither renderer/ nor scripts/', () => {
 
 test('shared/ imports nothing from main/', () => {
   const offending = sources('shared').flatMap((file) =>
-    specifiers(file).filter((s) => target(file, s) === 'main').map((s) => `${file} → ${s}`)
+    specifiers(file)
+      .filter((s) => target(file, s) === 'main')
+      .map((s) => `${file} → ${s}`)
   )
   assert.deepEqual(offending, [])
 })

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { inlineSsdpPackageJson } from '../main/build/inline-package-json.ts'
 
 // Bundles the CLI into dist/cli.mjs (+ lazily loaded chunks): one file read
 // instead of hundreds of module resolutions makes `pairwise` start several
@@ -36,15 +37,22 @@ export async function buildCli(outDir = distDir): Promise<{ bytes: number; input
     sourcemap: 'linked',
     legalComments: 'linked',
     // Some dependencies are CommonJS and call require(); ESM output has no require of its own.
-    banner: { js: "import { createRequire as __pairwiseRequire } from 'node:module'; const require = __pairwiseRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __pairwiseRequire } from 'node:module'; const require = __pairwiseRequire(import.meta.url);"
+    },
     // Needed only by the lazily loaded chunk that builds the web UI on first use (main/build/renderer.ts).
     external: ['esbuild'],
+    plugins: [inlineSsdpPackageJson],
     metafile: true,
     logLevel: 'warning'
   })
-  const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules') && !file.includes(':'))
+  const inputs = Object.keys(result.metafile.inputs).filter(
+    (file) => !file.includes('node_modules') && !file.includes(':')
+  )
   writeFileSync(path.join(outDir, 'cli.inputs.json'), JSON.stringify({ inputs }, null, 1))
-  const bytes = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs')).reduce((sum, [, o]) => sum + o.bytes, 0)
+  const bytes = Object.entries(result.metafile.outputs)
+    .filter(([file]) => file.endsWith('.mjs'))
+    .reduce((sum, [, o]) => sum + o.bytes, 0)
   return { bytes, inputs: inputs.length }
 }
 
@@ -72,7 +80,9 @@ function launch(args: string[], env: NodeJS.ProcessEnv): Child {
   })
   child.stderr.resume()
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const done = new Promise<number | null>((resolve) => child.on('close', (code) => (clearTimeout(killer), resolve(code))))
+  const done = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => (clearTimeout(killer), resolve(code)))
+  )
   return { lines, kill: () => child.kill('SIGTERM'), done }
 }
 
@@ -113,13 +123,21 @@ async function measure(rounds: number): Promise<void> {
       for (let i = 0; i < rounds; i++) {
         const dirs = [path.join(tmp, `${mode}-a${i}`), path.join(tmp, `${mode}-b${i}`)]
         const pair = launch(['pair', '--json', '--data-dir', dirs[0]!, '--bootstrap', bootstrap, ...NET], env)
-        const words = await waitFor(pair, (l) => (l.includes('"type":"session"') ? (JSON.parse(l) as { words: string[] }).words : undefined))
+        const words = await waitFor(pair, (l) =>
+          l.includes('"type":"session"') ? (JSON.parse(l) as { words: string[] }).words : undefined
+        )
         // Until the record is stored in the DHT, a join would measure the initiator, not the joiner.
-        await waitFor(pair, (l) => (l.includes('"advertisedTo":') && !l.includes('"advertisedTo":0') ? true : undefined))
-        join.push(await timed(['join', ...words, '--json', '--data-dir', dirs[1]!, '--bootstrap', bootstrap, ...NET], env))
+        await waitFor(pair, (l) =>
+          l.includes('"advertisedTo":') && !l.includes('"advertisedTo":0') ? true : undefined
+        )
+        join.push(
+          await timed(['join', ...words, '--json', '--data-dir', dirs[1]!, '--bootstrap', bootstrap, ...NET], env)
+        )
         await pair.done
       }
-      console.log(`${mode.padEnd(6)}  --version median ${median(version).toFixed(0)} ms (${version.map((v) => v.toFixed(0)).join(', ')})  ·  join median ${median(join).toFixed(0)} ms (${join.map((v) => v.toFixed(0)).join(', ')})`)
+      console.log(
+        `${mode.padEnd(6)}  --version median ${median(version).toFixed(0)} ms (${version.map((v) => v.toFixed(0)).join(', ')})  ·  join median ${median(join).toFixed(0)} ms (${join.map((v) => v.toFixed(0)).join(', ')})`
+      )
     }
   } finally {
     dht.kill()
@@ -131,6 +149,8 @@ async function measure(rounds: number): Promise<void> {
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now()
   const { bytes, inputs } = await buildCli()
-  console.log(`dist/cli.mjs built from ${inputs} sources, ${(bytes / 1024).toFixed(0)} KiB in all chunks, in ${(performance.now() - started).toFixed(0)} ms`)
-  if (process.argv.includes("--measure")) await measure(7)
+  console.log(
+    `dist/cli.mjs built from ${inputs} sources, ${(bytes / 1024).toFixed(0)} KiB in all chunks, in ${(performance.now() - started).toFixed(0)} ms`
+  )
+  if (process.argv.includes('--measure')) await measure(7)
 }

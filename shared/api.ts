@@ -66,7 +66,15 @@ export type PairingSessionView = z.infer<typeof PairingSessionViewSchema>
 export const DiscoveryPathSchema = z.enum(['lan', 'dht', 'stored'])
 export type DiscoveryPath = z.infer<typeof DiscoveryPathSchema>
 
-export const JoinStepSchema = z.enum(['searching', 'found', 'connecting', 'verifying', 'committing', 'paired', 'failed'])
+export const JoinStepSchema = z.enum([
+  'searching',
+  'found',
+  'connecting',
+  'verifying',
+  'committing',
+  'paired',
+  'failed'
+])
 
 export const JoinProgressSchema = z.object({
   joinId: z.string(),
@@ -96,6 +104,29 @@ export const ServiceStateSchema = z.object({
 })
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
+/** A `pairwise node` this device uses to reach devices on other networks. */
+export const NodeViewSchema = z.object({
+  address: z.string(),
+  peerId: z.string(),
+  /** 'setting': added here and kept; 'startup': from --bootstrap or PAIRWISE_BOOTSTRAP for this run. */
+  source: z.enum(['setting', 'startup']),
+  connected: z.boolean(),
+  /** This device holds a relay reservation there: devices elsewhere can reach it through the node. */
+  relay: z.boolean()
+})
+export type NodeView = z.infer<typeof NodeViewSchema>
+
+/** A node's address as `pairwise node` prints it: a multiaddr ending in /p2p/<peer id>. */
+export const NodeAddressSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .regex(
+    /^\/\S+\/p2p\/[1-9A-HJ-NP-Za-km-z]{46,60}$/,
+    'not a node address: paste the --bootstrap value `pairwise node` printed'
+  )
+
 const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
 /** Every method: its params schema and its result schema. */
@@ -103,12 +134,24 @@ export const METHODS = {
   getState: { params: z.object({}).strict(), result: ServiceStateSchema },
   startPairing: { params: z.object({ ttlMinutes: TtlMinutes.optional() }).strict(), result: PairingSessionViewSchema },
   cancelPairing: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
-  join: { params: z.object({ code: z.string().min(1).max(2000), joinId: z.string().max(64).optional() }).strict(), result: DeviceViewSchema },
+  join: {
+    params: z.object({ code: z.string().min(1).max(2000), joinId: z.string().max(64).optional() }).strict(),
+    result: DeviceViewSchema
+  },
   cancelJoin: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
-  listDevices: { params: z.object({ includeRevoked: z.boolean().optional() }).strict(), result: z.array(DeviceViewSchema) },
+  listDevices: {
+    params: z.object({ includeRevoked: z.boolean().optional() }).strict(),
+    result: z.array(DeviceViewSchema)
+  },
   revokeDevice: { params: z.object({ peerId: PeerIdTextSchema }).strict(), result: DeviceViewSchema },
-  renameDevice: { params: z.object({ name: z.string().trim().min(1).max(MAX_DEVICE_NAME) }).strict(), result: ThisDeviceSchema },
-  getMetrics: { params: z.object({}).strict(), result: MetricsSchema }
+  renameDevice: {
+    params: z.object({ name: z.string().trim().min(1).max(MAX_DEVICE_NAME) }).strict(),
+    result: ThisDeviceSchema
+  },
+  getMetrics: { params: z.object({}).strict(), result: MetricsSchema },
+  listNodes: { params: z.object({}).strict(), result: z.array(NodeViewSchema) },
+  addNode: { params: z.object({ address: NodeAddressSchema }).strict(), result: z.array(NodeViewSchema) },
+  removeNode: { params: z.object({ address: z.string().max(256) }).strict(), result: z.array(NodeViewSchema) }
 } as const
 
 export type MethodName = keyof typeof METHODS
@@ -122,7 +165,9 @@ export const EVENTS = {
   'devices-changed': z.array(DeviceViewSchema),
   'attempt-failed': z.object({ failedAttempts: z.number().int(), blocked: z.boolean() }),
   paired: DeviceViewSchema,
-  'removed-by-peer': DeviceViewSchema
+  'removed-by-peer': DeviceViewSchema,
+  /** Nodes were added or removed, or one connected or disconnected. */
+  'nodes-changed': z.array(NodeViewSchema)
 } as const
 
 export type EventName = keyof typeof EVENTS

@@ -27,7 +27,9 @@ export class Emitter<Events extends object> {
       } catch (err) {
         // A listener's bug must neither break the protocol that emitted the
         // event nor take the process down; it is reported, not rethrown.
-        console.error(`pairwise: a listener for "${String(type)}" failed: ${err instanceof Error ? err.message : String(err)}`)
+        console.error(
+          `pairwise: a listener for "${String(type)}" failed: ${err instanceof Error ? err.message : String(err)}`
+        )
       }
     }
   }

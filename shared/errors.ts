@@ -40,7 +40,11 @@ export class PairwiseError extends Error {
   readonly hint: string | undefined
   readonly details: Record<string, unknown> | undefined
 
-  constructor(code: ErrorCode, message: string, options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'PairwiseError'
     this.code = code
@@ -63,5 +67,9 @@ export function isPairwiseError(err: unknown): err is PairwiseError {
 /** Turns anything thrown into a payload that is safe to show and to send: no stack, no secrets. */
 export function toErrorPayload(err: unknown): ErrorPayload {
   if (err instanceof PairwiseError) return err.toPayload()
-  return { code: 'internal', message: 'Something went wrong inside Pairwise.', hint: 'Try again; if it keeps happening, restart the app.' }
+  return {
+    code: 'internal',
+    message: 'Something went wrong inside Pairwise.',
+    hint: 'Try again; if it keeps happening, restart the app.'
+  }
 }

@@ -22,7 +22,11 @@ describe('eventually', () => {
     let calls = 0
     const started = Date.now()
     const limits = { timeoutMs: 60, intervalMs: 10, maxChecks: 1000 }
-    const waiting = eventually(() => `the moon after ${calls} checks`, () => (calls++, false), limits)
+    const waiting = eventually(
+      () => `the moon after ${calls} checks`,
+      () => (calls++, false),
+      limits
+    )
     const describesTheEnd = (err: Error) =>
       err instanceof PollTimeoutError && err.message.endsWith(`after ${calls} checks`)
     await assert.rejects(waiting, describesTheEnd)
@@ -31,6 +35,11 @@ describe('eventually', () => {
   })
 
   it('ends the wait when the check throws', async () => {
-    await assert.rejects(eventually('anything', () => { throw new Error('exited') }), /exited/)
+    await assert.rejects(
+      eventually('anything', () => {
+        throw new Error('exited')
+      }),
+      /exited/
+    )
   })
 })

@@ -54,7 +54,9 @@ export interface Worker {
 
 /** Starts `node <script> ...args` speaking JSON lines: requests carry an id, replies echo it. */
 export function startWorker(script: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Worker {
-  const child = trackChild(spawn(NODE, [...NODE_FLAGS, script, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] }))
+  const child = trackChild(
+    spawn(NODE, [...NODE_FLAGS, script, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] })
+  )
   let nextId = 1
   let err = ''
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
@@ -78,7 +80,8 @@ export function startWorker(script: string, args: string[] = [], env: NodeJS.Pro
     } else for (const l of listeners) l(msg)
   })
   child.once('exit', (code, signal) => {
-    for (const p of pending.values()) p.reject(new Error(`worker ${script} exited (${code ?? signal}): ${err.slice(-2000)}`))
+    for (const p of pending.values())
+      p.reject(new Error(`worker ${script} exited (${code ?? signal}): ${err.slice(-2000)}`))
     pending.clear()
   })
   return {
@@ -119,7 +122,10 @@ export function startWorker(script: string, args: string[] = [], env: NodeJS.Pro
 }
 
 /** The worker side: answers each request line with handler(msg), echoing its id. Ends when stdin closes. */
-export function serveRequests(handler: (msg: Record<string, unknown>) => Promise<Record<string, unknown>>, onEnd: () => Promise<void>): void {
+export function serveRequests(
+  handler: (msg: Record<string, unknown>) => Promise<Record<string, unknown>>,
+  onEnd: () => Promise<void>
+): void {
   const rl = createInterface({ input: process.stdin })
   rl.on('line', (line) => {
     const msg = JSON.parse(line) as Record<string, unknown>

@@ -7,7 +7,7 @@ export const INCLUSIVE: Record<string, RegExp> = {
   'Noise handshake (@chainsafe/libp2p-noise)': /libp2p-noise\//,
   'identify protocol (@libp2p/identify)': /@libp2p\/identify\//,
   'kad-dht': /@libp2p\/kad-dht\//,
-  'yamux': /libp2p-yamux\//,
+  yamux: /libp2p-yamux\//,
   'multiaddr parsing (@multiformats/multiaddr)': /@multiformats\/multiaddr\//,
   'pairing protocol (main/engine/protocol)': /main\/engine\/protocol\//,
   'zod schema checks': /\/zod\//

@@ -1,133 +1,152 @@
-// One pairing on the LAN path, in one process, instrumented.
+// One pairing on the LAN path, in one process, timed through public APIs only.
 //
 // Why raceJoin directly: the service's own LAN path starts only with mDNS on,
 // and mDNS must never send on this machine's real interface (DESIGN §5). So
 // the joiner runs the engine's real `raceJoin` with a `lan` source that
 // "discovered" the initiator's loopback address — exactly the candidate the
 // mDNS listener would have handed it — while the initiator is a complete
-// PairingService. The joiner's commit does what Service#commit does (seal the
-// pair key, one registry transaction, policy refresh, peer-store merge,
-// device list for the UI), against the joiner service's own registry file.
+// PairingService. The joiner is built from the engine's parts as the service
+// wires them (its own libp2p node, registry, peer store, secret store,
+// TrustStore, LocalDevice), and its commit is the one the service's Joining
+// part makes: `trust.recordPairing(outcome, 'paired')`, then the peer's
+// addresses into the peer store.
+//
+// Timing reads only what is public: the joiner's raceJoin callbacks (ours),
+// libp2p's `connection:open` on the joiner's node, and the initiator
+// service's 'session' and 'devices-changed' events. What happens inside the
+// initiator between two of its events (its pending and confirm commits, the
+// Ack's arrival) is not split further.
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Connection } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
 import { performance } from 'node:perf_hooks'
 import { parseCodeOrThrow } from '../../shared/code/index.ts'
-import type { DeviceInfo } from '../../shared/device.ts'
-import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts'
-import { osLabel } from '../../main/engine/identity/identity.ts'
-import { raceJoin, type Candidate } from '../../main/engine/node/join-race.ts'
-import type { PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
-import type { PairingOutcome } from '../../main/engine/protocol/types.ts'
-import type { Registry } from '../../main/engine/registry/registry.ts'
 import { APP_VERSION } from '../../shared/version.ts'
-import type { TestDevice } from '../../test-support/engine/loopback-network.ts'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import type { PrivateKey } from '@libp2p/interface'
-
-/** The parts of the Service class (beyond the PairingService interface) a benchmark drives directly. */
-export interface ServiceInternals {
-  node: PairwiseLibp2p
-  registry: Registry
-  privateKey: PrivateKey
-  peerId: string
-  localAddresses(): string[]
-}
-
-export const internals = (device: TestDevice): ServiceInternals => device.service as unknown as ServiceInternals
+import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts'
+import { loadOrCreateIdentity, osLabel } from '../../main/engine/identity/identity.ts'
+import type { LocalIdentity } from '../../main/engine/identity/local-identity.ts'
+import { raceJoin, type Candidate } from '../../main/engine/node/join-race.ts'
+import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
+import { SqliteDatastore } from '../../main/engine/node/sqlite-datastore.ts'
+import { Registry } from '../../main/engine/registry/registry.ts'
+import { dataFiles } from '../../main/engine/service/data-dir.ts'
+import { LocalDevice } from '../../main/engine/service/local-device.ts'
+import { TrustStore } from '../../main/engine/trust/trust-store.ts'
+import { LOOPBACK, type TestDevice } from '../../test-support/engine/loopback-network.ts'
+import { makeTempDir, removeTempDir } from '../../test-support/temp-dirs.ts'
 
 export interface Timeline {
+  /** The words are handed to raceJoin. */
   submit: number
-  dialStart?: number
-  dialEnd?: number
+  /** Joiner: the first "connecting" progress (the candidate is in the peer store, the dial starts). */
+  connecting?: number
+  /** Joiner's node: `connection:open` to the initiator (TCP + Noise + yamux done). */
+  connected?: number
+  /** Initiator: a session view naming the joiner while still waiting (its Hello was admitted). */
+  initiatorHello?: number
+  /** Joiner: "verifying" progress (the Challenge's proof checked out). */
   verifying?: number
+  /** Initiator: session state "committing" (the Response verified; the pending commit starts). */
+  initiatorCommitting?: number
+  /** Initiator: the first devices-changed after that (the pending pairing is stored). */
+  initiatorPending?: number
+  /** Joiner: "committing" progress (the Complete verified). */
   committing?: number
   joinerCommitStart?: number
   joinerCommitEnd?: number
+  /** raceJoin resolved (the Ack is sent). */
   joined?: number
-  initiatorHello?: number
-  initiatorPendingStart?: number
-  initiatorPendingEnd?: number
-  initiatorConfirmStart?: number
-  initiatorConfirmEnd?: number
+  /** Initiator: session state "paired" (the Ack arrived and the confirm is stored). */
   initiatorPaired?: number
 }
 
-/**
- * Wraps a device's registry writes and node dials with timers (instance
- * properties only; the engine code is untouched). Returns a function that
- * points the timers at the current pairing's timeline.
- */
-export function instrument(device: TestDevice, role: 'initiator' | 'joiner'): (t: Timeline | undefined) => void {
-  let current: Timeline | undefined
-  const svc = internals(device)
-  const registry = svc.registry
-  if (role === 'initiator') {
-    const record = registry.recordPairing.bind(registry)
-    registry.recordPairing = (input) => {
-      if (current !== undefined) current.initiatorPendingStart = performance.now()
+/** A joining device made of the engine's parts, in its own temp data folder. */
+export interface LanJoiner {
+  readonly name: string
+  readonly identity: LocalIdentity
+  readonly node: PairwiseLibp2p
+  readonly trust: TrustStore
+  readonly local: LocalDevice
+  /** Stops the node, closes the files and removes the data folder. */
+  stop(): Promise<void>
+}
+
+export async function startJoiner(name: string): Promise<LanJoiner> {
+  const dataDir = makeTempDir(name)
+  const secrets = FileSecretStore.open(dataDir)
+  const identity = await loadOrCreateIdentity(dataDir, secrets)
+  const files = dataFiles(dataDir)
+  const registry = Registry.open(files.registry)
+  registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
+  const trust = new TrustStore(registry, secrets)
+  const datastore = new SqliteDatastore(files.peerStore)
+  // A fresh device has revoked nobody (and the service lets any peer through while it joins).
+  // Identify stays off, as in the service, which runs it only once no pairing is under way.
+  const node = await createNode({
+    privateKey: identity.privateKey,
+    network: { ...LOOPBACK, bootstrap: [] },
+    role: 'device',
+    policy: { isRefused: () => false },
+    datastore,
+    identifyOnOpen: false
+  })
+  const local = new LocalDevice({
+    node,
+    registry,
+    protection: secrets.protection,
+    appVersion: APP_VERSION,
+    allowLoopback: true
+  })
+  return {
+    name,
+    identity,
+    node,
+    trust,
+    local,
+    async stop() {
       try {
-        return record(input)
+        await node.stop()
       } finally {
-        if (current !== undefined) current.initiatorPendingEnd = performance.now()
+        registry.close()
+        datastore.close()
+        removeTempDir(dataDir)
       }
     }
-    const confirm = registry.confirmPairing.bind(registry)
-    registry.confirmPairing = (peerId) => {
-      if (current !== undefined) current.initiatorConfirmStart = performance.now()
-      try {
-        return confirm(peerId)
-      } finally {
-        if (current !== undefined) current.initiatorConfirmEnd = performance.now()
-      }
-    }
-    device.service.on('session', (view) => {
-      if (current === undefined || view === null) return
-      if (view.joiner !== null && view.state === 'waiting' && current.initiatorHello === undefined) current.initiatorHello = performance.now()
-      if (view.state === 'paired' && current.initiatorPaired === undefined) current.initiatorPaired = performance.now()
-    })
-  } else {
-    const node = svc.node
-    const dialProtocol = node.dialProtocol.bind(node)
-    node.dialProtocol = (async (...args: Parameters<typeof dialProtocol>) => {
-      const t = current
-      if (t !== undefined) t.dialStart = performance.now()
-      const stream = await dialProtocol(...args)
-      if (t !== undefined) t.dialEnd = performance.now()
-      return stream
-    }) as typeof node.dialProtocol
   }
+}
+
+/**
+ * Follows the initiator service's public events. Returns a function that
+ * points them at the current pairing's timeline (undefined: none).
+ */
+export function watchInitiator(device: TestDevice): (t: Timeline | undefined) => void {
+  let current: Timeline | undefined
+  device.service.on('session', (view) => {
+    const t = current
+    if (t === undefined || view === null) return
+    if (view.state === 'waiting' && view.joiner !== null) t.initiatorHello ??= performance.now()
+    if (view.state === 'committing') t.initiatorCommitting ??= performance.now()
+    if (view.state === 'paired') t.initiatorPaired ??= performance.now()
+  })
+  device.service.on('devices-changed', () => {
+    const t = current
+    if (t?.initiatorCommitting !== undefined) t.initiatorPending ??= performance.now()
+  })
   return (t) => {
     current = t
   }
 }
 
-/** The joiner's half of Service#commit, against the joiner's own files. */
-async function commitLikeService(device: TestDevice, outcome: PairingOutcome): Promise<void> {
-  const svc = internals(device)
-  const sealed = await FileSecretStore.open(device.dataDir).seal(outcome.pairKey)
-  outcome.pairKey.fill(0)
-  svc.registry.recordPairing({
-    peerId: outcome.remotePeerId,
-    name: outcome.remoteDevice.name,
-    os: outcome.remoteDevice.os,
-    appVersion: outcome.remoteDevice.appVersion,
-    addresses: outcome.remoteDevice.addresses,
-    pairKeySealed: sealed,
-    status: 'paired'
-  })
-  svc.registry.revokedPeerIds()
-  svc.registry.pendingRevocations()
-  const addrs = outcome.remoteDevice.addresses.map((a) => multiaddr(a))
-  if (addrs.length > 0) await svc.node.peerStore.merge(peerIdFromString(outcome.remotePeerId), { multiaddrs: addrs })
-  svc.registry.listDevices({ includeRevoked: true })
-}
-
-export function deviceInfoOf(device: TestDevice, name: string): DeviceInfo {
-  return { name, os: osLabel(), appVersion: APP_VERSION, addresses: internals(device).localAddresses() }
-}
-
 /** The candidate mDNS would report for a device: its peer id and its listen addresses. */
 export function lanCandidate(device: TestDevice): Candidate {
-  return { peerId: device.service.peerId, addrs: device.service.multiaddrs().filter((a) => a.includes('/ip4/127.0.0.1/')).map((a) => a.replace(/\/p2p\/.*$/, '')), path: 'lan' }
+  return {
+    peerId: device.service.peerId,
+    addrs: device.service
+      .multiaddrs()
+      .filter((a) => a.includes('/ip4/127.0.0.1/'))
+      .map((a) => a.replace(/\/p2p\/.*$/, '')),
+    path: 'lan'
+  }
 }
 
 /**
@@ -135,8 +154,13 @@ export function lanCandidate(device: TestDevice): Candidate {
  * already wait with `words`. Resolves when BOTH registries hold the pairing
  * (the joiner committed and the initiator confirmed), with the timeline.
  */
-export async function lanPair(joiner: TestDevice, joinerName: string, initiator: TestDevice, words: string[], timeline: Timeline, timeoutMs = 20_000): Promise<void> {
-  const svc = internals(joiner)
+export async function lanPair(
+  joiner: LanJoiner,
+  initiator: TestDevice,
+  words: string[],
+  timeline: Timeline,
+  timeoutMs = 20_000
+): Promise<void> {
   const candidate = lanCandidate(initiator)
   const initiatorPaired = new Promise<void>((resolve, reject) => {
     const off = initiator.service.on('session', (view) => {
@@ -154,46 +178,61 @@ export async function lanPair(joiner: TestDevice, joinerName: string, initiator:
     }, timeoutMs).unref()
   })
   initiatorPaired.catch(() => undefined)
+  const onOpen = (event: CustomEvent<Connection>): void => {
+    if (event.detail.remotePeer.toString() === candidate.peerId) timeline.connected ??= performance.now()
+  }
+  joiner.node.addEventListener('connection:open', onOpen)
   timeline.submit = performance.now()
   const { entropy } = parseCodeOrThrow(words.join(' '))
-  await raceJoin({
-    node: svc.node,
-    entropy,
-    identity: { privateKey: svc.privateKey, peerId: svc.peerId },
-    device: deviceInfoOf(joiner, joinerName),
-    commit: async (o) => {
-      timeline.joinerCommitStart = performance.now()
-      await commitLikeService(joiner, o)
-      timeline.joinerCommitEnd = performance.now()
-    },
-    progress: (p) => {
-      if (p.step === 'verifying') timeline.verifying = performance.now()
-      if (p.step === 'committing') timeline.committing = performance.now()
-    },
-    timeoutMs,
-    lanWaitMs: timeoutMs,
-    useDht: false,
-    lan: { query: () => undefined, known: () => [candidate], subscribe: () => () => undefined }
-  })
+  try {
+    await raceJoin({
+      node: joiner.node,
+      entropy,
+      identity: joiner.identity,
+      device: joiner.local.info(),
+      commit: async (o) => {
+        timeline.joinerCommitStart = performance.now()
+        await joiner.trust.recordPairing(o, 'paired')
+        const addrs = o.remoteDevice.addresses.map((a) => multiaddr(a))
+        if (addrs.length > 0) await joiner.node.peerStore.merge(peerIdFromString(o.remotePeerId), { multiaddrs: addrs })
+        timeline.joinerCommitEnd = performance.now()
+      },
+      progress: (p) => {
+        if (p.step === 'connecting') timeline.connecting ??= performance.now()
+        if (p.step === 'verifying') timeline.verifying = performance.now()
+        if (p.step === 'committing') timeline.committing = performance.now()
+      },
+      timeoutMs,
+      lanWaitMs: timeoutMs,
+      useDht: false,
+      allowLoopback: true,
+      lan: { query: () => undefined, known: () => [candidate], subscribe: () => () => undefined }
+    })
+  } finally {
+    entropy.fill(0)
+    joiner.node.removeEventListener('connection:open', onOpen)
+  }
   timeline.joined = performance.now()
-  entropy.fill(0)
   await initiatorPaired
   timeline.initiatorPaired ??= performance.now()
 }
 
+/** When both registries hold the pairing. */
+export const pairedAt = (t: Timeline): number => Math.max(t.joined ?? NaN, t.initiatorPaired ?? NaN)
+
 /** Splits one timeline into phases, in ms. */
 export function phasesOf(t: Required<Timeline>): Record<string, number> {
-  const both = Math.max(t.joined, t.initiatorPaired)
+  const both = pairedAt(t)
   return {
     total: both - t.submit,
-    beforeDial: t.dialStart - t.submit,
-    dial: t.dialEnd - t.dialStart,
-    helloToChallenge: t.verifying - t.dialEnd,
-    responseToComplete: t.committing - t.verifying,
+    beforeDial: t.connecting - t.submit,
+    connect: t.connected - t.connecting,
+    helloAdmitted: t.initiatorHello - t.connected,
+    challengeVerified: t.verifying - t.initiatorHello,
+    responseVerified: t.initiatorCommitting - t.verifying,
+    initiatorPendingCommit: t.initiatorPending - t.initiatorCommitting,
+    completeVerified: t.committing - t.initiatorPending,
     joinerCommit: t.joinerCommitEnd - t.joinerCommitStart,
-    ackToConfirmed: both - t.joinerCommitEnd,
-    dbInitiatorPending: t.initiatorPendingEnd - t.initiatorPendingStart,
-    dbInitiatorConfirm: t.initiatorConfirmEnd - t.initiatorConfirmStart,
-    dbAll: t.initiatorPendingEnd - t.initiatorPendingStart + (t.joinerCommitEnd - t.joinerCommitStart) + (t.initiatorConfirmEnd - t.initiatorConfirmStart)
+    ackToConfirmed: both - t.joinerCommitEnd
   }
 }

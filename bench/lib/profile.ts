@@ -99,7 +99,12 @@ const frameName = (node: ProfileNode): string => {
  * profile), only samples inside them count. `inclusive` patterns sum the time
  * of every sample with a matching frame anywhere on its stack.
  */
-export function summarizeProfiles(profiles: CpuProfile[], top = 25, windows?: Window[][], inclusive: Record<string, RegExp> = {}): ProfileSummary & { inclusive: Record<string, { ms: number; pct: number }> } {
+export function summarizeProfiles(
+  profiles: CpuProfile[],
+  top = 25,
+  windows?: Window[][],
+  inclusive: Record<string, RegExp> = {}
+): ProfileSummary & { inclusive: Record<string, { ms: number; pct: number }> } {
   const byBucket = new Map<string, number>()
   const byFunction = new Map<string, number>()
   const incl = new Map<string, number>(Object.keys(inclusive).map((k) => [k, 0]))
@@ -121,8 +126,10 @@ export function summarizeProfiles(profiles: CpuProfile[], top = 25, windows?: Wi
       const us = p.timeDeltas[i + 1] ?? 0
       if (incl.size > 0) {
         const stack: string[] = []
-        for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) stack.push(frameName(nodes.get(id)!))
-        for (const [k, re] of Object.entries(inclusive)) if (stack.some((f) => re.test(f))) incl.set(k, incl.get(k)! + us)
+        for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id))
+          stack.push(frameName(nodes.get(id)!))
+        for (const [k, re] of Object.entries(inclusive))
+          if (stack.some((f) => re.test(f))) incl.set(k, incl.get(k)! + us)
       }
       const { functionName, url } = node.callFrame
       const bucket = bucketOf(url, functionName)
@@ -134,20 +141,40 @@ export function summarizeProfiles(profiles: CpuProfile[], top = 25, windows?: Wi
   const total = [...byBucket.values()].reduce((s, x) => s + x, 0) || 1
   const list = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
   return {
-    inclusive: Object.fromEntries([...incl.entries()].map(([k, us]) => [k, { ms: Math.round(us / 100) / 10, pct: Math.round((1000 * us) / total) / 10 }])),
+    inclusive: Object.fromEntries(
+      [...incl.entries()].map(([k, us]) => [
+        k,
+        { ms: Math.round(us / 100) / 10, pct: Math.round((1000 * us) / total) / 10 }
+      ])
+    ),
     wallMs: Math.round(wallUs / 100) / 10,
-    byBucket: list(byBucket).map(([bucket, us]) => ({ bucket, ms: Math.round(us / 100) / 10, pct: Math.round((1000 * us) / total) / 10 })),
-    byFunction: list(byFunction).map(([fn, us]) => ({ fn, ms: Math.round(us / 100) / 10, pct: Math.round((1000 * us) / total) / 10 }))
+    byBucket: list(byBucket).map(([bucket, us]) => ({
+      bucket,
+      ms: Math.round(us / 100) / 10,
+      pct: Math.round((1000 * us) / total) / 10
+    })),
+    byFunction: list(byFunction).map(([fn, us]) => ({
+      fn,
+      ms: Math.round(us / 100) / 10,
+      pct: Math.round((1000 * us) / total) / 10
+    }))
   }
 }
 
-export function printProfile(summary: ProfileSummary & { inclusive?: Record<string, { ms: number; pct: number }> }, title: string, rows = 15): void {
+export function printProfile(
+  summary: ProfileSummary & { inclusive?: Record<string, { ms: number; pct: number }> },
+  title: string,
+  rows = 15
+): void {
   console.log(`\n${title}: ${summary.wallMs} ms of wall time profiled`)
   if (summary.inclusive !== undefined && Object.keys(summary.inclusive).length > 0) {
     console.log('  inclusive (samples with a matching frame anywhere on the stack):')
-    for (const [k, v] of Object.entries(summary.inclusive)) console.log(`  ${String(v.pct).padStart(5)} %  ${String(v.ms).padStart(8)} ms  ${k}`)
+    for (const [k, v] of Object.entries(summary.inclusive))
+      console.log(`  ${String(v.pct).padStart(5)} %  ${String(v.ms).padStart(8)} ms  ${k}`)
   }
-  for (const b of summary.byBucket.slice(0, rows)) console.log(`  ${String(b.pct).padStart(5)} %  ${String(b.ms).padStart(8)} ms  ${b.bucket}`)
+  for (const b of summary.byBucket.slice(0, rows))
+    console.log(`  ${String(b.pct).padStart(5)} %  ${String(b.ms).padStart(8)} ms  ${b.bucket}`)
   console.log('  top functions (self time):')
-  for (const f of summary.byFunction.slice(0, rows)) console.log(`  ${String(f.pct).padStart(5)} %  ${String(f.ms).padStart(8)} ms  ${f.fn}`)
+  for (const f of summary.byFunction.slice(0, rows))
+    console.log(`  ${String(f.pct).padStart(5)} %  ${String(f.ms).padStart(8)} ms  ${f.fn}`)
 }

@@ -23,9 +23,17 @@ export interface Summary {
 export function summarize(samples: readonly number[]): Summary {
   if (samples.length === 0) return { n: 0, min: NaN, p50: NaN, p95: NaN, max: NaN, mean: NaN }
   const sorted = [...samples].sort((a, b) => a - b)
-  const rank = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+  const rank = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
   const mean = sorted.reduce((s, x) => s + x, 0) / sorted.length
-  return { n: sorted.length, min: round(sorted[0]!), p50: round(rank(50)), p95: round(rank(95)), max: round(sorted[sorted.length - 1]!), mean: round(mean) }
+  return {
+    n: sorted.length,
+    min: round(sorted[0]!),
+    p50: round(rank(50)),
+    p95: round(rank(95)),
+    max: round(sorted[sorted.length - 1]!),
+    mean: round(mean)
+  }
 }
 
 export function round(x: number, digits = 2): number {
@@ -47,7 +55,11 @@ export function fmtMB(bytes: number | undefined): string {
 export function printTable(headers: string[], rows: Array<Array<string | number>>): void {
   const cells = [headers, ...rows.map((r) => r.map(String))]
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()
   console.log(line(cells[0]!))
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const r of cells.slice(1)) console.log(line(r))
@@ -66,18 +78,30 @@ export interface Machine {
 export function machine(): Machine {
   let cpu = cpus()[0]?.model ?? 'unknown'
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'))
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'))
     if (line !== undefined) cpu = line.split(':')[1]!.trim()
   } catch {
     // Not Linux: os.cpus() is as good.
   }
   let commit: string | null = null
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim()
   } catch {
     // Not a checkout.
   }
-  return { date: new Date().toISOString(), nproc: cpus().length, cpu, memMB: Math.round(totalmem() / 1048576), node: process.version, platform: `${process.platform}-${process.arch}`, commit }
+  return {
+    date: new Date().toISOString(),
+    nproc: cpus().length,
+    cpu,
+    memMB: Math.round(totalmem() / 1048576),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    commit
+  }
 }
 
 /** Writes bench/results/<name>.json and returns its path. */
@@ -89,7 +113,10 @@ export function writeResult(name: string, data: Record<string, unknown>): string
 }
 
 /** `--name value` / `--flag` parsing for benchmark scripts; unknown flags are an error. */
-export function flags<T extends Record<string, string | number | boolean>>(defaults: T, argv = process.argv.slice(2)): T {
+export function flags<T extends Record<string, string | number | boolean>>(
+  defaults: T,
+  argv = process.argv.slice(2)
+): T {
   const out: Record<string, string | number | boolean> = { ...defaults }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -100,7 +127,12 @@ export function flags<T extends Record<string, string | number | boolean>>(defau
       inline = 'false'
     }
     const name = rawName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
-    if (!(name in defaults)) throw new Error(`unknown flag --${rawName}; known: ${Object.keys(defaults).map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(' ')}`)
+    if (!(name in defaults))
+      throw new Error(
+        `unknown flag --${rawName}; known: ${Object.keys(defaults)
+          .map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()))
+          .join(' ')}`
+      )
     const kind = typeof defaults[name]
     if (kind === 'boolean') {
       out[name] = inline === undefined ? true : inline !== 'false'

@@ -18,7 +18,14 @@ const service = await createPairingService({
   dataDir,
   secretStore: FileSecretStore.open(dataDir),
   deviceName: name,
-  network: { listen: [`/ip4/${address}/tcp/0`], mdns: true, bootstrap: [], dhtMode: 'server', allowLoopback: false },
+  network: {
+    listen: [`/ip4/${address}/tcp/0`],
+    mdns: true,
+    upnp: false,
+    bootstrap: [],
+    dhtMode: 'server',
+    allowLoopback: false
+  },
   timing: { joinTimeoutMs: 20_000, lanWaitMs: 5_000, dhtPatienceMs: 0 }
 })
 const send = (message: unknown): void => void process.stdout.write(JSON.stringify(message) + '\n')
@@ -44,7 +51,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     if (command.cmd === 'devices') send({ devices: await service.listDevices({}) })
     if (command.cmd === 'stop') await shutdown()
   } catch (err) {
-    send({ error: err instanceof Error ? { message: err.message, code: (err as { code?: string }).code } : String(err) })
+    send({
+      error: err instanceof Error ? { message: err.message, code: (err as { code?: string }).code } : String(err)
+    })
   }
 }
 await shutdown()

@@ -12,11 +12,24 @@ const unavailable = labUnavailableReason()
 
 class LanDevice {
   readonly child: ChildProcessWithoutNullStreams
-  readonly #waiting: Array<{ match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }> = []
+  readonly #waiting: Array<{
+    match: (m: Record<string, unknown>) => boolean
+    resolve: (m: Record<string, unknown>) => void
+  }> = []
   readonly messages: Array<Record<string, unknown>> = []
 
   constructor(ns: string, address: string, name: string, dataDir: string) {
-    this.child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--disable-warning=ExperimentalWarning', join(import.meta.dirname, 'lan-device.ts'), dataDir, address, name])
+    this.child = spawn('ip', [
+      'netns',
+      'exec',
+      ns,
+      process.execPath,
+      '--disable-warning=ExperimentalWarning',
+      join(import.meta.dirname, 'lan-device.ts'),
+      dataDir,
+      address,
+      name
+    ])
     this.child.stderr.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d.toString()}`))
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       const message = JSON.parse(line) as Record<string, unknown>
@@ -40,60 +53,79 @@ class LanDevice {
   }
 }
 
-describe('LAN pairing over mDNS in network namespaces', { skip: unavailable === undefined ? false : `skipped: ${unavailable}`, timeout: 90_000 }, () => {
-  let lab: Lab
-  const temp = new TempDirs('lan')
-  const devices: LanDevice[] = []
+describe(
+  'LAN pairing over mDNS in network namespaces',
+  { skip: unavailable === undefined ? false : `skipped: ${unavailable}`, timeout: 90_000 },
+  () => {
+    let lab: Lab
+    const temp = new TempDirs('lan')
+    const devices: LanDevice[] = []
 
-  before(() => {
-    lab = createLab(2)
-  })
+    before(() => {
+      lab = createLab(2)
+    })
 
-  after(() => {
-    for (const d of devices) d.child.kill('SIGKILL')
-    lab?.destroy()
-    temp.removeAll()
-  })
+    after(() => {
+      for (const d of devices) d.child.kill('SIGKILL')
+      lab?.destroy()
+      temp.removeAll()
+    })
 
-  it('B finds A over mDNS alone (no DHT peers) and both end paired', async () => {
-    const [hostA, hostB] = lab.hosts as [typeof lab.hosts[0], typeof lab.hosts[0]]
-    const dirA = temp.make('a')
-    const dirB = temp.make('b')
-    const a = new LanDevice(hostA.ns, hostA.ip, 'Alice LAN', dirA)
-    const b = new LanDevice(hostB.ns, hostB.ip, 'Bob LAN', dirB)
-    devices.push(a, b)
-    const readyA = await a.next('ready')
-    await b.next('ready')
-    a.send({ cmd: 'pair' })
-    const { session } = (await a.next('session')) as { session: { words: string[] } }
-    b.send({ cmd: 'join', code: session.words.join(' ') })
-    const joined = (await b.next('joined')) as { joined?: { peerId: string; name: string }; ms?: number; error?: unknown }
-    assert.equal(joined.error, undefined, JSON.stringify(joined.error))
-    assert.equal(joined.joined?.peerId, readyA.peerId)
-    assert.equal(joined.joined?.name, 'Alice LAN')
-    const progress = b.messages.filter((m) => m.event === 'join-progress')
-    assert.ok(progress.some((m) => m.step === 'verifying' && m.path === 'lan'), 'the initiator was found and verified over the LAN')
-    assert.ok(!progress.some((m) => m.path === 'dht' && m.step !== 'searching'), 'not through the DHT')
-    console.log(`LAN pairing over mDNS: join -> paired in ${Number(joined.ms).toFixed(1)} ms`)
+    it('B finds A over mDNS alone (no DHT peers) and both end paired', async () => {
+      const [hostA, hostB] = lab.hosts as [(typeof lab.hosts)[0], (typeof lab.hosts)[0]]
+      const dirA = temp.make('a')
+      const dirB = temp.make('b')
+      const a = new LanDevice(hostA.ns, hostA.ip, 'Alice LAN', dirA)
+      const b = new LanDevice(hostB.ns, hostB.ip, 'Bob LAN', dirB)
+      devices.push(a, b)
+      const readyA = await a.next('ready')
+      await b.next('ready')
+      a.send({ cmd: 'pair' })
+      const { session } = (await a.next('session')) as { session: { words: string[] } }
+      b.send({ cmd: 'join', code: session.words.join(' ') })
+      const joined = (await b.next('joined')) as {
+        joined?: { peerId: string; name: string }
+        ms?: number
+        error?: unknown
+      }
+      assert.equal(joined.error, undefined, JSON.stringify(joined.error))
+      assert.equal(joined.joined?.peerId, readyA.peerId)
+      assert.equal(joined.joined?.name, 'Alice LAN')
+      const progress = b.messages.filter((m) => m.event === 'join-progress')
+      assert.ok(
+        progress.some((m) => m.step === 'verifying' && m.path === 'lan'),
+        'the initiator was found and verified over the LAN'
+      )
+      assert.ok(!progress.some((m) => m.path === 'dht' && m.step !== 'searching'), 'not through the DHT')
+      console.log(`LAN pairing over mDNS: join -> paired in ${Number(joined.ms).toFixed(1)} ms`)
 
-    // Both registries agree.
-    a.send({ cmd: 'devices' })
-    b.send({ cmd: 'devices' })
-    // A commits once B's Ack arrives, which can trail B's "joined".
-    type DeviceList = Array<{ name: string; status: string }>
-    let listA: DeviceList = []
-    const aListsPaired = async (): Promise<boolean> => {
-      a.messages.splice(0)
+      // Both registries agree.
       a.send({ cmd: 'devices' })
-      listA = ((await a.next('devices')) as { devices: DeviceList }).devices
-      return listA[0]?.status === 'paired'
-    }
-    // On a timeout the assertion below shows what A listed last.
-    await eventually('A lists B as paired', aListsPaired, { timeoutMs: 10_000, intervalMs: 200 }).catch(() => undefined)
-    assert.deepEqual(listA.map((d) => [d.name, d.status]), [['Bob LAN', 'paired']])
-    const listB = ((await b.next('devices')) as { devices: typeof listA }).devices
-    assert.deepEqual(listB.map((d) => [d.name, d.status]), [['Alice LAN', 'paired']])
-    a.send({ cmd: 'stop' })
-    b.send({ cmd: 'stop' })
-  })
-})
+      b.send({ cmd: 'devices' })
+      // A commits once B's Ack arrives, which can trail B's "joined".
+      type DeviceList = Array<{ name: string; status: string }>
+      let listA: DeviceList = []
+      const aListsPaired = async (): Promise<boolean> => {
+        a.messages.splice(0)
+        a.send({ cmd: 'devices' })
+        listA = ((await a.next('devices')) as { devices: DeviceList }).devices
+        return listA[0]?.status === 'paired'
+      }
+      // On a timeout the assertion below shows what A listed last.
+      await eventually('A lists B as paired', aListsPaired, { timeoutMs: 10_000, intervalMs: 200 }).catch(
+        () => undefined
+      )
+      assert.deepEqual(
+        listA.map((d) => [d.name, d.status]),
+        [['Bob LAN', 'paired']]
+      )
+      const listB = ((await b.next('devices')) as { devices: typeof listA }).devices
+      assert.deepEqual(
+        listB.map((d) => [d.name, d.status]),
+        [['Alice LAN', 'paired']]
+      )
+      a.send({ cmd: 'stop' })
+      b.send({ cmd: 'stop' })
+    })
+  }
+)

@@ -116,7 +116,11 @@ export function natLabUnavailableReason(): string | undefined {
   const probe = `${NS_PREFIX}${process.pid}probe`
   try {
     run('ip', ['netns', 'add', probe])
-    run('ip', ['netns', 'exec', probe, 'nft', '-f', '-'], 'table ip t {\n chain p {\n  type nat hook postrouting priority srcnat; policy accept;\n  masquerade fully-random\n }\n}\n')
+    run(
+      'ip',
+      ['netns', 'exec', probe, 'nft', '-f', '-'],
+      'table ip t {\n chain p {\n  type nat hook postrouting priority srcnat; policy accept;\n  masquerade fully-random\n }\n}\n'
+    )
   } catch (err) {
     return `the kernel refused an nftables masquerade table (${firstLine(err)})`
   } finally {
@@ -170,7 +174,8 @@ const validPort = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 
 export function createNatLab(options: NatLabOptions = {}): NatLab {
   const publicCount = options.publicHosts ?? 1
   const perLan = options.hostsPerLan ?? 1
-  if (!Number.isInteger(publicCount) || publicCount < 1 || publicCount > 20) throw new RangeError('publicHosts must be 1..20')
+  if (!Number.isInteger(publicCount) || publicCount < 1 || publicCount > 20)
+    throw new RangeError('publicHosts must be 1..20')
   if (!Number.isInteger(perLan) || perLan < 1 || perLan > 20) throw new RangeError('hostsPerLan must be 1..20')
   const natA = options.natA ?? {}
   const natB = options.natB ?? {}
@@ -178,15 +183,18 @@ export function createNatLab(options: NatLabOptions = {}): NatLab {
     const list = nat.forward === undefined ? [] : Array.isArray(nat.forward) ? nat.forward : [nat.forward]
     return list.map((f) => {
       const full = { port: f.port, toHost: f.toHost ?? 0, toPort: f.toPort ?? f.port }
-      if (!validPort(full.port) || !validPort(full.toPort)) throw new RangeError(`invalid forward port in ${JSON.stringify(f)}`)
-      if (!Number.isInteger(full.toHost) || full.toHost < 0 || full.toHost >= perLan) throw new RangeError(`forward toHost ${full.toHost} is not a LAN host index (0..${perLan - 1})`)
+      if (!validPort(full.port) || !validPort(full.toPort))
+        throw new RangeError(`invalid forward port in ${JSON.stringify(f)}`)
+      if (!Number.isInteger(full.toHost) || full.toHost < 0 || full.toHost >= perLan)
+        throw new RangeError(`forward toHost ${full.toHost} is not a LAN host index (0..${perLan - 1})`)
       return full
     })
   }
   const lanPrefixA = natA.lanPrefix ?? '192.168.1'
   const lanPrefixB = natB.lanPrefix ?? '192.168.2'
   for (const p of [lanPrefixA, lanPrefixB]) {
-    if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(p) || p.split('.').some((o) => Number(o) > 255)) throw new RangeError(`lanPrefix ${p} is not three octets`)
+    if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(p) || p.split('.').some((o) => Number(o) > 255))
+      throw new RangeError(`lanPrefix ${p} is not three octets`)
     if (p === PUBLIC_PREFIX) throw new RangeError('a LAN cannot use the public range')
   }
 
@@ -196,7 +204,8 @@ export function createNatLab(options: NatLabOptions = {}): NatLab {
   const children = new Set<ChildProcess>()
   let steps = 0
   const step = (): void => {
-    if (options.failAfterSteps !== undefined && ++steps > options.failAfterSteps) throw new Error(`failAfterSteps: stopped after ${options.failAfterSteps} steps`)
+    if (options.failAfterSteps !== undefined && ++steps > options.failAfterSteps)
+      throw new Error(`failAfterSteps: stopped after ${options.failAfterSteps} steps`)
   }
   const ip = (...args: string[]): void => {
     step()
@@ -272,7 +281,13 @@ export function createNatLab(options: NatLabOptions = {}): NatLab {
     sysctl(pubNs, 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.br0.send_redirects=0')
     ip('-n', pubNs, 'route', 'add', 'blackhole', 'default')
 
-    const addHost = (network: LabHost['network'], name: string, bridgeNs: string, address: string, gateway: string): LabHost => {
+    const addHost = (
+      network: LabHost['network'],
+      name: string,
+      bridgeNs: string,
+      address: string,
+      gateway: string
+    ): LabHost => {
       const ns = addNs(name)
       sysctl(ns, 'net.ipv4.ip_forward=0')
       plug(ns, 'eth0', bridgeNs, name, `${address}/24`)
@@ -282,9 +297,16 @@ export function createNatLab(options: NatLabOptions = {}): NatLab {
       return { name, ns, ip: address, network }
     }
 
-    for (let i = 1; i <= publicCount; i++) publicHosts.push(addHost('public', `p${i}`, pubNs, `${PUBLIC_PREFIX}.${10 + i}`, CORE_IP))
+    for (let i = 1; i <= publicCount; i++)
+      publicHosts.push(addHost('public', `p${i}`, pubNs, `${PUBLIC_PREFIX}.${10 + i}`, CORE_IP))
 
-    const addRouter = (name: 'A' | 'B', nat: NatOptions, publicIp: string, lanPrefix: string, hosts: LabHost[]): NatRouter => {
+    const addRouter = (
+      name: 'A' | 'B',
+      nat: NatOptions,
+      publicIp: string,
+      lanPrefix: string,
+      hosts: LabHost[]
+    ): NatRouter => {
       const lower = name.toLowerCase()
       const lanNs = addBridgeNs(`lan${lower}`)
       const ns = addNs(`r${lower}`)
@@ -292,11 +314,15 @@ export function createNatLab(options: NatLabOptions = {}): NatLab {
       plug(ns, 'lan0', lanNs, 'r', `${lanPrefix}.1/24`)
       ip('-n', ns, 'route', 'add', 'default', 'via', CORE_IP)
       sysctl(ns, 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0')
-      for (let i = 1; i <= perLan; i++) hosts.push(addHost(name, `${lower}${i}`, lanNs, `${lanPrefix}.${10 + i}`, `${lanPrefix}.1`))
+      for (let i = 1; i <= perLan; i++)
+        hosts.push(addHost(name, `${lower}${i}`, lanNs, `${lanPrefix}.${10 + i}`, `${lanPrefix}.1`))
       const forwards = forwardsOf(nat)
       const dnat = forwards.flatMap((f) => {
         const to = `${hosts[f.toHost]!.ip}:${f.toPort}`
-        return [`    iifname "wan0" tcp dport ${f.port} dnat to ${to}`, `    iifname "wan0" udp dport ${f.port} dnat to ${to}`]
+        return [
+          `    iifname "wan0" tcp dport ${f.port} dnat to ${to}`,
+          `    iifname "wan0" udp dport ${f.port} dnat to ${to}`
+        ]
       })
       const ruleset = [
         'table ip pwnat {',
@@ -324,10 +350,18 @@ export function createNatLab(options: NatLabOptions = {}): NatLab {
         '    iifname "lan0" accept',
         '  }',
         '}',
-        '',
+        ''
       ].join('\n')
       nsExec(ns, 'nft', ['-f', '-'], ruleset)
-      return { name, ns, publicIp, lanIp: `${lanPrefix}.1`, lanCidr: `${lanPrefix}.0/24`, symmetric: nat.symmetric === true, forwards }
+      return {
+        name,
+        ns,
+        publicIp,
+        lanIp: `${lanPrefix}.1`,
+        lanCidr: `${lanPrefix}.0/24`,
+        symmetric: nat.symmetric === true,
+        forwards
+      }
     }
     routers.a = addRouter('A', natA, `${PUBLIC_PREFIX}.2`, lanPrefixA, lanA)
     routers.b = addRouter('B', natB, `${PUBLIC_PREFIX}.3`, lanPrefixB, lanB)

@@ -32,7 +32,9 @@ export async function startDaemon(name: string, dataDir: string, extra: string[]
     '--loopback',
     ...extra
   ]
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { env: { ...process.env, PAIRWISE_BOOTSTRAP: '' } })
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, {
+    env: { ...process.env, PAIRWISE_BOOTSTRAP: '' }
+  })
   const events: Array<Record<string, unknown>> = []
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => {

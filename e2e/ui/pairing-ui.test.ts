@@ -56,7 +56,15 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     mkdirSync(SHOTS, { recursive: true })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic'
+      ]
     })
     a = await startDaemon('Alice desktop', dirA, ttl)
     b = await startDaemon('Bob laptop', dirB, ['--bootstrap', a.multiaddrs[0]!])
@@ -115,7 +123,10 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     await pageA.getByTestId('new-code').click()
     await pageA.locator('[data-testid="session-status"][data-state="waiting"]').waitFor()
     const words = await readWords(pageA)
-    await pageB.getByTestId('join-retry').click().catch(() => undefined)
+    await pageB
+      .getByTestId('join-retry')
+      .click()
+      .catch(() => undefined)
     await typeWords(pageB, words)
     await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
     await pageB.getByTestId('join-button').click()
@@ -132,7 +143,10 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     await shot(pageA, '12-devices-a')
     await pageB.getByTestId('tab-devices').click()
     await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`).waitFor()
-    assert.match(await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`).innerText(), /Alice desktop/)
+    assert.match(
+      await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`).innerText(),
+      /Alice desktop/
+    )
     await shot(pageB, '13-devices-b')
   })
 
@@ -160,9 +174,17 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     pageA = await open(a)
     pageB = await open(b)
     await pageA.getByTestId('tab-devices').click()
-    await pageA.locator(`[data-testid="device-row"][data-peer-id="${b.peerId}"] [data-testid="device-status"][data-status="revoked"]`).waitFor()
+    await pageA
+      .locator(
+        `[data-testid="device-row"][data-peer-id="${b.peerId}"] [data-testid="device-status"][data-status="revoked"]`
+      )
+      .waitFor()
     await pageB.getByTestId('tab-devices').click()
-    await pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"] [data-testid="device-status"][data-status="removed-by-peer"]`).waitFor()
+    await pageB
+      .locator(
+        `[data-testid="device-row"][data-peer-id="${a.peerId}"] [data-testid="device-status"][data-status="removed-by-peer"]`
+      )
+      .waitFor()
     await shot(pageA, '17-restarted-a')
     await shot(pageB, '18-restarted-b')
   })

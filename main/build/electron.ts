@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { BuildOptions } from 'esbuild'
 import { packageInfo } from '../headless/package-info.ts'
+import { inlineSsdpPackageJson } from './inline-package-json.ts'
 
 // The esbuild options of the Electron app. Here rather than in scripts/ so that
 // main/electron/main-process.test.ts can boot exactly the bundle that ships
@@ -30,7 +31,8 @@ export function electronBuildOptions(distDir: string): { main: BuildOptions; pre
     external: ['electron'],
     sourcemap: 'linked',
     legalComments: 'linked',
-    logLevel: 'warning'
+    logLevel: 'warning',
+    plugins: [inlineSsdpPackageJson]
   }
   return {
     main: {

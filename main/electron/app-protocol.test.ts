@@ -24,7 +24,16 @@ const get = (url: string, method = 'GET') => handle(new Request(url, { method })
 test('only our exact origin counts as the app', () => {
   assert.ok(isAppUrl('app://pairwise/index.html'))
   assert.ok(isAppUrl('app://pairwise'))
-  for (const url of ['app://pairwise.evil/index.html', 'app://evil/pairwise', 'app://pairwise:8080/', 'app://x@pairwise/', 'https://pairwise/', 'file:///index.html', 'not a url', '']) {
+  for (const url of [
+    'app://pairwise.evil/index.html',
+    'app://evil/pairwise',
+    'app://pairwise:8080/',
+    'app://x@pairwise/',
+    'https://pairwise/',
+    'file:///index.html',
+    'not a url',
+    ''
+  ]) {
     assert.equal(isAppUrl(url), false, url)
   }
 })
@@ -68,7 +77,11 @@ test('nothing outside the renderer folder is reachable', async () => {
     assert.equal(response.status, 404, url)
     assert.doesNotMatch(await response.text(), /outside the renderer folder/, url)
   }
-  assert.equal(resolveAppFile(served, 'app://pairwise/../secret.txt'), path.join(served, 'secret.txt'), 'the URL parser already drops dot segments')
+  assert.equal(
+    resolveAppFile(served, 'app://pairwise/../secret.txt'),
+    path.join(served, 'secret.txt'),
+    'the URL parser already drops dot segments'
+  )
   assert.equal(resolveAppFile(served, 'app://pairwise/..%2fsecret.txt'), null)
 })
 
@@ -80,7 +93,13 @@ test('the header CSP is the page’s own policy with connect-src narrowed to sel
   const html = readFileSync(path.join(root, 'renderer', 'index.html'), 'utf8')
   const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
   assert.ok(meta !== undefined, 'renderer/index.html has a CSP meta tag')
-  const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(' ')]))
+  const directives = (policy: string) =>
+    new Map(
+      policy
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values.join(' ')])
+    )
   const page = directives(meta)
   const header = directives(CONTENT_SECURITY_POLICY)
   for (const [name, value] of page) {

@@ -25,7 +25,10 @@ export const METHOD_NAMES = [
   'listDevices',
   'revokeDevice',
   'renameDevice',
-  'getMetrics'
+  'getMetrics',
+  'listNodes',
+  'addNode',
+  'removeNode'
 ] as const satisfies readonly MethodName[]
 
 export const EVENT_NAMES = [
@@ -34,12 +37,17 @@ export const EVENT_NAMES = [
   'devices-changed',
   'attempt-failed',
   'paired',
-  'removed-by-peer'
+  'removed-by-peer',
+  'nodes-changed'
 ] as const satisfies readonly EventName[]
 
 type Unlisted<All, Listed extends readonly unknown[]> = Exclude<All, Listed[number]>
-const _everyMethodListed: [Unlisted<MethodName, typeof METHOD_NAMES>] extends [never] ? true : Unlisted<MethodName, typeof METHOD_NAMES> = true
-const _everyEventListed: [Unlisted<EventName, typeof EVENT_NAMES>] extends [never] ? true : Unlisted<EventName, typeof EVENT_NAMES> = true
+const _everyMethodListed: [Unlisted<MethodName, typeof METHOD_NAMES>] extends [never]
+  ? true
+  : Unlisted<MethodName, typeof METHOD_NAMES> = true
+const _everyEventListed: [Unlisted<EventName, typeof EVENT_NAMES>] extends [never]
+  ? true
+  : Unlisted<EventName, typeof EVENT_NAMES> = true
 
 export function isListedEvent(name: unknown): name is EventName {
   return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name)

@@ -20,7 +20,10 @@ const Ajv = (load('ajv') as { default: AjvConstructor }).default
 const yaml = load('js-yaml') as { load(text: string): unknown }
 const electronBuilderConfig = load('app-builder-lib/out/util/config/config.js') as {
   getConfig(projectDir: string, configPath: string | null, configFromOptions: null): Promise<Record<string, unknown>>
-  validateConfiguration(config: Record<string, unknown>, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>
+  validateConfiguration(
+    config: Record<string, unknown>,
+    debugLogger: { isEnabled: boolean; add(): void }
+  ): Promise<void>
 }
 
 const configText = readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')
@@ -78,7 +81,10 @@ test('the app ships only the build output, from an asar', () => {
   // Sources and test-support/ stay out because nothing but package.json and the build output is included;
   // and the bundles hold no test-support/ code because no shipped module may import it (eslint.config.js).
   const included = config.files.filter((pattern) => !pattern.startsWith('!'))
-  assert.ok(included.every((pattern) => pattern === 'package.json' || pattern.startsWith('dist/')), included.join(', '))
+  assert.ok(
+    included.every((pattern) => pattern === 'package.json' || pattern.startsWith('dist/')),
+    included.join(', ')
+  )
   assert.notEqual(config.directories.output, 'dist', 'packages must not land in the build output folder')
 })
 

@@ -136,8 +136,13 @@ test('a result that breaks the contract is not passed on', async (t) => {
 })
 
 test('results are stripped to the schema', async () => {
-  const { ipcMain } = setup(fakeService({ cancelPairing: () => ({ cancelled: true, internalNote: 'not for the page' }) }))
-  assert.deepEqual(await ipcMain.invoke(topFrame(), { method: 'cancelPairing', params: {} }), { ok: true, result: { cancelled: true } })
+  const { ipcMain } = setup(
+    fakeService({ cancelPairing: () => ({ cancelled: true, internalNote: 'not for the page' }) })
+  )
+  assert.deepEqual(await ipcMain.invoke(topFrame(), { method: 'cancelPairing', params: {} }), {
+    ok: true,
+    result: { cancelled: true }
+  })
 })
 
 test('events: only valid payloads, only to a live window on our origin', (t) => {
@@ -145,7 +150,9 @@ test('events: only valid payloads, only to a live window on our origin', (t) => 
   const { window, events } = setup()
   events.emit('attempt-failed', { failedAttempts: 2, blocked: false })
   events.emit('attempt-failed', { failedAttempts: 'many' } as never)
-  assert.deepEqual(window.sent, [{ channel: EVENT_CHANNEL, message: { event: 'attempt-failed', payload: { failedAttempts: 2, blocked: false } } }])
+  assert.deepEqual(window.sent, [
+    { channel: EVENT_CHANNEL, message: { event: 'attempt-failed', payload: { failedAttempts: 2, blocked: false } } }
+  ])
 
   window.mainFrame.url = 'https://evil.example/'
   events.emit('attempt-failed', { failedAttempts: 3, blocked: true })
@@ -187,7 +194,9 @@ describe('with a real PairingService', () => {
     assert.ok(METHODS.getState.result.safeParse(state.result).success)
     assert.equal((state.result as { thisDevice: { peerId: string } }).thisDevice.peerId, device.service.peerId)
 
-    const renamed = envelope(await ctx.ipcMain.invoke(topFrame(), { method: 'renameDevice', params: { name: '  Kitchen PC ' } }))
+    const renamed = envelope(
+      await ctx.ipcMain.invoke(topFrame(), { method: 'renameDevice', params: { name: '  Kitchen PC ' } })
+    )
     assert.ok(renamed.ok && METHODS.renameDevice.result.safeParse(renamed.result).success)
     assert.equal(renamed.ok && (renamed.result as { name: string }).name, 'Kitchen PC')
   })
@@ -201,7 +210,9 @@ describe('with a real PairingService', () => {
   })
 
   test('its events reach the window, valid', async () => {
-    const started = envelope(await ctx.ipcMain.invoke(topFrame(), { method: 'startPairing', params: { ttlMinutes: 1 } }))
+    const started = envelope(
+      await ctx.ipcMain.invoke(topFrame(), { method: 'startPairing', params: { ttlMinutes: 1 } })
+    )
     assert.ok(started.ok)
     const sessions = ctx.window.sent.filter((s) => (s.message as { event: string }).event === 'session')
     assert.ok(sessions.length >= 1)
@@ -209,6 +220,9 @@ describe('with a real PairingService', () => {
       assert.equal(channel, EVENT_CHANNEL)
       assert.ok(EVENTS.session.safeParse((message as { payload: unknown }).payload).success)
     }
-    assert.deepEqual(await ctx.ipcMain.invoke(topFrame(), { method: 'cancelPairing', params: {} }), { ok: true, result: { cancelled: true } })
+    assert.deepEqual(await ctx.ipcMain.invoke(topFrame(), { method: 'cancelPairing', params: {} }), {
+      ok: true,
+      result: { cancelled: true }
+    })
   })
 })

@@ -66,7 +66,9 @@ export async function handleCall(service: PairingService, event: CallEvent, requ
 export function registerIpc({ ipcMain, service, eventSink }: IpcOptions): () => void {
   ipcMain.handle(CALL_CHANNEL, (event, request) =>
     // handleCall does not throw; the catch is the last line of defence that keeps it so.
-    handleCall(service, event, request).catch((err: unknown) => ({ ok: false, error: toErrorPayload(err) }) satisfies CallResponse)
+    handleCall(service, event, request).catch(
+      (err: unknown) => ({ ok: false, error: toErrorPayload(err) }) satisfies CallResponse
+    )
   )
 
   const stopEvents = forwardEvents(service, (message) => {

@@ -36,7 +36,9 @@ const loopbackService: Plugin = {
   name: 'loopback-service',
   setup(b) {
     b.onResolve({ filter: /\/service\/service\.ts$/ }, (args) =>
-      args.importer.endsWith(path.join('electron', 'main.ts')) ? { path: 'loopback-service', namespace: 'pairwise-test' } : undefined
+      args.importer.endsWith(path.join('electron', 'main.ts'))
+        ? { path: 'loopback-service', namespace: 'pairwise-test' }
+        : undefined
     )
     b.onLoad({ filter: /.*/, namespace: 'pairwise-test' }, () => ({
       loader: 'ts',
@@ -53,7 +55,12 @@ const loopbackService: Plugin = {
 before(async () => {
   const options = electronBuildOptions(path.join(appPath, 'dist'))
   await Promise.all([
-    build({ ...options.main, plugins: [loopbackService], sourcemap: false, legalComments: 'none' }),
+    build({
+      ...options.main,
+      plugins: [...(options.main.plugins ?? []), loopbackService],
+      sourcemap: false,
+      legalComments: 'none'
+    }),
     build({ ...options.preload, sourcemap: false, legalComments: 'none' }),
     buildRenderer(path.join(appPath, 'dist', 'renderer'))
   ])
@@ -75,9 +82,17 @@ after(async () => {
 })
 
 /** Loads a fresh copy of main.cjs against a new fake, as if the app were launched. */
-function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage } = {}): { fake: FakeElectron; userData: string } {
+function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage } = {}): {
+  fake: FakeElectron
+  userData: string
+} {
   const userData = temp.make('userData')
-  const fake = createFakeElectron({ appPath, userData, safeStorage: options.safeStorage ?? new FakeSafeStorage(), ...options })
+  const fake = createFakeElectron({
+    appPath,
+    userData,
+    safeStorage: options.safeStorage ?? new FakeSafeStorage(),
+    ...options
+  })
   launched.push(fake)
   ;(globalThis as Record<string, unknown>)[FAKE_KEY] = fake.electron
   const load = createRequire(import.meta.url)
@@ -96,7 +111,9 @@ function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStora
 test('boots: privileged scheme and sandbox before ready, then service, IPC and one hardened window', async () => {
   const { fake, userData } = launch()
 
-  assert.deepEqual(fake.schemes, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+  assert.deepEqual(fake.schemes, [
+    { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }
+  ])
   assert.ok(fake.log.includes('enableSandbox'))
   assert.equal(fake.windows.length, 0, 'no window before ready')
 
@@ -148,10 +165,16 @@ test('boots: privileged scheme and sandbox before ready, then service, IPC and o
   assert.equal(contents.navigate('will-attach-webview', 'app://pairwise/index.html'), true)
 
   // IPC answers our top frame, with the real service behind it, and nobody else.
-  const state = (await fake.ipcMain.invoke(topFrame(), { method: 'getState', params: {} })) as { ok: boolean; result: { thisDevice: { secretProtection: string } } }
+  const state = (await fake.ipcMain.invoke(topFrame(), { method: 'getState', params: {} })) as {
+    ok: boolean
+    result: { thisDevice: { secretProtection: string } }
+  }
   assert.equal(state.ok, true)
   assert.equal(state.result.thisDevice.secretProtection, 'os-keystore')
-  assert.deepEqual(((await fake.ipcMain.invoke(subFrame(), { method: 'getState', params: {} })) as { ok: boolean }).ok, false)
+  assert.deepEqual(
+    ((await fake.ipcMain.invoke(subFrame(), { method: 'getState', params: {} })) as { ok: boolean }).ok,
+    false
+  )
 
   // A second launch brings this window forward instead of opening another.
   fake.appEvents.emit('second-instance')

@@ -64,7 +64,10 @@ function showWindow(): void {
   // Before the service runs, a window could only show errors.
   if (service === null) return
   if (window === null || window.isDestroyed()) {
-    window = createMainWindow({ preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'), devTools: !app.isPackaged })
+    window = createMainWindow({
+      preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'),
+      devTools: !app.isPackaged
+    })
     window.on('closed', () => {
       window = null
     })

@@ -36,10 +36,19 @@ test('failures reject with a plain object, not an Error', async () => {
 })
 
 test('an unreadable answer or a main process that does not answer becomes a clear error', async () => {
-  const garbage = createBridgeApi(async () => ({ ok: 'maybe' }), () => {})
+  const garbage = createBridgeApi(
+    async () => ({ ok: 'maybe' }),
+    () => {}
+  )
   await assert.rejects(garbage.getState({}), (err: BridgeError) => err.code === 'protocol-error')
-  const silent = createBridgeApi(() => new FakeIpcMain().invoke(topFrame(), {}), () => {})
-  await assert.rejects(silent.getState({}), (err: BridgeError) => err.code === 'internal' && /not answering/.test(err.message))
+  const silent = createBridgeApi(
+    () => new FakeIpcMain().invoke(topFrame(), {}),
+    () => {}
+  )
+  await assert.rejects(
+    silent.getState({}),
+    (err: BridgeError) => err.code === 'internal' && /not answering/.test(err.message)
+  )
 })
 
 test('on() delivers only the payload, can be undone, and rejects unknown events', () => {
@@ -97,13 +106,19 @@ describe('against a real PairingService', () => {
   })
 
   test('service errors keep their code, hint and details', async () => {
-    await assert.rejects(api.join({ code: 'abandon ability able about above absent absorb abstract absurd abuse access acccident' }), (err: BridgeError) => {
-      assert.equal(err.code, 'invalid-word')
-      assert.match(err.message, /Word 12/)
-      assert.equal(typeof err.hint, 'string')
-      assert.deepEqual((err.details as { invalidWords: Array<{ suggestions: string[] }> }).invalidWords[0]?.suggestions, ['accident'])
-      return true
-    })
+    await assert.rejects(
+      api.join({ code: 'abandon ability able about above absent absorb abstract absurd abuse access acccident' }),
+      (err: BridgeError) => {
+        assert.equal(err.code, 'invalid-word')
+        assert.match(err.message, /Word 12/)
+        assert.equal(typeof err.hint, 'string')
+        assert.deepEqual(
+          (err.details as { invalidWords: Array<{ suggestions: string[] }> }).invalidWords[0]?.suggestions,
+          ['accident']
+        )
+        return true
+      }
+    )
   })
 
   test('a pairing session’s events arrive through on()', async () => {

@@ -40,23 +40,30 @@ function bridgeError(error: { code: string; message: string; hint?: unknown; det
   return out
 }
 
-const unreadable = (): BridgeError => bridgeError({
-  code: 'protocol-error',
-  message: 'The Pairwise app sent an answer this window cannot read.',
-  hint: 'Restart Pairwise.'
-})
+const unreadable = (): BridgeError =>
+  bridgeError({
+    code: 'protocol-error',
+    message: 'The Pairwise app sent an answer this window cannot read.',
+    hint: 'Restart Pairwise.'
+  })
 
-const notAnswering = (): BridgeError => bridgeError({
-  code: 'internal',
-  message: 'The Pairwise app is not answering.',
-  hint: 'Restart Pairwise.'
-})
+const notAnswering = (): BridgeError =>
+  bridgeError({
+    code: 'internal',
+    message: 'The Pairwise app is not answering.',
+    hint: 'Restart Pairwise.'
+  })
 
 function settle(response: unknown): unknown {
   if (isRecord(response)) {
     if (response.ok === true && Object.hasOwn(response, 'result')) return response.result
     const error = response.error
-    if (response.ok === false && isRecord(error) && typeof error.code === 'string' && typeof error.message === 'string') {
+    if (
+      response.ok === false &&
+      isRecord(error) &&
+      typeof error.code === 'string' &&
+      typeof error.message === 'string'
+    ) {
       throw bridgeError({ code: error.code, message: error.message, hint: error.hint, details: error.details })
     }
   }

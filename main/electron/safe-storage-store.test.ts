@@ -24,20 +24,25 @@ test('seal and open round-trip, also after a restart', async () => {
 
   const reopened = await SafeStorageSecretStore.open(dir, safeStorage)
   assert.deepEqual(await reopened.open(sealed), secret)
-  for (const call of ['isAsyncEncryptionAvailable', 'encryptStringAsync', 'decryptStringAsync']) assert.ok(safeStorage.calls.includes(call), `the async API is preferred: ${call}`)
+  for (const call of ['isAsyncEncryptionAvailable', 'encryptStringAsync', 'decryptStringAsync'])
+    assert.ok(safeStorage.calls.includes(call), `the async API is preferred: ${call}`)
   assert.ok(!safeStorage.calls.includes('isEncryptionAvailable'))
 })
 
-test('the sealing key file is 0600 and holds no plaintext key', { skip: process.platform === 'win32' && 'POSIX modes' }, async () => {
-  const dir = tempDir()
-  await SafeStorageSecretStore.open(dir, new FakeSafeStorage())
-  const file = path.join(dir, SEALING_KEY_FILE)
-  assert.equal(statSync(file).mode & 0o777, 0o600)
-  assert.equal(statSync(dir).mode & 0o777, 0o700)
-  const onDisk = readFileSync(file)
-  assert.ok(onDisk.length > 32)
-  assert.doesNotMatch(onDisk.toString('latin1'), /^[A-Za-z0-9+/]{43}=$/)
-})
+test(
+  'the sealing key file is 0600 and holds no plaintext key',
+  { skip: process.platform === 'win32' && 'POSIX modes' },
+  async () => {
+    const dir = tempDir()
+    await SafeStorageSecretStore.open(dir, new FakeSafeStorage())
+    const file = path.join(dir, SEALING_KEY_FILE)
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    assert.equal(statSync(dir).mode & 0o777, 0o700)
+    const onDisk = readFileSync(file)
+    assert.ok(onDisk.length > 32)
+    assert.doesNotMatch(onDisk.toString('latin1'), /^[A-Za-z0-9+/]{43}=$/)
+  }
+)
 
 test('without the async API the sync one is used', async () => {
   const dir = tempDir()
@@ -56,12 +61,15 @@ test('Linux basic_text backend is reported as basic-text', async () => {
 test('unavailable encryption refuses to start with a clear error', async () => {
   for (const asyncApi of [true, false]) {
     const dir = tempDir()
-    await assert.rejects(SafeStorageSecretStore.open(dir, new FakeSafeStorage({ available: false, asyncApi })), (err: Error & { code?: string; hint?: string }) => {
-      assert.equal(err.code, 'storage-error')
-      assert.match(err.message, /system keystore is not available/)
-      assert.match(err.hint ?? '', /pairwise daemon --ui/)
-      return true
-    })
+    await assert.rejects(
+      SafeStorageSecretStore.open(dir, new FakeSafeStorage({ available: false, asyncApi })),
+      (err: Error & { code?: string; hint?: string }) => {
+        assert.equal(err.code, 'storage-error')
+        assert.match(err.message, /system keystore is not available/)
+        assert.match(err.hint ?? '', /pairwise daemon --ui/)
+        return true
+      }
+    )
     assert.throws(() => statSync(path.join(dir, SEALING_KEY_FILE)), /ENOENT/, 'nothing is written')
   }
 })
@@ -72,7 +80,10 @@ test('a keystore that cannot decrypt the key is an error, never a silent new key
   await SafeStorageSecretStore.open(dir, safeStorage)
   const before = readFileSync(path.join(dir, SEALING_KEY_FILE))
   safeStorage.resetKeystore()
-  await assert.rejects(SafeStorageSecretStore.open(dir, safeStorage), (err: Error & { code?: string }) => err.code === 'storage-error' && /could not unlock/.test(err.message))
+  await assert.rejects(
+    SafeStorageSecretStore.open(dir, safeStorage),
+    (err: Error & { code?: string }) => err.code === 'storage-error' && /could not unlock/.test(err.message)
+  )
   assert.deepEqual(readFileSync(path.join(dir, SEALING_KEY_FILE)), before)
 })
 
@@ -98,5 +109,8 @@ test('when the keystore asks for re-encryption the key file is rewritten, same k
 test('a folder that the headless daemon set up is not taken over', async () => {
   const dir = tempDir()
   writeFileSync(path.join(dir, 'secret.key'), randomBytes(32), { mode: 0o600 })
-  await assert.rejects(SafeStorageSecretStore.open(dir, new FakeSafeStorage()), /belongs to the Pairwise background service/)
+  await assert.rejects(
+    SafeStorageSecretStore.open(dir, new FakeSafeStorage()),
+    /belongs to the Pairwise background service/
+  )
 })

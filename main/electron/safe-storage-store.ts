@@ -49,14 +49,19 @@ export class SafeStorageSecretStore implements SecretStore {
   static async open(dataDir: string, safeStorage: SafeStorageLike): Promise<SafeStorageSecretStore> {
     const crypto = keystore(safeStorage)
     if (!(await crypto.available())) {
-      throw new PairwiseError('storage-error', 'Pairwise cannot protect its keys: the system keystore is not available.', {
-        hint:
-          process.platform === 'linux'
-            ? 'Install and unlock a keyring (GNOME Keyring or KWallet), then start Pairwise again. Or run `npx pairwise daemon --ui`, which keeps its keys in a file only you can read.'
-            : 'Restart the computer and try again. Or run `npx pairwise daemon --ui`, which keeps its keys in a file only you can read.'
-      })
+      throw new PairwiseError(
+        'storage-error',
+        'Pairwise cannot protect its keys: the system keystore is not available.',
+        {
+          hint:
+            process.platform === 'linux'
+              ? 'Install and unlock a keyring (GNOME Keyring or KWallet), then start Pairwise again. Or run `npx pairwise daemon --ui`, which keeps its keys in a file only you can read.'
+              : 'Restart the computer and try again. Or run `npx pairwise daemon --ui`, which keeps its keys in a file only you can read.'
+        }
+      )
     }
-    const protection: SecretProtection = safeStorage.getSelectedStorageBackend?.() === 'basic_text' ? 'basic-text' : 'os-keystore'
+    const protection: SecretProtection =
+      safeStorage.getSelectedStorageBackend?.() === 'basic_text' ? 'basic-text' : 'os-keystore'
 
     ensurePrivateDir(dataDir)
     const file = join(dataDir, SEALING_KEY_FILE)
@@ -64,9 +69,13 @@ export class SafeStorageSecretStore implements SecretStore {
     if (stored === undefined) {
       if (existsSync(join(dataDir, HEADLESS_KEY_FILE))) {
         // A fresh key here could never open the identity the daemon sealed in this folder.
-        throw new PairwiseError('storage-error', `The data folder ${dataDir} belongs to the Pairwise background service (pairwise daemon).`, {
-          hint: 'Use that folder with `npx pairwise daemon --ui`, or start the desktop app with another folder (PAIRWISE_DATA_DIR).'
-        })
+        throw new PairwiseError(
+          'storage-error',
+          `The data folder ${dataDir} belongs to the Pairwise background service (pairwise daemon).`,
+          {
+            hint: 'Use that folder with `npx pairwise daemon --ui`, or start the desktop app with another folder (PAIRWISE_DATA_DIR).'
+          }
+        )
       }
       const key = new Uint8Array(randomBytes(KEY_BYTES))
       writeFileAtomic(file, await crypto.encrypt(encodeKey(key)))
@@ -77,10 +86,14 @@ export class SafeStorageSecretStore implements SecretStore {
     try {
       decrypted = await crypto.decrypt(Buffer.from(stored))
     } catch (err) {
-      throw new PairwiseError('storage-error', 'The system keystore could not unlock the key that protects this device’s secrets.', {
-        hint: 'Unlock your keyring (or log in as the user who set Pairwise up) and start Pairwise again. If the keyring was reset, move the data folder away to start over; paired devices will need pairing again.',
-        cause: err
-      })
+      throw new PairwiseError(
+        'storage-error',
+        'The system keystore could not unlock the key that protects this device’s secrets.',
+        {
+          hint: 'Unlock your keyring (or log in as the user who set Pairwise up) and start Pairwise again. If the keyring was reset, move the data folder away to start over; paired devices will need pairing again.',
+          cause: err
+        }
+      )
     }
     const key = decodeKey(decrypted.text, file)
     // The keystore rotated its key; store ours under the new one so it keeps opening.
@@ -105,7 +118,11 @@ interface Keystore {
 
 function keystore(s: SafeStorageLike): Keystore {
   const { isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync } = s
-  if (isAsyncEncryptionAvailable !== undefined && encryptStringAsync !== undefined && decryptStringAsync !== undefined) {
+  if (
+    isAsyncEncryptionAvailable !== undefined &&
+    encryptStringAsync !== undefined &&
+    decryptStringAsync !== undefined
+  ) {
     return {
       available: () => isAsyncEncryptionAvailable.call(s),
       encrypt: (text) => encryptStringAsync.call(s, text),

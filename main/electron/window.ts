@@ -36,6 +36,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     }
   })
   window.once('ready-to-show', () => window.show())
-  window.loadURL(APP_ENTRY_URL).catch((err: unknown) => console.error('Pairwise: the window could not load its page', err))
+  window
+    .loadURL(APP_ENTRY_URL)
+    .catch((err: unknown) => console.error('Pairwise: the window could not load its page', err))
   return window
 }

@@ -25,7 +25,8 @@ export function attachApiConnection(socket: WebSocket, api: PairingApi, maxInFli
   const fail = (id: number, err: unknown): void => send({ id, ok: false, error: toErrorPayload(err) })
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
-    if (isBinary) return fail(UNKNOWN_REQUEST_ID, new PairwiseError('protocol-error', 'Binary messages are not accepted.'))
+    if (isBinary)
+      return fail(UNKNOWN_REQUEST_ID, new PairwiseError('protocol-error', 'Binary messages are not accepted.'))
     let json: unknown
     try {
       json = JSON.parse(rawText(data))

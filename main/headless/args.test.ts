@@ -21,7 +21,21 @@ function usage(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 }
 
 test('flags go before or after the command, as --flag value or --flag=value, and repeat where lists', () => {
-  const parsed = parseArgs(['--json', 'join', 'a', '--listen=/ip4/127.0.0.1/tcp/0', 'b', '--listen', '/ip6/::1/tcp/0', '--bootstrap', BOOT, '--no-mdns'], { PAIRWISE_BOOTSTRAP: ` ${BOOT} ,` })
+  const parsed = parseArgs(
+    [
+      '--json',
+      'join',
+      'a',
+      '--listen=/ip4/127.0.0.1/tcp/0',
+      'b',
+      '--listen',
+      '/ip6/::1/tcp/0',
+      '--bootstrap',
+      BOOT,
+      '--no-mdns'
+    ],
+    { PAIRWISE_BOOTSTRAP: ` ${BOOT} ,` }
+  )
   assert.equal(parsed.kind, 'command')
   if (parsed.kind !== 'command') return
   assert.equal(parsed.command, 'join')
@@ -68,7 +82,18 @@ test('after -- everything is a word, even what looks like a flag', () => {
 })
 
 function device(name: string, peerId: string, status: DeviceView['status'] = 'paired'): DeviceView {
-  return { peerId, name, os: 'Linux', appVersion: '0.1.0', fingerprint: 'AAAA BBBB CCCC DDDD', pairedAt: 0, lastSeen: null, online: false, status, revokedAt: null }
+  return {
+    peerId,
+    name,
+    os: 'Linux',
+    appVersion: '0.1.0',
+    fingerprint: 'AAAA BBBB CCCC DDDD',
+    pairedAt: 0,
+    lastSeen: null,
+    online: false,
+    status,
+    revokedAt: null
+  }
 }
 
 test('revoke picks by exact name or peer id prefix, and refuses to guess', () => {
@@ -79,8 +104,21 @@ test('revoke picks by exact name or peer id prefix, and refuses to guess', () =>
   const all = [laptop, desk1, desk2, oldLaptop]
   assert.equal(pickDevice(all, 'laptop'), laptop, 'a revoked namesake does not make it ambiguous')
   assert.equal(pickDevice(all, '12D3KooWBBC'), desk2)
-  assert.throws(() => pickDevice(all, 'Desk'), (err: PairwiseError) => err.code === 'invalid-argument' && /matches 2 devices/.test(err.message))
-  assert.throws(() => pickDevice(all, '12D3KooWBB'), (err: PairwiseError) => err.code === 'invalid-argument')
-  assert.throws(() => pickDevice(all, 'Phone'), (err: PairwiseError) => err.code === 'not-found' && /Known devices: Laptop/.test(err.message))
-  assert.throws(() => pickDevice(all, '12D'), (err: PairwiseError) => err.code === 'not-found', 'prefixes shorter than 4 characters match nothing')
+  assert.throws(
+    () => pickDevice(all, 'Desk'),
+    (err: PairwiseError) => err.code === 'invalid-argument' && /matches 2 devices/.test(err.message)
+  )
+  assert.throws(
+    () => pickDevice(all, '12D3KooWBB'),
+    (err: PairwiseError) => err.code === 'invalid-argument'
+  )
+  assert.throws(
+    () => pickDevice(all, 'Phone'),
+    (err: PairwiseError) => err.code === 'not-found' && /Known devices: Laptop/.test(err.message)
+  )
+  assert.throws(
+    () => pickDevice(all, '12D'),
+    (err: PairwiseError) => err.code === 'not-found',
+    'prefixes shorter than 4 characters match nothing'
+  )
 })

@@ -12,6 +12,8 @@ export interface CliOptions {
   listen: string[]
   bootstrap: string[]
   mdns: boolean
+  /** UPnP port mapping; never without mDNS (both multicast on the LAN). */
+  upnp: boolean
   json: boolean
   name: string | undefined
   loopback: boolean
@@ -37,6 +39,7 @@ type FlagName =
   | 'listen'
   | 'bootstrap'
   | 'no-mdns'
+  | 'no-upnp'
   | 'json'
   | 'name'
   | 'loopback'
@@ -54,6 +57,7 @@ const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[
   listen: { kind: 'list' },
   bootstrap: { kind: 'list' },
   'no-mdns': { kind: 'boolean' },
+  'no-upnp': { kind: 'boolean' },
   json: { kind: 'boolean' },
   name: { kind: 'string' },
   loopback: { kind: 'boolean' },
@@ -118,7 +122,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
       throw usageError(`Unknown option ${token}.`)
     } else {
       if (command === undefined) {
-        if (!isCommand(token)) throw usageError(`Unknown command “${token}”.`, `Commands: ${COMMANDS.join(', ')}. Run \`pairwise --help\` for usage.`)
+        if (!isCommand(token))
+          throw usageError(
+            `Unknown command “${token}”.`,
+            `Commands: ${COMMANDS.join(', ')}. Run \`pairwise --help\` for usage.`
+          )
         command = token
       } else {
         positionals.push(token)
@@ -149,26 +157,43 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
   if (command === 'help') {
     const topic = positionals[0]
     if (positionals.length > 1) throw usageError('`pairwise help` takes at most one command name.')
-    if (topic !== undefined && !isCommand(topic)) throw usageError(`Unknown command “${topic}”.`, `Commands: ${COMMANDS.join(', ')}.`)
+    if (topic !== undefined && !isCommand(topic))
+      throw usageError(`Unknown command “${topic}”.`, `Commands: ${COMMANDS.join(', ')}.`)
     return { kind: 'help', topic }
   }
   if (booleans.has('help') || command === undefined) return { kind: 'help', topic: command }
 
   for (const flag of [...booleans, ...values.keys()]) {
     const only = FLAGS[flag].commands
-    if (only !== undefined && !only.includes(command)) throw usageError(`--${flag} does not apply to \`pairwise ${command}\`.`, `Run \`pairwise help ${command}\` for its options.`)
+    if (only !== undefined && !only.includes(command))
+      throw usageError(
+        `--${flag} does not apply to \`pairwise ${command}\`.`,
+        `Run \`pairwise help ${command}\` for its options.`
+      )
   }
   const arity = POSITIONALS[command]
-  if (positionals.length < arity.min) throw usageError(`\`pairwise ${command}\` needs ${arity.what ?? 'an argument'}.`, `Run \`pairwise help ${command}\`.`)
-  if (positionals.length > arity.max) throw usageError(`Too many arguments for \`pairwise ${command}\`: ${positionals.slice(arity.max, arity.max + 3).join(' ')}…`, `Run \`pairwise help ${command}\`.`)
+  if (positionals.length < arity.min)
+    throw usageError(
+      `\`pairwise ${command}\` needs ${arity.what ?? 'an argument'}.`,
+      `Run \`pairwise help ${command}\`.`
+    )
+  if (positionals.length > arity.max)
+    throw usageError(
+      `Too many arguments for \`pairwise ${command}\`: ${positionals.slice(arity.max, arity.max + 3).join(' ')}…`,
+      `Run \`pairwise help ${command}\`.`
+    )
 
   const one = (flag: FlagName): string | undefined => values.get(flag)?.[0]
-  const envBootstrap = (env.PAIRWISE_BOOTSTRAP ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const envBootstrap = (env.PAIRWISE_BOOTSTRAP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   const options: CliOptions = {
     dataDir: one('data-dir'),
     listen: checkAddresses('listen', values.get('listen') ?? []),
     bootstrap: checkAddresses('bootstrap', [...(values.get('bootstrap') ?? []), ...envBootstrap]),
     mdns: !booleans.has('no-mdns'),
+    upnp: !booleans.has('no-mdns') && !booleans.has('no-upnp'),
     json: booleans.has('json'),
     name: checkName(one('name')),
     loopback: booleans.has('loopback'),
@@ -183,10 +208,17 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
   return { kind: 'command', command, positionals, options }
 }
 
-function integerFlag(flag: string, raw: string | undefined, min: number, max: number, unit: string): number | undefined {
+function integerFlag(
+  flag: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+  unit: string
+): number | undefined {
   if (raw === undefined) return undefined
   const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw usageError(`--${flag} must be ${unit} from ${min} to ${max}, not “${raw}”.`)
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw usageError(`--${flag} must be ${unit} from ${min} to ${max}, not “${raw}”.`)
   return n
 }
 
@@ -195,7 +227,8 @@ function hostPort(flag: string, raw: string | undefined): { host: string; port: 
   if (raw === undefined) return undefined
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw)
   const port = match === null ? Number.NaN : Number(match[2])
-  if (match === null || port > 65535) throw usageError(`--${flag} must be host:port, e.g. 127.0.0.1:9464, not “${raw}”.`)
+  if (match === null || port > 65535)
+    throw usageError(`--${flag} must be host:port, e.g. 127.0.0.1:9464, not “${raw}”.`)
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port }
 }
 
@@ -210,8 +243,16 @@ function checkName(name: string | undefined): string | undefined {
 // rejects bad ones at start. Catching the obvious mistakes here gives a plain message.
 function checkAddresses(flag: 'listen' | 'bootstrap' | 'announce', list: string[]): string[] {
   for (const address of list) {
-    if (!address.startsWith('/') || address.length > 512) throw usageError(`--${flag} “${address}” is not a multiaddr.`, 'A multiaddr looks like /ip4/192.168.1.5/tcp/4001' + (flag === 'bootstrap' ? '/p2p/12D3KooW…' : '') + '.')
-    if (flag === 'bootstrap' && !address.includes('/p2p/')) throw usageError(`--bootstrap “${address}” has no /p2p/<peer id> part.`, 'Use the full address that `pairwise node` printed.')
+    if (!address.startsWith('/') || address.length > 512)
+      throw usageError(
+        `--${flag} “${address}” is not a multiaddr.`,
+        'A multiaddr looks like /ip4/192.168.1.5/tcp/4001' + (flag === 'bootstrap' ? '/p2p/12D3KooW…' : '') + '.'
+      )
+    if (flag === 'bootstrap' && !address.includes('/p2p/'))
+      throw usageError(
+        `--bootstrap “${address}” has no /p2p/<peer id> part.`,
+        'Use the full address that `pairwise node` printed.'
+      )
   }
   return list
 }

@@ -28,8 +28,16 @@ export async function openBackend(options: CliOptions, out: Output): Promise<Bac
   if (daemon !== undefined) {
     const remote = await connectDaemon(daemon)
     if (remote !== undefined) {
-      if (options.listen.length > 0 || options.bootstrap.length > 0 || options.name !== undefined || options.loopback || !options.mdns) {
-        out.notice(`pairwise: using the running daemon (pid ${daemon.pid}); its own network settings apply, not this command's options.`)
+      if (
+        options.listen.length > 0 ||
+        options.bootstrap.length > 0 ||
+        options.name !== undefined ||
+        options.loopback ||
+        !options.mdns
+      ) {
+        out.notice(
+          `pairwise: using the running daemon (pid ${daemon.pid}); its own network settings apply, not this command's options.`
+        )
       }
       return remote
     }
@@ -60,7 +68,10 @@ async function connectDaemon(info: DaemonInfo): Promise<Backend | undefined> {
   clearTimeout(timer)
   if (api === undefined) {
     // A late success after the timeout must not leave a socket (and its reconnect loop) behind.
-    void connecting.then((late) => late.close(), () => undefined)
+    void connecting.then(
+      (late) => late.close(),
+      () => undefined
+    )
     return undefined
   }
   return {

@@ -106,11 +106,15 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
     assert.match(bad.stderr, /^hint: /m)
   })
 
-  it('re-executes with the project Node when started by an older Node', { skip: oldSystemNode() === undefined ? 'no Node < 22 on PATH' : false }, async () => {
-    const v = await run(['--version'], 20_000, oldSystemNode())
-    assert.equal(v.code, 0, v.stderr)
-    assert.match(v.stdout.trim(), /^\d+\.\d+\.\d+/)
-  })
+  it(
+    're-executes with the project Node when started by an older Node',
+    { skip: oldSystemNode() === undefined ? 'no Node < 22 on PATH' : false },
+    async () => {
+      const v = await run(['--version'], 20_000, oldSystemNode())
+      assert.equal(v.code, 0, v.stderr)
+      assert.match(v.stdout.trim(), /^\d+\.\d+\.\d+/)
+    }
+  )
 
   it('a mistyped word exits 3 with its position and the suggestion, before any network starts', async () => {
     const dataDir = tempDir('typo')
@@ -121,10 +125,16 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
     assert.ok(!existsSync(join(dataDir, 'identity.key')), 'no device key was created for a code that cannot work')
     const j = await run(['join', ...words.split(' '), '--json', '--data-dir', dataDir])
     assert.equal(j.code, 3)
-    const result = lastJson(j.stdout) as { ok: boolean; error: { code: string; details: { invalidWords: Array<{ position: number; suggestions: string[] }> } } }
+    const result = lastJson(j.stdout) as {
+      ok: boolean
+      error: { code: string; details: { invalidWords: Array<{ position: number; suggestions: string[] }> } }
+    }
     assert.equal(result.ok, false)
     assert.equal(result.error.code, 'invalid-word')
-    assert.deepEqual(result.error.details.invalidWords.map((w) => [w.position, w.suggestions[0]]), [[3, 'abandon']])
+    assert.deepEqual(
+      result.error.details.invalidWords.map((w) => [w.position, w.suggestions[0]]),
+      [[3, 'abandon']]
+    )
   })
 
   it('pair and join pair two data folders; devices lists each in the other; a locked folder exits 8', async () => {
@@ -132,9 +142,24 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
     const dirB = tempDir('b')
     const bootstrap = await dhtNode()
 
-    const pair = start(['pair', '--json', '--ttl', '2', '--name', 'Alpha', '--data-dir', dirA, '--bootstrap', bootstrap, ...NET])
+    const pair = start([
+      'pair',
+      '--json',
+      '--ttl',
+      '2',
+      '--name',
+      'Alpha',
+      '--data-dir',
+      dirA,
+      '--bootstrap',
+      bootstrap,
+      ...NET
+    ])
     const session = await sessionOf(pair)
-    assert.ok(session.multiaddrs.some((a) => a.startsWith('/ip4/127.0.0.1/') && a.includes('/p2p/')), `pair printed its multiaddrs: ${session.multiaddrs.join(' ')}`)
+    assert.ok(
+      session.multiaddrs.some((a) => a.startsWith('/ip4/127.0.0.1/') && a.includes('/p2p/')),
+      `pair printed its multiaddrs: ${session.multiaddrs.join(' ')}`
+    )
 
     // While `pair` owns folder A, another process cannot open it (no daemon to talk to).
     const locked = await run(['devices', '--data-dir', dirA, ...NET])
@@ -142,12 +167,18 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
     assert.match(locked.stderr, /^pairwise: Another Pairwise process \(pid \d+\) is using /m)
     assert.match(locked.stderr, /^hint: /m)
 
-    const join = await run(['join', ...session.words, '--json', '--name', 'Bravo', '--data-dir', dirB, '--bootstrap', bootstrap, ...NET], 30_000)
+    const join = await run(
+      ['join', ...session.words, '--json', '--name', 'Bravo', '--data-dir', dirB, '--bootstrap', bootstrap, ...NET],
+      30_000
+    )
     assert.equal(join.code, 0, join.stdout + join.stderr)
     const joined = lastJson(join.stdout) as { ok: boolean; device: { name: string; status: string } }
     assert.equal(joined.ok, true)
     assert.equal(joined.device.name, 'Alpha')
-    assert.ok(join.stdout.split('\n').some((l) => json(l)?.type === 'progress'), 'join reported progress')
+    assert.ok(
+      join.stdout.split('\n').some((l) => json(l)?.type === 'progress'),
+      'join reported progress'
+    )
 
     const paired = await pair.exited
     assert.equal(paired.code, 0, paired.stdout + paired.stderr)
@@ -159,7 +190,10 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
       assert.ok(!stream.includes(session.words.join('-')), 'the link did not go to stderr')
     }
 
-    const [listA, listB] = await Promise.all([run(['devices', '--json', '--data-dir', dirA, ...NET]), run(['devices', '--json', '--data-dir', dirB, ...NET])])
+    const [listA, listB] = await Promise.all([
+      run(['devices', '--json', '--data-dir', dirA, ...NET]),
+      run(['devices', '--json', '--data-dir', dirB, ...NET])
+    ])
     assert.equal(listA.code, 0, listA.stderr)
     assert.equal(listB.code, 0, listB.stderr)
     assert.deepEqual(devicesIn(listA.stdout), [['Bravo', 'paired']])
@@ -181,7 +215,21 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
     const pair = start(['pair', '--json', '--data-dir', dir])
     const session = await sessionOf(pair)
     assert.equal(session.via, 'daemon')
-    const joined = await run(['join', ...session.words, '--json', '--name', 'Echo', '--data-dir', tempDir('echo'), '--bootstrap', bootstrap, ...NET], 30_000)
+    const joined = await run(
+      [
+        'join',
+        ...session.words,
+        '--json',
+        '--name',
+        'Echo',
+        '--data-dir',
+        tempDir('echo'),
+        '--bootstrap',
+        bootstrap,
+        ...NET
+      ],
+      30_000
+    )
     assert.equal(joined.code, 0, joined.stdout + joined.stderr)
     assert.equal((lastJson(joined.stdout) as { device: { name: string } }).device.name, 'Delta Two')
     assert.equal((await pair.exited).code, 0)
@@ -217,7 +265,9 @@ function dhtNode(): Promise<string> {
   return sharedDht
 }
 
-async function sessionOf(pair: ReturnType<typeof start>): Promise<{ words: string[]; multiaddrs: string[]; via: string }> {
+async function sessionOf(
+  pair: ReturnType<typeof start>
+): Promise<{ words: string[]; multiaddrs: string[]; via: string }> {
   const session = await pair.line((l) => {
     const j = json(l)
     return j?.type === 'session' ? (j as { words: string[]; multiaddrs: string[]; via: string }) : undefined
@@ -227,7 +277,10 @@ async function sessionOf(pair: ReturnType<typeof start>): Promise<{ words: strin
 }
 
 function devicesIn(stdout: string): Array<[string, string]> {
-  return (lastJson(stdout) as { devices: Array<{ name: string; status: string }> }).devices.map((d) => [d.name, d.status])
+  return (lastJson(stdout) as { devices: Array<{ name: string; status: string }> }).devices.map((d) => [
+    d.name,
+    d.status
+  ])
 }
 
 function oldSystemNode(): string | undefined {

@@ -9,7 +9,10 @@ import { APP_VERSION } from '../../shared/version.ts'
 // `--help` answer in a few milliseconds; each command loads its own code (and
 // the libp2p stack only if it needs a node).
 
-export async function run(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env
+): Promise<number> {
   let out = new Output(argv.includes('--json'))
   let parsed: ParsedArgs
   try {
@@ -36,7 +39,12 @@ export async function run(argv: readonly string[] = process.argv.slice(2), env: 
   }
 }
 
-async function dispatch(command: Exclude<CommandName, 'help'>, positionals: string[], options: CliOptions, out: Output): Promise<number> {
+async function dispatch(
+  command: Exclude<CommandName, 'help'>,
+  positionals: string[],
+  options: CliOptions,
+  out: Output
+): Promise<number> {
   switch (command) {
     case 'pair':
       return (await import('./commands/pair.ts')).runPair(options, out)

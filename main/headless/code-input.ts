@@ -36,7 +36,11 @@ export async function readCode(source: CodeSource): Promise<string[]> {
   throw codeError(parsed.error)
 }
 
-async function prompt(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, previous: string): Promise<string[]> {
+async function prompt(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  previous: string
+): Promise<string[]> {
   const rl = createInterface({ input, output, terminal: true })
   try {
     let prefill = previous
@@ -61,7 +65,12 @@ async function prompt(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
 export function explain(error: CodeError): string {
   const lines = [`pairwise: ${error.message}`]
   if (error.checksumFixes.length > 0) {
-    lines.push(`Maybe: ${error.checksumFixes.slice(0, 5).map((f) => `word ${f.position} “${f.word}”`).join(', ')}.`)
+    lines.push(
+      `Maybe: ${error.checksumFixes
+        .slice(0, 5)
+        .map((f) => `word ${f.position} “${f.word}”`)
+        .join(', ')}.`
+    )
   }
   lines.push(`hint: ${error.hint}`)
   return `${lines.join('\n')}\n`
@@ -69,8 +78,15 @@ export function explain(error: CodeError): string {
 
 export function codeError(error: CodeError): PairwiseError {
   let message = error.message
-  if (error.checksumFixes.length > 0) message += ` Maybe: ${error.checksumFixes.slice(0, 5).map((f) => `word ${f.position} “${f.word}”`).join(', ')}.`
-  return new PairwiseError(error.code, message, { hint: error.hint, details: { invalidWords: error.invalidWords, checksumFixes: error.checksumFixes } })
+  if (error.checksumFixes.length > 0)
+    message += ` Maybe: ${error.checksumFixes
+      .slice(0, 5)
+      .map((f) => `word ${f.position} “${f.word}”`)
+      .join(', ')}.`
+  return new PairwiseError(error.code, message, {
+    hint: error.hint,
+    details: { invalidWords: error.invalidWords, checksumFixes: error.checksumFixes }
+  })
 }
 
 async function readAll(input: NodeJS.ReadableStream): Promise<string> {

@@ -36,7 +36,9 @@ async function open(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** Messages as they arrive, so a test can wait for the one it needs. */
-function inbox(ws: WebSocket): { next(match: (m: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>> } {
+function inbox(ws: WebSocket): {
+  next(match: (m: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>
+} {
   const seen: Record<string, unknown>[] = []
   const waiters = new Set<() => void>()
   ws.on('message', (data) => {
@@ -67,7 +69,12 @@ function inbox(ws: WebSocket): { next(match: (m: Record<string, unknown>) => boo
   }
 }
 
-function httpGet(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function httpGet(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET'
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers, timeout: 5_000 }, (res) => {
       let body = ''
@@ -152,7 +159,11 @@ describe('control server', { timeout: 60_000 }, () => {
     assert.equal((await httpGet(server.port, '/api')).status, 403, 'plain GET /api without token')
     assert.equal((await httpGet(server.port, `/api?token=${TOKEN}`)).status, 426, 'plain GET /api with token')
     assert.equal((await httpGet(server.port, '/', { Host: 'evil.example' })).status, 403, 'static file, foreign Host')
-    assert.equal((await httpGet(server.port, '/', { Origin: 'http://evil.example' })).status, 403, 'static file, foreign Origin')
+    assert.equal(
+      (await httpGet(server.port, '/', { Origin: 'http://evil.example' })).status,
+      403,
+      'static file, foreign Origin'
+    )
   })
 
   it('answers malformed messages and unknown methods with typed errors and changes nothing', async () => {
@@ -219,7 +230,9 @@ describe('control server', { timeout: 60_000 }, () => {
     assert.equal(session?.words.length, 12)
     ws.send(JSON.stringify({ id: 2, method: 'cancelPairing', params: {} }))
     assert.deepEqual((await box.next((m) => m.id === 2)).result, { cancelled: true })
-    const cancelled = await box.next((m) => m.event === 'session' && (m.payload as { state?: string } | null)?.state === 'cancelled')
+    const cancelled = await box.next(
+      (m) => m.event === 'session' && (m.payload as { state?: string } | null)?.state === 'cancelled'
+    )
     assert.ok(cancelled)
     ws.close()
   })
@@ -234,7 +247,15 @@ describe('control server', { timeout: 60_000 }, () => {
     assert.equal((await httpGet(server.port, '/assets/a.css')).status, 200)
     assert.equal((await httpGet(server.port, '/main.js', {}, 'HEAD')).status, 200)
     assert.equal((await httpGet(server.port, '/', {}, 'POST')).status, 405)
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets', '/index.html%00', '/..\\package.json', '//etc/passwd']) {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets',
+      '/index.html%00',
+      '/..\\package.json',
+      '//etc/passwd'
+    ]) {
       const res = await httpGet(server.port, path)
       assert.ok(res.status === 404 || res.status === 403, `${path} answered ${res.status}`)
     }
@@ -273,7 +294,10 @@ describe('control server limits', { timeout: 30_000 }, () => {
     const api = { on: () => () => undefined } as unknown as PairingApi
     const first = await startControlServer({ api })
     try {
-      await assert.rejects(startControlServer({ api, port: first.port }), (err: NodeJS.ErrnoException) => err.code === 'EADDRINUSE')
+      await assert.rejects(
+        startControlServer({ api, port: first.port }),
+        (err: NodeJS.ErrnoException) => err.code === 'EADDRINUSE'
+      )
     } finally {
       await first.close()
     }

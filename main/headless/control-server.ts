@@ -12,7 +12,8 @@ import { staticFiles, type StaticFiles } from './static-files.ts'
 // /api?token=…, and (with --ui) the built React UI. Bound to 127.0.0.1 only.
 
 /** The same policy as renderer/index.html's meta tag, plus what only a header can say (framing). */
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*"
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*"
 const HEADER_ONLY_CSP = "frame-ancestors 'none'"
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -59,7 +60,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const clients = new Set<WebSocket>()
   let port = 0
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false
+  })
 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
@@ -95,7 +101,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
       socket.destroy()
     }
     if (url === undefined || url.pathname !== '/api') return refuse(404, 'Not Found')
-    if (!hostAllowed(req, port) || !originAllowed(req, port) || !tokenMatches(url.searchParams.get('token'), token)) return refuse(403, 'Forbidden')
+    if (!hostAllowed(req, port) || !originAllowed(req, port) || !tokenMatches(url.searchParams.get('token'), token))
+      return refuse(403, 'Forbidden')
     if (clients.size >= maxClients) return refuse(503, 'Service Unavailable')
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)

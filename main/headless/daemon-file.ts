@@ -33,7 +33,13 @@ export function readDaemonInfo(dataDir: string): DaemonInfo | undefined {
   }
   if (typeof raw !== 'object' || raw === null) return undefined
   const { pid, port, token } = raw as Record<string, unknown>
-  if (!Number.isSafeInteger(pid) || !Number.isSafeInteger(port) || typeof token !== 'string' || !/^[0-9a-f]{64}$/.test(token)) return undefined
+  if (
+    !Number.isSafeInteger(pid) ||
+    !Number.isSafeInteger(port) ||
+    typeof token !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(token)
+  )
+    return undefined
   const info = { pid: pid as number, port: port as number, token }
   if (info.port < 1 || info.port > 65535 || !isAlive(info.pid)) return undefined
   return info

@@ -9,7 +9,8 @@ const COMMON = `Common options:
                           (default: the platform's app-data folder, or $PAIRWISE_DATA_DIR)
   --listen <multiaddr>    address to listen on, repeatable (default /ip4/0.0.0.0/tcp/0)
   --bootstrap <multiaddr> DHT node to join, repeatable (also $PAIRWISE_BOOTSTRAP, comma-separated)
-  --no-mdns               no LAN discovery
+  --no-mdns               no LAN multicast: neither mDNS discovery nor UPnP port mapping
+  --no-upnp               no UPnP port mapping on the home router
   --loopback              keep 127.0.0.1 addresses (tests and benchmarks on one machine)
   --name <name>           this device's name as other devices see it
   --json                  one JSON object per line; the last line is the result`

@@ -8,7 +8,12 @@ import { Gauge, type Registry } from 'prom-client'
 // queries) through @libp2p/prometheus-metrics, plus a few of ours that an
 // operator asks first. Served on the address the operator chose, GET /metrics only.
 
-export function registerNodeGauges(registry: Registry, node: () => PairwiseLibp2p | undefined, records: DhtRecordStore, maxReservations: number): void {
+export function registerNodeGauges(
+  registry: Registry,
+  node: () => PairwiseLibp2p | undefined,
+  records: DhtRecordStore,
+  maxReservations: number
+): void {
   new Gauge({
     name: 'pairwise_relay_reservations',
     help: 'Relay reservations held now',
@@ -55,7 +60,11 @@ export function registerNodeGauges(registry: Registry, node: () => PairwiseLibp2
 }
 
 /** Serves `GET /metrics` on host:port; resolves once listening. */
-export async function serveMetrics(registry: Registry, host: string, port: number): Promise<{ url: string; server: Server }> {
+export async function serveMetrics(
+  registry: Registry,
+  host: string,
+  port: number
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. Metrics are at /metrics.\n')

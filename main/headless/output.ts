@@ -10,7 +10,11 @@ export class Output {
   readonly #stdout: NodeJS.WritableStream
   readonly #stderr: NodeJS.WritableStream
 
-  constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
+  constructor(
+    json: boolean,
+    stdout: NodeJS.WritableStream = process.stdout,
+    stderr: NodeJS.WritableStream = process.stderr
+  ) {
     this.json = json
     this.#stdout = stdout
     this.#stderr = stderr

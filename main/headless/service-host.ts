@@ -14,6 +14,7 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
     ...(options.listen.length > 0 ? { listen: options.listen } : {}),
     bootstrap: options.bootstrap,
     mdns: options.mdns,
+    upnp: options.upnp,
     allowLoopback: options.loopback
   }
 }
@@ -26,7 +27,9 @@ export async function startService(dataDir: string, options: CliOptions, out: Ou
   const firstRun = !existsSync(join(dataDir, 'secret.key'))
   const secretStore = FileSecretStore.open(dataDir)
   if (firstRun) {
-    out.notice(`pairwise: this device's key and pair keys are kept in ${dataDir}, in files only this user account can read. No OS keystore is used when Pairwise runs headless, so protect this account (and its backups) accordingly.`)
+    out.notice(
+      `pairwise: this device's key and pair keys are kept in ${dataDir}, in files only this user account can read. No OS keystore is used when Pairwise runs headless, so protect this account (and its backups) accordingly.`
+    )
   }
   try {
     return await createPairingService({
@@ -38,9 +41,13 @@ export async function startService(dataDir: string, options: CliOptions, out: Ou
     })
   } catch (err) {
     if (err instanceof PairwiseError) throw err
-    throw new PairwiseError('internal', `Could not start the network node: ${err instanceof Error ? err.message : String(err)}`, {
-      hint: 'Check the --listen and --bootstrap addresses.',
-      cause: err
-    })
+    throw new PairwiseError(
+      'internal',
+      `Could not start the network node: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        hint: 'Check the --listen and --bootstrap addresses.',
+        cause: err
+      }
+    )
   }
 }

@@ -37,7 +37,8 @@ export function listStaticFiles(root: string): Map<string, string> {
       if (files.size >= MAX_FILES) return
       const full = join(dir, entry.name)
       if (entry.isDirectory()) walk(full, depth + 1)
-      else if (entry.isFile() && Object.hasOwn(TYPES, extname(entry.name))) files.set('/' + relative(root, full).split(sep).join('/'), full)
+      else if (entry.isFile() && Object.hasOwn(TYPES, extname(entry.name)))
+        files.set('/' + relative(root, full).split(sep).join('/'), full)
     }
   }
   walk(root, 0)

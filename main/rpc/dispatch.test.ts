@@ -159,5 +159,8 @@ test('the in-process client throws the same errors and returns the same results 
     return true
   })
   await assert.rejects(client.getMetrics({}), (err: PairwiseError) => err.code === 'internal' && err.cause === boom)
-  assert.deepEqual(calls.map((c) => c.method), ['cancelPairing', 'getMetrics'])
+  assert.deepEqual(
+    calls.map((c) => c.method),
+    ['cancelPairing', 'getMetrics']
+  )
 })

@@ -12,7 +12,10 @@ import { DevicesScreen } from '../devices/DevicesScreen.tsx'
 
 export function App({ client }: { client: ApiClient }) {
   const connection = useSyncExternalStore(client.connection.subscribe, client.connection.get)
-  const { state, loadError, reload, setThisDevice, applySession, upsertDevice } = useServiceState(client.api, connection)
+  const { state, loadError, reload, setThisDevice, applySession, upsertDevice } = useServiceState(
+    client.api,
+    connection
+  )
   const [tab, setTab] = useState<TabId>('pair')
 
   // All three panels stay mounted (only hidden) so that typed words and a running join survive a tab switch.

@@ -62,12 +62,18 @@ export function useServiceState(api: PairingApi, connection: ConnectionState): S
   }, [api, connection, generation])
 
   const reload = useCallback(() => setGeneration((g) => g + 1), [])
-  const setThisDevice = useCallback((thisDevice: ThisDevice) => setState((s) => (s === null ? s : { ...s, thisDevice })), [])
+  const setThisDevice = useCallback(
+    (thisDevice: ThisDevice) => setState((s) => (s === null ? s : { ...s, thisDevice })),
+    []
+  )
   const applySession = useCallback(
     (update: (current: PairingSessionView | null) => PairingSessionView | null) =>
       setState((s) => (s === null ? s : { ...s, session: update(s.session) })),
     []
   )
-  const upsertDevice = useCallback((device: DeviceView) => setState((s) => (s === null ? s : { ...s, devices: upsert(s.devices, device) })), [])
+  const upsertDevice = useCallback(
+    (device: DeviceView) => setState((s) => (s === null ? s : { ...s, devices: upsert(s.devices, device) })),
+    []
+  )
   return { state, loadError, reload, setThisDevice, applySession, upsertDevice }
 }

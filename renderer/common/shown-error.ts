@@ -17,5 +17,9 @@ export function shownError(err: unknown): ShownError {
       }
     }
   }
-  return { code: 'internal', message: 'Something went wrong inside Pairwise.', hint: 'Try again; if it keeps happening, restart the app.' }
+  return {
+    code: 'internal',
+    message: 'Something went wrong inside Pairwise.',
+    hint: 'Try again; if it keeps happening, restart the app.'
+  }
 }

@@ -33,7 +33,13 @@ export function DeviceRow({ device, now, onRevoke }: Props) {
         </p>
       </div>
       {device.status !== 'revoked' && (
-        <button type="button" className="button danger-outline" onClick={() => onRevoke(device)} data-testid="revoke-button" aria-label={`Revoke ${device.name}`}>
+        <button
+          type="button"
+          className="button danger-outline"
+          onClick={() => onRevoke(device)}
+          data-testid="revoke-button"
+          aria-label={`Revoke ${device.name}`}
+        >
           Revoke
         </button>
       )}

@@ -4,6 +4,7 @@ import { useApi } from '../app/api-context.ts'
 import { useNow } from '../common/use-now.ts'
 import { DeviceRow } from './DeviceRow.tsx'
 import { RevokeDialog } from './RevokeDialog.tsx'
+import { NodesCard } from './NodesCard.tsx'
 import { ThisDeviceCard } from './ThisDeviceCard.tsx'
 import { sortDevices } from './format.ts'
 
@@ -53,6 +54,7 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
           ))}
         </ul>
       )}
+      <NodesCard />
       <RevokeDialog
         device={revoking}
         onClose={() => setRevoking(null)}

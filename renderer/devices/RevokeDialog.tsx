@@ -39,20 +39,33 @@ export function RevokeDialog({ device, onClose, onRevoked }: Props) {
   }
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="revoke-title" aria-describedby="revoke-text" onClose={onClose} data-testid="revoke-dialog">
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="revoke-title"
+      aria-describedby="revoke-text"
+      onClose={onClose}
+      data-testid="revoke-dialog"
+    >
       {device !== null && (
         <>
           <h2 id="revoke-title">Revoke {device.name}?</h2>
           <p id="revoke-text">
-            This computer stops trusting {device.name} at once. {device.name} is told now, or the next time it can be reached. To trust it again,
-            pair with a new code.
+            This computer stops trusting {device.name} at once. {device.name} is told now, or the next time it can be
+            reached. To trust it again, pair with a new code.
           </p>
           {error !== null && <ErrorNotice error={error} />}
           <div className="actions dialog-actions">
             <button type="button" className="button" onClick={onClose} autoFocus disabled={busy}>
               Cancel
             </button>
-            <button type="button" className="button danger" onClick={confirm} disabled={busy} data-testid="confirm-revoke">
+            <button
+              type="button"
+              className="button danger"
+              onClick={confirm}
+              disabled={busy}
+              data-testid="confirm-revoke"
+            >
               Revoke
             </button>
           </div>

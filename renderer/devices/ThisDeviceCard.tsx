@@ -79,7 +79,13 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
         />
         {dirty && (
           <>
-            <button type="button" className="button primary" onClick={save} disabled={busy} data-testid="save-device-name">
+            <button
+              type="button"
+              className="button primary"
+              onClick={save}
+              disabled={busy}
+              data-testid="save-device-name"
+            >
               Save
             </button>
             <button type="button" className="button" onClick={cancel} disabled={busy}>
@@ -98,7 +104,10 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
         </p>
       )}
       <p className="fingerprint-line">
-        Fingerprint <span className="fingerprint" data-testid="this-device-fingerprint">{device.fingerprint}</span>
+        Fingerprint{' '}
+        <span className="fingerprint" data-testid="this-device-fingerprint">
+          {device.fingerprint}
+        </span>
       </p>
       {protection !== undefined && (
         <p className="notice notice-warning" data-testid="secret-protection">

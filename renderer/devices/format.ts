@@ -23,7 +23,10 @@ export function dateTime(ms: number): string {
  * whole one is in the row's tooltip and on the device's own Devices screen, for comparing.
  */
 export function shortFingerprint(fingerprint: string): string {
-  const groups = fingerprint.trim().split(/[\s:]+/u).filter((g) => g !== '')
+  const groups = fingerprint
+    .trim()
+    .split(/[\s:]+/u)
+    .filter((g) => g !== '')
   if (groups.length > 2) return `${groups.slice(0, 2).join(' ')} …`
   if (groups.length === 2) return groups.join(' ')
   const flat = groups[0] ?? ''

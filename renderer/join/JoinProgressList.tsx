@@ -1,6 +1,11 @@
 import type { ProgressRow } from './progress.ts'
 
-const STATE_TEXT: Record<ProgressRow['state'], string> = { active: 'in progress', done: 'done', failed: 'failed', idle: 'stopped' }
+const STATE_TEXT: Record<ProgressRow['state'], string> = {
+  active: 'in progress',
+  done: 'done',
+  failed: 'failed',
+  idle: 'stopped'
+}
 
 export function JoinProgressList({ rows }: { rows: readonly ProgressRow[] }) {
   return (

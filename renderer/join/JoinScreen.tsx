@@ -40,12 +40,14 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
     const pasted = readPaste(text)
     if (pasted.kind === 'none') return
     e.preventDefault()
-    if (pasted.kind === 'error') return setPasteError({ code: 'invalid-link', message: pasted.message, hint: pasted.hint })
+    if (pasted.kind === 'error')
+      return setPasteError({ code: 'invalid-link', message: pasted.message, hint: pasted.hint })
     const from = pasted.fromStart ? 0 : i
     code.fill(from, pasted.words)
     // Too many words, or a cut-off link: parseCode says so precisely; the fields cannot show it.
     const parsed = parseCode(text)
-    const countProblem = !parsed.ok && (parsed.error.code === 'wrong-word-count' || parsed.error.code === 'invalid-link')
+    const countProblem =
+      !parsed.ok && (parsed.error.code === 'wrong-word-count' || parsed.error.code === 'invalid-link')
     setPasteError(countProblem && (pasted.fromStart || pasted.words.length > CODE_WORD_COUNT) ? parsed.error : null)
     focusField(Math.min(from + pasted.words.length, CODE_WORD_COUNT))
   }
@@ -53,7 +55,9 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
   return (
     <>
       <h1 id="heading-join">Enter code</h1>
-      <p className="lede">Type the 12 words shown on the other computer, or paste them (or a pairwise:// link) into any field.</p>
+      <p className="lede">
+        Type the 12 words shown on the other computer, or paste them (or a pairwise:// link) into any field.
+      </p>
       <form
         className="join-form"
         onSubmit={(e) => {
@@ -98,16 +102,26 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
                 Cancel
               </button>
             ) : (
-              <button type="button" className="button" onClick={() => {
-                code.clear()
-                reset()
-                setPasteError(null)
-                focusField(0)
-              }}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  code.clear()
+                  reset()
+                  setPasteError(null)
+                  focusField(0)
+                }}
+              >
                 Clear
               </button>
             )}
-            <button ref={pairButton} type="submit" className="button primary" disabled={!canPair} data-testid="join-button">
+            <button
+              ref={pairButton}
+              type="submit"
+              className="button primary"
+              disabled={!canPair}
+              data-testid="join-button"
+            >
               {joining ? 'Pairing…' : 'Pair'}
             </button>
           </div>

@@ -119,7 +119,13 @@ export function WordInput(props: Props) {
             props.onSettle()
           }}
         />
-        <ul id={ids.list} role="listbox" aria-label={`Words starting with ${typed}`} className="completions" hidden={!open}>
+        <ul
+          id={ids.list}
+          role="listbox"
+          aria-label={`Words starting with ${typed}`}
+          className="completions"
+          hidden={!open}
+        >
           {open &&
             options.map((word, k) => (
               <li
@@ -145,10 +151,16 @@ export function WordInput(props: Props) {
           Not a pairing word.
           {suggestions.length > 0 && (
             <>
-              {' '}Did you mean{' '}
+              {' '}
+              Did you mean{' '}
               {suggestions.map((s, k) => (
                 <span key={s}>
-                  <button type="button" className="suggestion" onClick={() => props.onChoose(s)} aria-label={`Did you mean ${s}?`}>
+                  <button
+                    type="button"
+                    className="suggestion"
+                    onClick={() => props.onChoose(s)}
+                    aria-label={`Did you mean ${s}?`}
+                  >
                     {s}
                   </button>
                   {k < suggestions.length - 1 ? ' ' : ''}

@@ -1,4 +1,13 @@
-import { CODE_WORD_COUNT, completions, isWord, looksLikeLink, normalizeWord, parseCode, parseLink, splitCodeWords } from '../../shared/code/index.ts'
+import {
+  CODE_WORD_COUNT,
+  completions,
+  isWord,
+  looksLikeLink,
+  normalizeWord,
+  parseCode,
+  parseLink,
+  splitCodeWords
+} from '../../shared/code/index.ts'
 import type { ParsedCode } from '../../shared/code/index.ts'
 
 // Pure helpers behind the Enter code screen; the React parts only wire them to events.
@@ -16,7 +25,10 @@ export function settleWord(raw: string): string {
   return candidates.length === 1 ? candidates[0]! : word
 }
 
-export type PastedWords = { kind: 'none' } | { kind: 'words'; words: string[]; fromStart: boolean } | { kind: 'error'; message: string; hint: string }
+export type PastedWords =
+  | { kind: 'none' }
+  | { kind: 'words'; words: string[]; fromStart: boolean }
+  | { kind: 'error'; message: string; hint: string }
 
 /**
  * Text pasted into a field: a link or a whole code fills every field from the first; a few words

@@ -33,7 +33,8 @@ export function progressRows(events: readonly JoinProgress[], running: boolean):
   for (const { path, label } of PATHS) {
     const latest = events.findLast((e) => e.path === path && DISCOVERY_STEPS.has(e.step))
     if (latest === undefined) continue
-    const state: RowState = latest.step === 'found' ? 'done' : latest.step === 'failed' ? 'failed' : running ? 'active' : 'idle'
+    const state: RowState =
+      latest.step === 'found' ? 'done' : latest.step === 'failed' ? 'failed' : running ? 'active' : 'idle'
     rows.push({ key: path, label, message: latest.message, state })
   }
 

@@ -4,7 +4,11 @@ import { useApi } from '../app/api-context.ts'
 import { shownError } from '../common/shown-error.ts'
 import type { ShownError } from '../common/shown-error.ts'
 
-export type JoinPhase = { kind: 'idle' } | { kind: 'joining' } | { kind: 'paired'; device: DeviceView } | { kind: 'failed'; error: ShownError }
+export type JoinPhase =
+  | { kind: 'idle' }
+  | { kind: 'joining' }
+  | { kind: 'paired'; device: DeviceView }
+  | { kind: 'failed'; error: ShownError }
 
 function newJoinId(): string {
   const bytes = new Uint8Array(12)

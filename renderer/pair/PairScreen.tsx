@@ -38,7 +38,9 @@ export function PairScreen({ session, applySession }: Props) {
       const { cancelled } = await api.cancelPairing({})
       if (!cancelled) return
       applySession((current) =>
-        current !== null && (current.state === 'waiting' || current.state === 'committing') ? { ...current, state: 'cancelled' } : current
+        current !== null && (current.state === 'waiting' || current.state === 'committing')
+          ? { ...current, state: 'cancelled' }
+          : current
       )
     })
 
@@ -48,7 +50,13 @@ export function PairScreen({ session, applySession }: Props) {
       {session === null ? (
         <div className="intro">
           <p>Show 12 words here, then type them on the other computer. Both computers will then trust each other.</p>
-          <button type="button" className="button primary large" onClick={start} disabled={busy} data-testid="start-pairing">
+          <button
+            type="button"
+            className="button primary large"
+            onClick={start}
+            disabled={busy}
+            data-testid="start-pairing"
+          >
             Pair device
           </button>
         </div>

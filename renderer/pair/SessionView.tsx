@@ -25,7 +25,9 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
     <div className="session">
       {status.active && (
         <>
-          <p className="note">Not a wallet recovery phrase — it expires in {formatMinutes(session.ttlMs)} and works once.</p>
+          <p className="note">
+            Not a wallet recovery phrase — it expires in {formatMinutes(session.ttlMs)} and works once.
+          </p>
           <div className="session-code">
             <WordGrid words={session.words} />
             <div className="session-side">
@@ -60,7 +62,12 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
 
       <div className="actions">
         {status.active && (
-          <button type="button" className="button" onClick={() => copy(session.words.join(' '))} data-testid="copy-words">
+          <button
+            type="button"
+            className="button"
+            onClick={() => copy(session.words.join(' '))}
+            data-testid="copy-words"
+          >
             Copy words
           </button>
         )}
@@ -69,7 +76,13 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
             Cancel
           </button>
         )}
-        <button type="button" className={status.active ? 'button' : 'button primary'} onClick={onNewCode} disabled={busy} data-testid="new-code">
+        <button
+          type="button"
+          className={status.active ? 'button' : 'button primary'}
+          onClick={onNewCode}
+          disabled={busy}
+          data-testid="new-code"
+        >
           New code
         </button>
         <span className="copy-feedback" role="status">

@@ -23,7 +23,8 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
   switch (session.state) {
     case 'waiting':
       if (expiredLocally) return { text: 'This code expired. Get a new code.', tone: 'warning', active: false }
-      if (session.joiner !== null) return { text: `${joinerName(session, 'A device')} is connecting…`, tone: 'progress', active: true }
+      if (session.joiner !== null)
+        return { text: `${joinerName(session, 'A device')} is connecting…`, tone: 'progress', active: true }
       return { text: 'Waiting for the other device. Read the words to the person there.', tone: 'info', active: true }
     case 'committing':
       return { text: `Verifying ${joinerName(session, 'the other device')}…`, tone: 'progress', active: true }
@@ -37,7 +38,10 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
       return { text: 'Pairing cancelled. This code no longer works.', tone: 'info', active: false }
     case 'failed':
       return {
-        text: session.failedAttempts > 0 ? 'Pairing stopped after too many wrong codes. Get a new code.' : 'Pairing failed. Get a new code.',
+        text:
+          session.failedAttempts > 0
+            ? 'Pairing stopped after too many wrong codes. Get a new code.'
+            : 'Pairing failed. Get a new code.',
         tone: 'error',
         active: false
       }

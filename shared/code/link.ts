@@ -37,7 +37,11 @@ export function parseLink(input: string): LinkParse {
     return { ok: false, message: 'This link is damaged and cannot be read.', hint: RETYPE }
   }
   if (url.protocol.toLowerCase() !== SCHEME) {
-    return { ok: false, message: 'This is not a Pairwise link.', hint: 'Paste a link that starts with pairwise://, or type the 12 words.' }
+    return {
+      ok: false,
+      message: 'This is not a Pairwise link.',
+      hint: 'Paste a link that starts with pairwise://, or type the 12 words.'
+    }
   }
   const path = url.pathname
   if (url.hostname.toLowerCase() !== HOST || (path !== '' && path !== '/')) {
@@ -53,7 +57,8 @@ export function parseLink(input: string): LinkParse {
   }
   const codes = url.searchParams.getAll('code')
   if (codes.length !== 1) {
-    const message = codes.length === 0 ? 'This link has no pairing code in it.' : 'This link has more than one pairing code in it.'
+    const message =
+      codes.length === 0 ? 'This link has no pairing code in it.' : 'This link has more than one pairing code in it.'
     return { ok: false, message, hint: RETYPE }
   }
   // URLSearchParams has already turned `+` and `%20` into spaces.

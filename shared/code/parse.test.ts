@@ -27,9 +27,15 @@ const validateMnemonic = (mnemonic: string): boolean => scure.validateMnemonic(m
 
 // The 128-bit English entries of trezor/python-mnemonic vectors.json, copied by hand (not computed).
 const TREZOR_128 = [
-  ['00000000000000000000000000000000', 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'],
+  [
+    '00000000000000000000000000000000',
+    'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
+  ],
   ['7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f', 'legal winner thank year wave sausage worth useful legal winner thank yellow'],
-  ['80808080808080808080808080808080', 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above'],
+  [
+    '80808080808080808080808080808080',
+    'letter advice cage absurd amount doctor acoustic avoid letter advice cage above'
+  ],
   ['ffffffffffffffffffffffffffffffff', 'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong'],
   ['9e885d952ad362caeb4efe34a8e91bd2', 'ozone drill grab fiber curtain grace pudding thank cruise elder eight picnic'],
   ['c0ba5a8e914111210f2bd131f3d5e08d', 'scheme spot photo card baby mountain device kick cradle pact join borrow'],
@@ -164,8 +170,15 @@ test('commas, semicolons, newlines and tabs as separators', () => {
 })
 
 test('numbered lists: 1. / 1) / 1: / #1 / (1), one per line or all on one line', () => {
-  const numbered = (fmt: (n: number) => string, sep: string): string => ZERO_WORDS.map((w, i) => `${fmt(i + 1)} ${w}`).join(sep)
-  for (const fmt of [(n: number) => `${n}.`, (n: number) => `${n})`, (n: number) => `${n}:`, (n: number) => `#${n}`, (n: number) => `(${n})`]) {
+  const numbered = (fmt: (n: number) => string, sep: string): string =>
+    ZERO_WORDS.map((w, i) => `${fmt(i + 1)} ${w}`).join(sep)
+  for (const fmt of [
+    (n: number) => `${n}.`,
+    (n: number) => `${n})`,
+    (n: number) => `${n}:`,
+    (n: number) => `#${n}`,
+    (n: number) => `(${n})`
+  ]) {
     expectZeroCode(numbered(fmt, '\n'))
     expectZeroCode(numbered(fmt, ' '))
   }
@@ -180,7 +193,11 @@ test('Unicode: accents are stripped, full-width letters and separators folded', 
   expectZeroCode(ZERO_WORDS.slice(0, 11).join(' ') + ' ÁBOUT')
   expectZeroCode(ZERO_WORDS.slice(0, 11).join(' ') + ' a\u0301bout') // decomposed accent
   expectZeroCode('ａｂａｎｄｏｎ　' + ZERO_WORDS.slice(1).join(' ')) // full-width word and ideographic space
-  expectZeroCode(ZERO_WORDS.map((w) => w.toUpperCase().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))).join('，'))
+  expectZeroCode(
+    ZERO_WORDS.map((w) => w.toUpperCase().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))).join(
+      '，'
+    )
+  )
   expectZeroCode(ZERO_WORDS.join('\u00a0')) // no-break spaces from a web page
   expectZeroCode('“' + ZERO_WORDS.join(' ') + '”')
 })
@@ -275,13 +292,22 @@ test('every unknown word is reported, in order, even when the count is wrong too
     { position: 9, word: 'xyzzyq', suggestions: [] }
   ])
   assert.equal(both.invalidWords[0]!.suggestions[0], 'winner')
-  assert.match(both.message, /^2 words are not pairing words: word 2 “winnr” \(did you mean .*“winner”.*\?\) and word 9 “xyzzyq”\.$/)
+  assert.match(
+    both.message,
+    /^2 words are not pairing words: word 2 “winnr” \(did you mean .*“winner”.*\?\) and word 9 “xyzzyq”\.$/
+  )
 
   const shortAndWrong = expectError(parseCode(words.slice(0, 11).join(' ')), 'invalid-word')
-  assert.deepEqual(shortAndWrong.invalidWords.map((w) => w.position), [2, 9])
+  assert.deepEqual(
+    shortAndWrong.invalidWords.map((w) => w.position),
+    [2, 9]
+  )
 
   const many = expectError(parseCode('aaa bbb ccc ddd eee fff'), 'invalid-word')
-  assert.deepEqual(many.invalidWords.map((w) => w.position), [1, 2, 3, 4, 5, 6])
+  assert.deepEqual(
+    many.invalidWords.map((w) => w.position),
+    [1, 2, 3, 4, 5, 6]
+  )
   assert.match(many.message, /and 2 more/)
 })
 
@@ -306,7 +332,8 @@ function bruteForceFixes(words: readonly string[]): { position: number; word: st
       if (candidate === words[p]) continue
       const trial = [...words]
       trial[p] = candidate
-      if (validateMnemonic(trial.join(' '))) fixes.push({ position: p + 1, word: candidate, distance: editDistance(words[p]!, candidate) })
+      if (validateMnemonic(trial.join(' ')))
+        fixes.push({ position: p + 1, word: candidate, distance: editDistance(words[p]!, candidate) })
     }
   }
   fixes.sort((a, b) => a.distance - b.distance || a.word.localeCompare(b.word) || a.position - b.position)
@@ -330,7 +357,10 @@ test('checksum fixes are ordered by closeness to what was typed, then alphabetic
   assert.ok(error.checksumFixes.some((f) => f.position === 5 && f.word === 'wave'))
   assert.equal(error.checksumFixes.length, 10)
   const distances = error.checksumFixes.map((f) => editDistance(words[f.position - 1]!, f.word))
-  assert.deepEqual(distances, [...distances].sort((a, b) => a - b))
+  assert.deepEqual(
+    distances,
+    [...distances].sort((a, b) => a - b)
+  )
   assert.deepEqual(error.checksumFixes, bruteForceFixes(words).slice(0, 10))
   for (const fix of error.checksumFixes) {
     const fixed = [...words]
@@ -358,7 +388,10 @@ test('parseCodeOrThrow returns the code or throws a PairwiseError with the same 
       return true
     }
   )
-  assert.throws(() => parseCodeOrThrow('pairwise://pair'), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-link')
+  assert.throws(
+    () => parseCodeOrThrow('pairwise://pair'),
+    (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-link'
+  )
 })
 
 test('wordsToEntropy takes exact list words only', () => {
@@ -370,7 +403,10 @@ test('wordsToEntropy takes exact list words only', () => {
 
 test('entropyToWords takes exactly 16 bytes', () => {
   for (const length of [0, 15, 17, 32]) {
-    assert.throws(() => entropyToWords(new Uint8Array(length)), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
+    assert.throws(
+      () => entropyToWords(new Uint8Array(length)),
+      (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+    )
   }
 })
 

@@ -70,7 +70,8 @@ function invalidWordsError(invalid: InvalidWord[]): ParsedCode {
       return describe(w, false) + guess
     })
     const more = invalid.length > shown.length ? `, and ${invalid.length - shown.length} more` : ''
-    const list = more === '' ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown.join(', ') + more
+    const list =
+      more === '' ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown.join(', ') + more
     message = `${invalid.length} words are not pairing words: ${list}.`
   }
   const hint =
@@ -82,7 +83,11 @@ function invalidWordsError(invalid: InvalidWord[]): ParsedCode {
 
 function wrongCountError(found: number, fromLink: boolean): ParsedCode {
   if (found === 0) {
-    return fail('wrong-word-count', `No words were found. A pairing code has ${CODE_WORD_COUNT} words.`, 'Type or paste the 12 words shown on the other computer.')
+    return fail(
+      'wrong-word-count',
+      `No words were found. A pairing code has ${CODE_WORD_COUNT} words.`,
+      'Type or paste the 12 words shown on the other computer.'
+    )
   }
   const message = `Found ${found} word${found === 1 ? '' : 's'}, but a pairing code has ${CODE_WORD_COUNT}.`
   let hint: string
@@ -95,7 +100,11 @@ function wrongCountError(found: number, fromLink: boolean): ParsedCode {
 /** Reads a pairing code from whatever a person typed or pasted: a word list or a pairwise:// link. */
 export function parseCode(input: string): ParsedCode {
   if (input.length > MAX_CODE_INPUT_CHARS) {
-    return fail('wrong-word-count', 'This text is far too long to be a pairing code.', 'Type or paste only the 12 words shown on the other computer.')
+    return fail(
+      'wrong-word-count',
+      'This text is far too long to be a pairing code.',
+      'Type or paste only the 12 words shown on the other computer.'
+    )
   }
 
   let words: string[]

@@ -47,7 +47,11 @@ function openSocket(url: string): Promise<WebSocket> {
     }
     const onError = (): void => {
       socket.removeEventListener('open', onOpen)
-      reject(new PairwiseError('internal', 'Cannot reach the Pairwise service.', { hint: 'Check that Pairwise is running, then reload this page.' }))
+      reject(
+        new PairwiseError('internal', 'Cannot reach the Pairwise service.', {
+          hint: 'Check that Pairwise is running, then reload this page.'
+        })
+      )
     }
     socket.addEventListener('open', onOpen, { once: true })
     socket.addEventListener('error', onError, { once: true })
@@ -102,7 +106,11 @@ export async function connectWebSocketApi(url: string, options: WebSocketApiOpti
     const result = METHODS[p.method].result.safeParse(msg.result)
     if (result.success) return p.resolve(result.data)
     console.warn(`Pairwise: invalid result for ${p.method}`, result.error.issues)
-    p.reject(new PairwiseError('protocol-error', 'The Pairwise service sent an answer this app cannot read.', { hint: 'Make sure the app and the service are the same version.' }))
+    p.reject(
+      new PairwiseError('protocol-error', 'The Pairwise service sent an answer this app cannot read.', {
+        hint: 'Make sure the app and the service are the same version.'
+      })
+    )
   }
 
   const attach = (ws: WebSocket): void => {
@@ -145,7 +153,11 @@ export async function connectWebSocketApi(url: string, options: WebSocketApiOpti
     return new Promise<MethodResult<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(id)
-        reject(new PairwiseError('timed-out', 'The Pairwise service did not answer in time.', { hint: 'Try again; if it keeps happening, restart Pairwise.' }))
+        reject(
+          new PairwiseError('timed-out', 'The Pairwise service did not answer in time.', {
+            hint: 'Try again; if it keeps happening, restart Pairwise.'
+          })
+        )
       }, timeoutMs)
       pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject, timer })
       socket.send(JSON.stringify({ id, method, params: checked.data }))

@@ -144,7 +144,8 @@ export function createFakeElectron(options: FakeElectronOptions) {
         if (log.includes('ready')) throw new Error('registerSchemesAsPrivileged after ready')
         schemes.push(...custom)
       },
-      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => void protocolHandlers.set(scheme, handler)
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        void protocolHandlers.set(scheme, handler)
     }
   }
 

@@ -11,7 +11,12 @@ import { runJoiner, type JoinOptions } from '../../main/engine/protocol/joiner.t
 import { PairingResponder } from '../../main/engine/protocol/responder.ts'
 import type { LocalIdentity, PairingOutcome } from '../../main/engine/protocol/types.ts'
 
-export const deviceNamed = (name: string): DeviceInfo => ({ name, os: 'Linux', appVersion: '0.1.0', addresses: ['/ip4/127.0.0.1/tcp/4001'] })
+export const deviceNamed = (name: string): DeviceInfo => ({
+  name,
+  os: 'Linux',
+  appVersion: '0.1.0',
+  addresses: ['/ip4/127.0.0.1/tcp/4001']
+})
 
 export interface HookLog {
   pending: PairingOutcome[]
@@ -19,7 +24,13 @@ export interface HookLog {
   committed: PairingOutcome[]
 }
 
-export async function makeInitiator(overrides: Partial<InitiatorSessionOptions> = {}): Promise<{ session: InitiatorSession; responder: PairingResponder; identity: LocalIdentity; entropy: Uint8Array; log: HookLog }> {
+export async function makeInitiator(overrides: Partial<InitiatorSessionOptions> = {}): Promise<{
+  session: InitiatorSession
+  responder: PairingResponder
+  identity: LocalIdentity
+  entropy: Uint8Array
+  log: HookLog
+}> {
   const identity = overrides.identity ?? (await ephemeralIdentity())
   const entropy = overrides.entropy ?? randomBytes(16)
   const log: HookLog = { pending: [], confirmed: [], committed: [] }
@@ -39,7 +50,10 @@ export async function makeInitiator(overrides: Partial<InitiatorSessionOptions> 
 }
 
 /** Connects a joiner to a responder over a pipe; the transport "authenticates" the given peer ids. */
-export function connect(responder: PairingResponder, joinerPeerId: string): { joinerEnd: FramedChannel; served: Promise<void> } {
+export function connect(
+  responder: PairingResponder,
+  joinerPeerId: string
+): { joinerEnd: FramedChannel; served: Promise<void> } {
   const [initiatorEnd, joinerEnd] = memoryPipe()
   const served = responder.handleStream(initiatorEnd, joinerPeerId)
   return { joinerEnd: new FramedChannel(joinerEnd), served }
@@ -74,7 +88,11 @@ export async function join(
  * each frame and returns false to drop it (a lost message) — the relay then
  * stops forwarding in that direction.
  */
-export function relay(a: ByteDuplex, b: ByteDuplex, filter: (direction: 'a->b' | 'b->a', frame: Uint8Array, index: number) => boolean = () => true): Promise<void> {
+export function relay(
+  a: ByteDuplex,
+  b: ByteDuplex,
+  filter: (direction: 'a->b' | 'b->a', frame: Uint8Array, index: number) => boolean = () => true
+): Promise<void> {
   const pump = async (from: ByteDuplex, to: ByteDuplex, direction: 'a->b' | 'b->a'): Promise<void> => {
     const reader = new FramedChannel(from)
     const writer = new FramedChannel(to)

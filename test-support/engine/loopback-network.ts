@@ -5,18 +5,39 @@ import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts
 import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
 import { createPairingService } from '../../main/engine/service/service.ts'
 import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
-import { makeTempDir } from '../temp-dirs.ts'
+import { after, before } from 'node:test'
+import { makeTempDir, removeTempDir } from '../temp-dirs.ts'
 
-export const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dhtMode: 'server' as const, allowLoopback: true }
+export const LOOPBACK = {
+  listen: ['/ip4/127.0.0.1/tcp/0'],
+  mdns: false,
+  upnp: false,
+  dhtMode: 'server' as const,
+  allowLoopback: true
+}
 
-export async function startDhtNodes(count: number): Promise<{ nodes: PairwiseLibp2p[]; bootstrap: string[]; stop(): Promise<void> }> {
+export async function startDhtNodes(
+  count: number
+): Promise<{ nodes: PairwiseLibp2p[]; bootstrap: string[]; stop(): Promise<void> }> {
   const nodes: PairwiseLibp2p[] = []
   for (let i = 0; i < count; i++) {
-    nodes.push(await createNode({ privateKey: await generateKeyPair('Ed25519'), network: { ...LOOPBACK, bootstrap: [] }, role: 'node', policy: { isRefused: () => false }, inboundLimit: 1000 }))
+    nodes.push(
+      await createNode({
+        privateKey: await generateKeyPair('Ed25519'),
+        network: { ...LOOPBACK, bootstrap: [] },
+        role: 'node',
+        policy: { isRefused: () => false },
+        inboundLimit: 1000
+      })
+    )
   }
   const first = nodes[0]!.getMultiaddrs()[0]!
   await Promise.all(nodes.slice(1).map((n) => n.dial(first, { signal: AbortSignal.timeout(5000) })))
-  return { nodes, bootstrap: [first.toString()], stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) }
+  return {
+    nodes,
+    bootstrap: [first.toString()],
+    stop: async () => void (await Promise.all(nodes.map((n) => n.stop())))
+  }
 }
 
 export interface TestDevice {
@@ -26,7 +47,10 @@ export interface TestDevice {
   stop(): Promise<void>
 }
 
-export async function startDevice(name: string, options: Partial<ServiceOptions> & { timing?: Record<string, number>; dataDir?: string } = {}): Promise<TestDevice> {
+export async function startDevice(
+  name: string,
+  options: Partial<ServiceOptions> & { timing?: Record<string, number>; dataDir?: string } = {}
+): Promise<TestDevice> {
   // The caller removes it (removeTempDir) once the device has stopped.
   const dataDir = options.dataDir ?? makeTempDir(name)
   const make = (): Promise<PairingService> =>
@@ -50,4 +74,38 @@ export async function startDevice(name: string, options: Partial<ServiceOptions>
     }
   }
   return device
+}
+
+/**
+ * A suite's DHT nodes and devices, started before its tests and stopped (and
+ * their folders removed) after them. Devices join the nodes unless the options say otherwise.
+ */
+export function loopbackFleet(nodeCount: number, defaults: Parameters<typeof startDevice>[1] = {}) {
+  let dht: Awaited<ReturnType<typeof startDhtNodes>> | undefined
+  const devices: TestDevice[] = []
+  before(async () => {
+    dht = await startDhtNodes(nodeCount)
+  })
+  after(async () => {
+    for (const d of devices) await d.stop().catch(() => undefined)
+    for (const dir of new Set(devices.map((d) => d.dataDir))) removeTempDir(dir)
+    await dht?.stop()
+  })
+  const bootstrap = (): string[] => {
+    if (dht === undefined) throw new Error('the fleet starts in before()')
+    return dht.bootstrap
+  }
+  return {
+    bootstrap,
+    /** A device on the fleet's nodes; `dataDir` restarts an earlier device from its folder. */
+    async device(name: string, options: Parameters<typeof startDevice>[1] = {}): Promise<TestDevice> {
+      const d = await startDevice(name, {
+        ...defaults,
+        network: { bootstrap: bootstrap(), ...defaults.network, ...options.network },
+        ...options
+      })
+      devices.push(d)
+      return d
+    }
+  }
 }

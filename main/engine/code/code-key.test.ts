@@ -41,7 +41,13 @@ test('verifyCodeSignature says false for a wrong signature, message or malformed
   const sig = key.sign(data)
   assert.ok(verifyCodeSignature(key.publicKey, data, sig))
   assert.ok(!verifyCodeSignature(key.publicKey, new TextEncoder().encode('other'), sig))
-  assert.ok(!verifyCodeSignature(key.publicKey, data, sig.map((b, i) => (i === 0 ? b ^ 1 : b))))
+  assert.ok(
+    !verifyCodeSignature(
+      key.publicKey,
+      data,
+      sig.map((b, i) => (i === 0 ? b ^ 1 : b))
+    )
+  )
   assert.ok(!verifyCodeSignature(new Uint8Array(31), data, sig))
   assert.ok(!verifyCodeSignature(key.publicKey, data, sig.subarray(0, 63)))
   assert.throws(() => codeKeyFromSeed(new Uint8Array(16)), TypeError)

@@ -84,23 +84,37 @@ test('the pair key depends on the transcript', () => {
 
 test('entropy that is not exactly 16 bytes is refused', () => {
   for (const length of [0, 15, 17, 32]) {
-    assert.throws(() => deriveCodeKeys(new Uint8Array(length)), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
-    assert.throws(() => derivePairKey(new Uint8Array(length), new Uint8Array(32)), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
+    assert.throws(
+      () => deriveCodeKeys(new Uint8Array(length)),
+      (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+    )
+    assert.throws(
+      () => derivePairKey(new Uint8Array(length), new Uint8Array(32)),
+      (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+    )
   }
-  assert.throws(() => deriveCodeKeys('00'.repeat(16) as unknown as Uint8Array), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
+  assert.throws(
+    () => deriveCodeKeys('00'.repeat(16) as unknown as Uint8Array),
+    (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+  )
 })
 
 test('a transcript hash that is not exactly 32 bytes is refused', () => {
   const entropy = new Uint8Array(16)
   for (const length of [0, 16, 31, 33, 64]) {
-    assert.throws(() => derivePairKey(entropy, new Uint8Array(length)), (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument')
+    assert.throws(
+      () => derivePairKey(entropy, new Uint8Array(length)),
+      (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+    )
   }
 })
 
 test('the advertisement key seed is HKDF(entropy, "pairwise/v1", "pairwise/v1/ad-key") and distinct from the other keys', () => {
   const entropy = new Uint8Array(16).fill(7)
   const keys = deriveCodeKeys(entropy)
-  const expected = new Uint8Array(hkdfSync('sha256', entropy, Buffer.from('pairwise/v1'), Buffer.from('pairwise/v1/ad-key'), 32))
+  const expected = new Uint8Array(
+    hkdfSync('sha256', entropy, Buffer.from('pairwise/v1'), Buffer.from('pairwise/v1/ad-key'), 32)
+  )
   assert.deepEqual(keys.adSeed, expected)
   for (const other of [keys.rendezvous, keys.sealKey, keys.authKey]) assert.notDeepEqual(keys.adSeed, other)
 })

@@ -22,8 +22,13 @@ export function openWithKey(key: Uint8Array, sealed: Uint8Array, associatedData?
     throw new PairwiseError('storage-error', 'A stored secret is damaged or from an unknown version.')
   }
   try {
-    return xchacha20poly1305(key, sealed.subarray(1, 1 + NONCE_BYTES), associatedData).decrypt(sealed.subarray(1 + NONCE_BYTES))
+    return xchacha20poly1305(key, sealed.subarray(1, 1 + NONCE_BYTES), associatedData).decrypt(
+      sealed.subarray(1 + NONCE_BYTES)
+    )
   } catch (err) {
-    throw new PairwiseError('storage-error', 'A stored secret could not be decrypted.', { hint: 'The data folder may have been copied from another device or damaged.', cause: err })
+    throw new PairwiseError('storage-error', 'A stored secret could not be decrypted.', {
+      hint: 'The data folder may have been copied from another device or damaged.',
+      cause: err
+    })
   }
 }

@@ -27,7 +27,9 @@ export class FileSecretStore implements SecretStore {
       key = randomBytes(32)
       writeFileAtomic(file, key)
     } else if (key.length !== 32) {
-      throw new PairwiseError('storage-error', `The key file ${file} is damaged.`, { hint: 'Restore it from a backup, or move the data folder away to start over (paired devices will need pairing again).' })
+      throw new PairwiseError('storage-error', `The key file ${file} is damaged.`, {
+        hint: 'Restore it from a backup, or move the data folder away to start over (paired devices will need pairing again).'
+      })
     }
     return new FileSecretStore(key)
   }

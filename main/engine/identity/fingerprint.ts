@@ -6,6 +6,8 @@ import { bytesToHex } from '@noble/hashes/utils.js'
  * 16 hex digits in groups of four, from a hash of the peer id.
  */
 export function fingerprint(peerId: string): string {
-  const hex = bytesToHex(sha256(new TextEncoder().encode(`pairwise/v1/fingerprint/${peerId}`))).slice(0, 16).toUpperCase()
+  const hex = bytesToHex(sha256(new TextEncoder().encode(`pairwise/v1/fingerprint/${peerId}`)))
+    .slice(0, 16)
+    .toUpperCase()
   return hex.match(/.{4}/g)!.join(' ')
 }

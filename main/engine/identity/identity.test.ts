@@ -48,12 +48,18 @@ describe('device identity and secrets at rest (P10)', () => {
     const dir = tempDir()
     await loadOrCreateIdentity(dir, FileSecretStore.open(dir))
     writeFileSync(join(dir, IDENTITY_FILE), Buffer.from('not a sealed key at all'))
-    await assert.rejects(loadOrCreateIdentity(dir, FileSecretStore.open(dir)), (e: unknown) => e instanceof PairwiseError && e.code === 'storage-error')
+    await assert.rejects(
+      loadOrCreateIdentity(dir, FileSecretStore.open(dir)),
+      (e: unknown) => e instanceof PairwiseError && e.code === 'storage-error'
+    )
   })
 
   it('a key sealed by one store cannot be opened by another (a copied data folder without its key file)', async () => {
     const sealed = await new MemorySecretStore().seal(new Uint8Array([1, 2, 3]))
-    await assert.rejects(new MemorySecretStore().open(sealed), (e: unknown) => e instanceof PairwiseError && e.code === 'storage-error')
+    await assert.rejects(
+      new MemorySecretStore().open(sealed),
+      (e: unknown) => e instanceof PairwiseError && e.code === 'storage-error'
+    )
   })
 
   it('fingerprints are short, stable and differ between devices', () => {

@@ -13,7 +13,10 @@ import type { LocalIdentity } from './local-identity.ts'
 // so there is no second key to bind or to get out of step.
 export const IDENTITY_FILE = 'identity.key'
 
-export async function loadOrCreateIdentity(dataDir: string, store: SecretStore): Promise<LocalIdentity & { created: boolean }> {
+export async function loadOrCreateIdentity(
+  dataDir: string,
+  store: SecretStore
+): Promise<LocalIdentity & { created: boolean }> {
   const file = join(dataDir, IDENTITY_FILE)
   const sealed = readFileIfExists(file)
   if (sealed !== undefined) {
@@ -43,7 +46,9 @@ function restore(bytes: Uint8Array, file: string): PrivateKey {
 }
 
 export function defaultDeviceName(): string {
-  const name = hostname().replace(/\.local$/i, '').trim()
+  const name = hostname()
+    .replace(/\.local$/i, '')
+    .trim()
   return (name.length > 0 ? name : 'My device').slice(0, 64)
 }
 

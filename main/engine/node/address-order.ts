@@ -14,7 +14,10 @@ export const MAX_SHARED_ADDRESSES = 16
 /** Relays worth naming: a second one covers the first restarting. */
 const MAX_RELAY_ADDRESSES = 3
 
-export function shareableAddresses(addresses: string[], options: { selfPeerId: string; allowLoopback: boolean; maxBytes?: number }): string[] {
+export function shareableAddresses(
+  addresses: string[],
+  options: { selfPeerId: string; allowLoopback: boolean; maxBytes?: number }
+): string[] {
   const suffix = `/p2p/${options.selfPeerId}`
   const byKind = new Map<AddressKind, string[]>()
   const seen = new Set<string>()
@@ -27,7 +30,9 @@ export function shareableAddresses(addresses: string[], options: { selfPeerId: s
     if (kind === 'circuit' && !options.allowLoopback && relayOverLoopback(address)) continue
     byKind.set(kind, [...(byKind.get(kind) ?? []), address])
   }
-  const ordered = ORDER.flatMap((kind) => (kind === 'circuit' ? (byKind.get(kind) ?? []).slice(0, MAX_RELAY_ADDRESSES) : (byKind.get(kind) ?? [])))
+  const ordered = ORDER.flatMap((kind) =>
+    kind === 'circuit' ? (byKind.get(kind) ?? []).slice(0, MAX_RELAY_ADDRESSES) : (byKind.get(kind) ?? [])
+  )
   const picked: string[] = []
   let bytes = 2
   for (const address of ordered) {

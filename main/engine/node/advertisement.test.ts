@@ -4,7 +4,15 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { deriveCodeKeys } from '../code/derive.ts'
-import { advertisementKey, createAdvertisement, EXPIRED_AD_GRACE_MS, MAX_AD_LIFETIME_MS, openAdvertisement, selectAdvertisement, validateAdvertisement } from './advertisement.ts'
+import {
+  advertisementKey,
+  createAdvertisement,
+  EXPIRED_AD_GRACE_MS,
+  MAX_AD_LIFETIME_MS,
+  openAdvertisement,
+  selectAdvertisement,
+  validateAdvertisement
+} from './advertisement.ts'
 
 const body = { addrs: ['/ip4/127.0.0.1/tcp/4001'], name: 'Alice', os: 'Linux' }
 const encoder = new TextEncoder()
@@ -15,7 +23,8 @@ async function advertiser() {
   return { privateKey, peerId: peerIdFromPrivateKey(privateKey).toString() }
 }
 
-const parse = (value: Uint8Array): Record<string, unknown> => JSON.parse(decoder.decode(value)) as Record<string, unknown>
+const parse = (value: Uint8Array): Record<string, unknown> =>
+  JSON.parse(decoder.decode(value)) as Record<string, unknown>
 const encode = (record: unknown): Uint8Array => encoder.encode(JSON.stringify(record))
 
 describe('pairing advertisement (DHT record)', () => {
@@ -43,7 +52,10 @@ describe('pairing advertisement (DHT record)', () => {
     await assert.rejects(validateAdvertisement(key, encode({ ...record, exp: now + 120_000 }), now), /signature/)
     const other = await advertiser()
     await assert.rejects(validateAdvertisement(key, encode({ ...record, peer: other.peerId }), now), /signature/)
-    await assert.rejects(validateAdvertisement(advertisementKey(deriveCodeKeys(randomBytes(16))), value, now), /signature/)
+    await assert.rejects(
+      validateAdvertisement(advertisementKey(deriveCodeKeys(randomBytes(16))), value, now),
+      /signature/
+    )
     await assert.rejects(validateAdvertisement(encoder.encode('/pairwise/xyz'), value, now), /not a pairwise/)
     await assert.rejects(validateAdvertisement(key, new Uint8Array(4096), now), /too large/)
     await assert.rejects(validateAdvertisement(key, encode({ ...record, extra: 1 }), now))
@@ -62,11 +74,28 @@ describe('pairing advertisement (DHT record)', () => {
     const record = parse(genuine.value)
     // Re-signed with the attacker's identity, keeping the real sealed body and code signature:
     const unsigned = { v: 1, peer: attacker.peerId, exp: now + 120_000, sealed: record.sealed }
-    const bytes = encoder.encode(JSON.stringify(['pairwise/v1/advertisement', decoder.decode(genuine.key), 1, attacker.peerId, unsigned.exp, unsigned.sealed]))
+    const bytes = encoder.encode(
+      JSON.stringify([
+        'pairwise/v1/advertisement',
+        decoder.decode(genuine.key),
+        1,
+        attacker.peerId,
+        unsigned.exp,
+        unsigned.sealed
+      ])
+    )
     const sig = Buffer.from(await attacker.privateKey.sign(bytes)).toString('hex')
-    await assert.rejects(validateAdvertisement(genuine.key, encode({ ...unsigned, sig, csig: record.csig }), now), /code signature/)
+    await assert.rejects(
+      validateAdvertisement(genuine.key, encode({ ...unsigned, sig, csig: record.csig }), now),
+      /code signature/
+    )
     // …or with a code key of its own choosing: the DHT key names the real code key.
-    const forged = await createAdvertisement({ keys: { ...keys, adSeed: randomBytes(32) }, ...attacker, expiresAt: now + 120_000, body })
+    const forged = await createAdvertisement({
+      keys: { ...keys, adSeed: randomBytes(32) },
+      ...attacker,
+      expiresAt: now + 120_000,
+      body
+    })
     await assert.rejects(validateAdvertisement(genuine.key, forged.value, now), /code signature/)
   })
 
@@ -79,6 +108,9 @@ describe('pairing advertisement (DHT record)', () => {
     assert.equal(selectAdvertisement(early.key, [early.value, late.value]), 1)
     assert.equal(selectAdvertisement(early.key, [late.value, early.value]), 0)
     assert.equal(selectAdvertisement(early.key, [new Uint8Array([1, 2, 3]), early.value]), 1)
-    assert.equal(selectAdvertisement(early.key, [early.value, early.value]), selectAdvertisement(early.key, [early.value, early.value]))
+    assert.equal(
+      selectAdvertisement(early.key, [early.value, early.value]),
+      selectAdvertisement(early.key, [early.value, early.value])
+    )
   })
 })

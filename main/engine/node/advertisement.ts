@@ -33,7 +33,10 @@ const RecordSchema = z.strictObject({
   v: z.literal(1),
   peer: PeerIdTextSchema,
   exp: z.number().int().positive(),
-  sealed: z.string().regex(/^[0-9a-f]+$/).max(1600),
+  sealed: z
+    .string()
+    .regex(/^[0-9a-f]+$/)
+    .max(1600),
   sig: z.string().regex(/^[0-9a-f]{128}$/),
   csig: z.string().regex(/^[0-9a-f]{128}$/)
 })
@@ -65,7 +68,9 @@ function dhtKeyOf(codePublicKey: Uint8Array): Uint8Array {
 }
 
 function signedBytes(key: Uint8Array, r: Omit<AdRecord, 'sig' | 'csig'>): Uint8Array {
-  return encoder.encode(JSON.stringify(['pairwise/v1/advertisement', decoder.decode(key), r.v, r.peer, r.exp, r.sealed]))
+  return encoder.encode(
+    JSON.stringify(['pairwise/v1/advertisement', decoder.decode(key), r.v, r.peer, r.exp, r.sealed])
+  )
 }
 
 function sealAad(rendezvous: Uint8Array, peerId: string): Uint8Array {
@@ -74,13 +79,26 @@ function sealAad(rendezvous: Uint8Array, peerId: string): Uint8Array {
   return encoder.encode(`pairwise/v1/ad-body/${toHex(rendezvous)}/${peerId}`)
 }
 
-export async function createAdvertisement(options: { keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }; peerId: string; privateKey: PrivateKey; expiresAt: number; body: AdvertisementBody }): Promise<{ key: Uint8Array; value: Uint8Array }> {
+export async function createAdvertisement(options: {
+  keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }
+  peerId: string
+  privateKey: PrivateKey
+  expiresAt: number
+  body: AdvertisementBody
+}): Promise<{ key: Uint8Array; value: Uint8Array }> {
   const { rendezvous, sealKey, adSeed } = options.keys
   const codeKey = codeKeyFromSeed(adSeed)
   const key = dhtKeyOf(codeKey.publicKey)
   const nonce = randomBytes(24)
-  const ciphertext = xchacha20poly1305(sealKey, nonce, sealAad(rendezvous, options.peerId)).encrypt(encoder.encode(JSON.stringify(options.body)))
-  const unsigned = { v: 1 as const, peer: options.peerId, exp: options.expiresAt, sealed: toHex(nonce) + toHex(ciphertext) }
+  const ciphertext = xchacha20poly1305(sealKey, nonce, sealAad(rendezvous, options.peerId)).encrypt(
+    encoder.encode(JSON.stringify(options.body))
+  )
+  const unsigned = {
+    v: 1 as const,
+    peer: options.peerId,
+    exp: options.expiresAt,
+    sealed: toHex(nonce) + toHex(ciphertext)
+  }
   const bytes = signedBytes(key, unsigned)
   const sig = await options.privateKey.sign(bytes)
   const csig = codeKey.sign(bytes)
@@ -138,7 +156,11 @@ export function selectAdvertisement(_key: Uint8Array, values: Uint8Array[]): num
     } catch {
       return
     }
-    if (bestRecord === undefined || record.exp > bestRecord.exp || (record.exp === bestRecord.exp && record.sig < bestRecord.sig)) {
+    if (
+      bestRecord === undefined ||
+      record.exp > bestRecord.exp ||
+      (record.exp === bestRecord.exp && record.sig < bestRecord.sig)
+    ) {
       best = index
       bestRecord = record
     }
@@ -151,13 +173,19 @@ export function selectAdvertisement(_key: Uint8Array, values: Uint8Array[]): num
  * undefined for anything that is not a live advertisement sealed with this
  * code — e.g. a record planted by someone who only read the rendezvous id.
  */
-export async function openAdvertisement(value: Uint8Array, keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array }, now = Date.now()): Promise<Advertisement | undefined> {
+export async function openAdvertisement(
+  value: Uint8Array,
+  keys: { rendezvous: Uint8Array; sealKey: Uint8Array; adSeed: Uint8Array },
+  now = Date.now()
+): Promise<Advertisement | undefined> {
   const { rendezvous, sealKey } = keys
   try {
     await validateAdvertisement(advertisementKey(keys), value, now)
     const record = parseRecord(value)
     const sealed = fromHex(record.sealed)
-    const plaintext = xchacha20poly1305(sealKey, sealed.subarray(0, 24), sealAad(rendezvous, record.peer)).decrypt(sealed.subarray(24))
+    const plaintext = xchacha20poly1305(sealKey, sealed.subarray(0, 24), sealAad(rendezvous, record.peer)).decrypt(
+      sealed.subarray(24)
+    )
     const body = SealedBodySchema.parse(JSON.parse(decoder.decode(plaintext)))
     return { peerId: record.peer, expiresAt: record.exp, body }
   } catch {

@@ -40,7 +40,12 @@ export const RELAY_HEAD_START_MS = 300
 const DIRECT_ATTEMPT_MS = 5_000
 const MAX_ADDRESSES = 16
 
-export async function connectToDevice(node: PairwiseLibp2p, peer: PeerId, addresses: string[], options: ConnectOptions): Promise<Connection> {
+export async function connectToDevice(
+  node: PairwiseLibp2p,
+  peer: PeerId,
+  addresses: string[],
+  options: ConnectOptions
+): Promise<Connection> {
   const open = node.getConnections(peer).filter((c) => c.status === 'open')
   const existing = open.find((c) => c.limits === undefined) ?? open[0]
   if (existing !== undefined) return existing
@@ -58,7 +63,8 @@ export async function connectToDevice(node: PairwiseLibp2p, peer: PeerId, addres
   let directFailures = 0
   const lost = (via: DialVia, relay?: string): void => {
     if (via === 'direct') directFailures++
-    if (via === 'direct' && directFailures === plan.near.length + plan.far.length) options.onProgress?.({ via, outcome: 'failed' })
+    if (via === 'direct' && directFailures === plan.near.length + plan.far.length)
+      options.onProgress?.({ via, outcome: 'failed' })
     if (via === 'relay') options.onProgress?.({ via, outcome: 'failed', ...(relay === undefined ? {} : { relay }) })
     if (--pending === 0) won.reject(unreachable(plan, options.signal))
   }
@@ -68,7 +74,8 @@ export async function connectToDevice(node: PairwiseLibp2p, peer: PeerId, addres
       if (delayMs > 0) await sleep(delayMs, signal)
       if (signal.aborted) throw signal.reason
       if (via === 'relay') options.onProgress?.({ via, outcome: 'trying', ...(relay === undefined ? {} : { relay }) })
-      const attemptSignal = via === 'direct' ? AbortSignal.any([signal, AbortSignal.timeout(DIRECT_ATTEMPT_MS)]) : signal
+      const attemptSignal =
+        via === 'direct' ? AbortSignal.any([signal, AbortSignal.timeout(DIRECT_ATTEMPT_MS)]) : signal
       const connection = await node.dial(ma, { signal: attemptSignal })
       if (!connection.remotePeer.equals(peer)) {
         // Someone else lives at that address now (another home's 192.168.1.x): not our device.
@@ -151,12 +158,19 @@ function relayOf(ma: Multiaddr): string | undefined {
 
 function unreachable(plan: DialPlan, signal: AbortSignal): Error {
   if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new Error('aborted')
-  const tried = [plan.near.length + plan.far.length > 0 ? 'directly' : '', plan.relay.length > 0 ? 'through a relay' : '']
+  const tried = [
+    plan.near.length + plan.far.length > 0 ? 'directly' : '',
+    plan.relay.length > 0 ? 'through a relay' : ''
+  ]
   return new PairwiseError('device-unreachable', 'Found the other device but could not reach it.', {
     hint:
       plan.relay.length > 0
         ? 'Its relay did not answer. Check that both devices can reach the same Pairwise node, then try again.'
         : 'The other device has no relay address: both devices need the same Pairwise node (--bootstrap) to pair across networks.',
-    details: { tried: tried.filter((t) => t !== '').join(' and '), direct: plan.near.length + plan.far.length, relay: plan.relay.length }
+    details: {
+      tried: tried.filter((t) => t !== '').join(' and '),
+      direct: plan.near.length + plan.far.length,
+      relay: plan.relay.length
+    }
   })
 }

@@ -61,7 +61,11 @@ export class DhtRecordStore {
     } else {
       this.#forget(key, existing)
     }
-    const entry: Entry = { value: value.slice(), peer: holder?.peer, servedUntil: holder?.servedUntil ?? Number.POSITIVE_INFINITY }
+    const entry: Entry = {
+      value: value.slice(),
+      peer: holder?.peer,
+      servedUntil: holder?.servedUntil ?? Number.POSITIVE_INFINITY
+    }
     this.#entries.set(key, entry)
     if (entry.peer !== undefined) this.#byPeer.set(entry.peer, (this.#byPeer.get(entry.peer) ?? 0) + 1)
   }
@@ -82,7 +86,8 @@ export class DhtRecordStore {
   }
 
   *entries(prefix: string | undefined): Generator<[string, Uint8Array]> {
-    for (const [key, entry] of this.#entries) if (prefix === undefined || key.startsWith(prefix)) yield [key, entry.value.slice()]
+    for (const [key, entry] of this.#entries)
+      if (prefix === undefined || key.startsWith(prefix)) yield [key, entry.value.slice()]
   }
 
   #forget(key: string, entry: Entry): void {

@@ -54,14 +54,31 @@ const MAX_CANDIDATES_IN_FLIGHT = 8
 const MAX_CANDIDATES_WAITING = 64
 
 // When nothing succeeds, the most telling refusal is what the person hears.
-const ERROR_RANK: ErrorCode[] = ['storage-error', 'code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'version-mismatch', 'device-unreachable', 'wrong-code', 'busy', 'timed-out', 'protocol-error', 'invalid-argument']
+const ERROR_RANK: ErrorCode[] = [
+  'storage-error',
+  'code-expired',
+  'code-used',
+  'code-cancelled',
+  'attempts-exceeded',
+  'version-mismatch',
+  'device-unreachable',
+  'wrong-code',
+  'busy',
+  'timed-out',
+  'protocol-error',
+  'invalid-argument'
+]
 
 export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome> {
   const { node } = options
   const timeoutMs = options.timeoutMs ?? 30_000
   const keys = deriveCodeKeys(options.entropy)
   const race = new AbortController()
-  const signal = AbortSignal.any([race.signal, AbortSignal.timeout(timeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
+  const signal = AbortSignal.any([
+    race.signal,
+    AbortSignal.timeout(timeoutMs),
+    ...(options.signal === undefined ? [] : [options.signal])
+  ])
   // A peer is asked once per path: if a stale stored address failed, the
   // fresh addresses from the DHT record still get their turn.
   const tried = new Set<string>()
@@ -88,7 +105,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     if (won || signal.aborted || tried.has(key) || busy.has(candidate.peerId)) return
     // Bounded fan-out: LAN announcements or DHT records from strangers queue up instead of each opening a dial.
     if (inFlight >= MAX_CANDIDATES_IN_FLIGHT) {
-      if (waiting.length < MAX_CANDIDATES_WAITING && !waiting.some((c) => c.peerId === candidate.peerId && c.path === candidate.path)) waiting.push(candidate)
+      if (
+        waiting.length < MAX_CANDIDATES_WAITING &&
+        !waiting.some((c) => c.peerId === candidate.peerId && c.path === candidate.path)
+      )
+        waiting.push(candidate)
       return
     }
     tried.add(key)
@@ -106,7 +127,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         }
       })
       if (addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: addrs })
-      options.progress({ step: 'connecting', path: candidate.path, message: `${pathLabel(candidate.path)}: connecting to a device` })
+      options.progress({
+        step: 'connecting',
+        path: candidate.path,
+        message: `${pathLabel(candidate.path)}: connecting to a device`
+      })
       const candidateSignal = AbortSignal.any([signal, AbortSignal.timeout(options.candidateTimeoutMs ?? 15_000)])
       for (let attempt = 0; ; attempt++) {
         try {
@@ -114,13 +139,17 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
           return
         } catch (err) {
           // A busy initiator (other joiners, perhaps hostile ones) is asked again shortly; bounded.
-          if (!(err instanceof PairwiseError && err.code === 'busy') || attempt >= 4 || won || candidateSignal.aborted) throw err
+          if (!(err instanceof PairwiseError && err.code === 'busy') || attempt >= 4 || won || candidateSignal.aborted)
+            throw err
           await sleep(150 * 2 ** attempt, candidateSignal)
         }
       }
     } catch (err) {
       // Only a DHT record proves a candidate is the device with this code; an unreachable LAN stranger says nothing.
-      const telling = err instanceof PairwiseError && err.code !== 'no-device-waiting' && (err.code !== 'device-unreachable' || candidate.path === 'dht')
+      const telling =
+        err instanceof PairwiseError &&
+        err.code !== 'no-device-waiting' &&
+        (err.code !== 'device-unreachable' || candidate.path === 'dht')
       if (telling) errors.push(err)
       // Never reached the device: other addresses for it (a later mDNS answer, the DHT record) still get a turn.
       if (!dialled) tried.delete(key)
@@ -133,11 +162,17 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     }
   }
 
-  const exchangeWith = async (candidate: Candidate, peer: ReturnType<typeof peerIdFromString>, candidateSignal: AbortSignal, onDialled: () => void): Promise<PairingOutcome> => {
+  const exchangeWith = async (
+    candidate: Candidate,
+    peer: ReturnType<typeof peerIdFromString>,
+    candidateSignal: AbortSignal,
+    onDialled: () => void
+  ): Promise<PairingOutcome> => {
     const connection = await connectToDevice(node, peer, candidate.addrs, {
       signal: candidateSignal,
       allowLoopback: options.allowLoopback === true,
-      onProgress: (p) => options.progress({ step: 'connecting', path: candidate.path, message: dialMessage(candidate.path, p) })
+      onProgress: (p) =>
+        options.progress({ step: 'connecting', path: candidate.path, message: dialMessage(candidate.path, p) })
     })
     // connectToDevice checked that Noise authenticated exactly this peer; a relayed connection is "limited".
     const stream = await connection.newStream(PAIR_PROTOCOL, { signal: candidateSignal, runOnLimitedConnection: true })
@@ -166,8 +201,14 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
           }
         },
         onProgress: (step) => {
-          if (step === 'verifying') options.progress({ step: 'verifying', path: candidate.path, message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying` })
-          if (step === 'committing') options.progress({ step: 'committing', path: candidate.path, message: 'Saving the pairing' })
+          if (step === 'verifying')
+            options.progress({
+              step: 'verifying',
+              path: candidate.path,
+              message: `${pathLabel(candidate.path)}: the device proved it knows the code; verifying`
+            })
+          if (step === 'committing')
+            options.progress({ step: 'committing', path: candidate.path, message: 'Saving the pairing' })
         }
       })
     } finally {
@@ -189,7 +230,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     options.progress({ step: 'searching', path: 'lan', message: 'LAN: looking for devices' })
     for (const c of lan.known()) void tryCandidate(c)
     const t = setTimeout(() => {
-      options.progress({ step: 'searching', path: 'lan', message: `LAN: ${asked.lan} device${asked.lan === 1 ? '' : 's'} asked` })
+      options.progress({
+        step: 'searching',
+        path: 'lan',
+        message: `LAN: ${asked.lan} device${asked.lan === 1 ? '' : 's'} asked`
+      })
       pathDone('lan')
     }, options.lanWaitMs ?? 3_000)
     cleanups.push(() => clearTimeout(t))
@@ -198,7 +243,12 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   if (options.stored !== undefined) {
     pathsUsed.add('stored')
     const stored = options.stored()
-    if (stored.length > 0) options.progress({ step: 'searching', path: 'stored', message: `Known addresses: asking ${stored.length} device${stored.length === 1 ? '' : 's'}` })
+    if (stored.length > 0)
+      options.progress({
+        step: 'searching',
+        path: 'stored',
+        message: `Known addresses: asking ${stored.length} device${stored.length === 1 ? '' : 's'}`
+      })
     for (const c of stored) void tryCandidate(c)
     queueMicrotask(() => pathDone('stored'))
   }
@@ -211,7 +261,12 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       const dhtKey = advertisementKey(keys)
       // A fresh process asks at once, before identify told it which connected peer is a DHT server:
       // such a lookup fails for lack of peers, so it waits for one first (bounded by the join's deadline).
-      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal))) options.progress({ step: 'searching', path: 'dht', message: 'Internet: no Pairwise node answered yet; still trying' })
+      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal)))
+        options.progress({
+          step: 'searching',
+          path: 'dht',
+          message: 'Internet: no Pairwise node answered yet; still trying'
+        })
       const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
       // Bounded: at most 20 lookups, and never past the patience window or the join's own deadline.
       for (let lookup = 0; lookup < 20 && records === 0 && !won && !signal.aborted; lookup++) {
@@ -223,8 +278,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         try {
           // Every record any peer returns is tried, not just the one the
           // selector prefers: a planted record must not hide the real one.
-          for await (const event of node.services.dht.get(dhtKey, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) })) {
-            const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+          for await (const event of node.services.dht.get(dhtKey, {
+            signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)])
+          })) {
+            const value =
+              event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
             if (value === undefined) continue
             const ad = await openAdvertisement(value, keys)
             if (ad === undefined || tried.has(`dht:${ad.peerId}`)) continue
@@ -237,7 +295,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
               break
             }
             // The record itself says the code is dead: no need to ask the device.
-            errors.push(new PairwiseError('code-expired', 'This code has expired.', { hint: 'Click "New code" on the other device and enter the new words.' }))
+            errors.push(
+              new PairwiseError('code-expired', 'This code has expired.', {
+                hint: 'Click "New code" on the other device and enter the new words.'
+              })
+            )
             tried.add(`dht:${ad.peerId}`)
             options.progress({ step: 'found', path: 'dht', message: `DHT: the code for “${ad.body.name}” has expired` })
           }
@@ -245,18 +307,25 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
           // No DHT peers, the lookup timed out, or conflicting records: try again while patience lasts.
         }
       }
-      if (records === 0 && !won) options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record for this code' })
+      if (records === 0 && !won)
+        options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record for this code' })
       pathDone('dht')
     })()
   }
 
-  if (pathsUsed.size === 0) result.reject(new PairwiseError('no-device-waiting', 'No discovery path is available.', { hint: 'Turn on LAN discovery or add a bootstrap node.' }))
+  if (pathsUsed.size === 0)
+    result.reject(
+      new PairwiseError('no-device-waiting', 'No discovery path is available.', {
+        hint: 'Turn on LAN discovery or add a bootstrap node.'
+      })
+    )
 
   const onAbort = (): void => {
     if (won) return
     const reason: unknown = signal.reason
     if (options.signal?.aborted === true) result.reject(new PairwiseError('code-cancelled', 'Joining was cancelled.'))
-    else if (reason instanceof Error && reason.name === 'TimeoutError') result.reject(timeoutError(errors, pathsUsed, asked, timeoutMs))
+    else if (reason instanceof Error && reason.name === 'TimeoutError')
+      result.reject(timeoutError(errors, pathsUsed, asked, timeoutMs))
   }
   signal.addEventListener('abort', onAbort, { once: true })
 
@@ -268,7 +337,6 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     race.abort()
   }
 }
-
 
 /** Longest a join waits for its first DHT server before looking up anyway. */
 const DHT_PEER_WAIT_MS = 5_000
@@ -286,7 +354,10 @@ async function waitForDhtPeer(node: PairwiseLibp2p, timeoutMs: number, signal: A
   done.addEventListener('abort', onAbort, { once: true })
   try {
     for (const peer of node.getPeers()) {
-      const protocols = await node.peerStore.get(peer).then((p) => p.protocols, () => [] as string[])
+      const protocols = await node.peerStore.get(peer).then(
+        (p) => p.protocols,
+        () => [] as string[]
+      )
       if (protocols.includes(KAD_PROTOCOL)) found.resolve(true)
     }
     return await found.promise
@@ -298,9 +369,14 @@ async function waitForDhtPeer(node: PairwiseLibp2p, timeoutMs: number, signal: A
 
 function dialMessage(path: DiscoveryPath, p: DialProgress): string {
   const relay = p.relay === undefined ? 'a relay' : `relay ${p.relay.slice(-8)}`
-  if (p.via === 'direct') return p.outcome === 'failed' ? `${pathLabel(path)}: no direct connection; trying the relay` : `${pathLabel(path)}: connected directly`
+  if (p.via === 'direct')
+    return p.outcome === 'failed'
+      ? `${pathLabel(path)}: no direct connection; trying the relay`
+      : `${pathLabel(path)}: connected directly`
   if (p.outcome === 'trying') return `${pathLabel(path)}: connecting through ${relay}`
-  return p.outcome === 'connected' ? `${pathLabel(path)}: connected through ${relay}` : `${pathLabel(path)}: ${relay} did not connect us`
+  return p.outcome === 'connected'
+    ? `${pathLabel(path)}: connected through ${relay}`
+    : `${pathLabel(path)}: ${relay} did not connect us`
 }
 
 function pathLabel(path: DiscoveryPath): string {
@@ -325,19 +401,26 @@ export const NO_NODE_HINT =
   'Pairwise node: run `pairwise node` on a machine both can reach and pass --bootstrap <its address> on both ' +
   '(see docs/running-a-node.md). Otherwise check the words.'
 
-function exhaustedError(errors: PairwiseError[], paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): PairwiseError {
+function exhaustedError(
+  errors: PairwiseError[],
+  paths: Set<DiscoveryPath>,
+  asked: Record<DiscoveryPath, number>
+): PairwiseError {
   const best = bestError(errors)
   if (best !== undefined) return best
-  const where = paths.has('dht')
-    ? 'Check the words, and that the other device still shows them.'
-    : NO_NODE_HINT
+  const where = paths.has('dht') ? 'Check the words, and that the other device still shows them.' : NO_NODE_HINT
   return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
     hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
     details: { paths: [...paths], asked }
   })
 }
 
-function timeoutError(errors: PairwiseError[], paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>, timeoutMs: number): PairwiseError {
+function timeoutError(
+  errors: PairwiseError[],
+  paths: Set<DiscoveryPath>,
+  asked: Record<DiscoveryPath, number>,
+  timeoutMs: number
+): PairwiseError {
   const best = bestError(errors)
   if (best !== undefined && best.code !== 'timed-out') return best
   return new PairwiseError('timed-out', `No device answered within ${Math.round(timeoutMs / 1000)} seconds.`, {

@@ -3,6 +3,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
+import { uPnPNAT } from '@libp2p/upnp-nat'
 import { identify, type Identify } from '@libp2p/identify'
 import type { ConnectionGater, Metrics, PeerDiscovery, PeerId, PeerInfo, PrivateKey } from '@libp2p/interface'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
@@ -28,7 +29,9 @@ export const MDNS_SERVICE_TAG = '_pairwise._udp.local'
  * a query at once. Its multicast-dns socket is a public field of the service
  * class that the PeerDiscovery interface does not list; this names just it.
  */
-export type MdnsService = PeerDiscovery & { mdns?: { query(query: { questions: Array<{ name: string; type: 'PTR' }> }): void } }
+export type MdnsService = PeerDiscovery & {
+  mdns?: { query(query: { questions: Array<{ name: string; type: 'PTR' }> }): void }
+}
 
 export type PairwiseServices = {
   dht: KadDHT
@@ -41,7 +44,7 @@ export type PairwiseServices = {
   reservations?: RelayReservations
 }
 /** Services started but never called by name: they work through libp2p's components. */
-type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown }
+type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown; upnp?: unknown }
 export type PairwiseLibp2p = Libp2p<PairwiseServices>
 
 /** Answers "may this peer connect?" — revoked peers are refused (P9). */
@@ -89,8 +92,6 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
   const { network } = options
   const role = options.role ?? 'device'
   const inboundLimit = options.inboundLimit ?? 64
-  // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts).
-  const relayClient = role === 'device' && network.bootstrap.length > 0
   const relayLimits = { ...RELAY_SERVER_DEFAULTS, ...options.relayLimits }
   const keep = (peer: PeerInfo): PeerInfo => ({
     ...peer,
@@ -126,7 +127,13 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
           }),
           publicAddresses: publicListenAddresses()
         }
-      : { dcutr: dcutr(), ...(relayClient ? { reservations: relayReservations({ relays: network.bootstrap }) } : {}) }),
+      : // A device holds a relay reservation on its nodes, taken in the background (see relay-reservations.ts),
+        // and upgrades a relayed connection to a direct one when it can (DCUtR; a UPnP mapping helps).
+        {
+          dcutr: dcutr(),
+          reservations: relayReservations({ relays: network.bootstrap }),
+          ...(network.upnp && network.mdns ? { upnp: uPnPNAT() } : {})
+        }),
     ...(network.mdns ? { mdns: mdnsService() } : {})
   }
   const node = await createLibp2p({

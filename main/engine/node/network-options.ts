@@ -9,6 +9,12 @@ export interface NetworkOptions {
   /** LAN discovery. Off in tests outside network namespaces. */
   mdns: boolean
   /**
+   * Ask the home router for a port mapping (UPnP), so others may dial this
+   * device directly. It multicasts (SSDP) on the LAN like mDNS, so it is off
+   * whenever mDNS is (tests outside network namespaces never send either).
+   */
+  upnp: boolean
+  /**
    * 'server' answers DHT queries; 'client' only asks. 'auto': a server on a
    * LAN-only DHT (no bootstrap nodes), otherwise a client until a public
    * address of this device is verified — a NATed laptop in server mode would be
@@ -23,6 +29,7 @@ export const DEFAULT_NETWORK: NetworkOptions = {
   listen: ['/ip4/0.0.0.0/tcp/0'],
   bootstrap: [],
   mdns: true,
+  upnp: true,
   dhtMode: 'auto',
   allowLoopback: false
 }

@@ -46,4 +46,3 @@ export async function publishWhileWaiting(options: PublishOptions): Promise<void
     }
   }
 }
-

@@ -40,18 +40,31 @@ export class RelayReservations implements Startable {
   readonly #held = Promise.withResolvers<void>()
   #timer: NodeJS.Timeout | undefined
   #stopped = false
+  #started = false
 
   constructor(components: RelayReservationsComponents, init: RelayReservationsInit) {
     this.#components = components
-    this.#relays = init.relays.flatMap((address) => {
-      const peerId = multiaddr(address).getComponents().findLast((c) => c.name === 'p2p')?.value
-      return peerId === undefined ? [] : [{ address, peerId, retryMs: FIRST_RETRY_MS, inFlight: false, nextAt: 0 }]
-    })
+    this.#relays = init.relays.flatMap((address) => entryFor(address) ?? [])
+  }
+
+  /** Keeps a reservation on one more relay (a node the person just added). */
+  add(address: string): void {
+    const entry = entryFor(address)
+    if (entry === undefined || this.#relays.some((r) => r.address === address)) return
+    this.#relays.push(entry)
+    this.#check()
+  }
+
+  /** Stops renewing a reservation there (the relay lets it lapse). */
+  remove(address: string): void {
+    const i = this.#relays.findIndex((r) => r.address === address)
+    if (i >= 0) this.#relays.splice(i, 1)
   }
 
   start(): void {}
 
   afterStart(): void {
+    this.#started = true
     this.#check()
   }
 
@@ -62,8 +75,13 @@ export class RelayReservations implements Startable {
 
   /** Relays (peer ids) we hold a reservation on now: others can reach us through them. */
   held(): string[] {
-    const circuits = this.#components.addressManager.getAddresses().filter((ma) => Circuit.matches(ma)).map(String)
-    return this.#relays.filter((r) => circuits.some((c) => c.includes(`/p2p/${r.peerId}/p2p-circuit`))).map((r) => r.peerId)
+    const circuits = this.#components.addressManager
+      .getAddresses()
+      .filter((ma) => Circuit.matches(ma))
+      .map(String)
+    return this.#relays
+      .filter((r) => circuits.some((c) => c.includes(`/p2p/${r.peerId}/p2p-circuit`)))
+      .map((r) => r.peerId)
   }
 
   /** Resolves once a reservation is held, or after `timeoutMs` (never rejects). */
@@ -77,7 +95,7 @@ export class RelayReservations implements Startable {
   }
 
   #check(): void {
-    if (this.#stopped) return
+    if (this.#stopped || !this.#started) return
     const held = new Set(this.held())
     if (held.size > 0) this.#held.resolve()
     const now = Date.now()
@@ -106,6 +124,15 @@ export class RelayReservations implements Startable {
   }
 }
 
-export function relayReservations(init: RelayReservationsInit): (components: RelayReservationsComponents) => RelayReservations {
+function entryFor(address: string): RelayEntry | undefined {
+  const peerId = multiaddr(address)
+    .getComponents()
+    .findLast((c) => c.name === 'p2p')?.value
+  return peerId === undefined ? undefined : { address, peerId, retryMs: FIRST_RETRY_MS, inFlight: false, nextAt: 0 }
+}
+
+export function relayReservations(
+  init: RelayReservationsInit
+): (components: RelayReservationsComponents) => RelayReservations {
   return (components) => new RelayReservations(components, init)
 }

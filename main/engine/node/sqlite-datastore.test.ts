@@ -20,7 +20,10 @@ describe('SQLite datastore behind the libp2p peer store', () => {
     ds.put(new Key('/other/%_x'), Uint8Array.of(4))
     assert.deepEqual(ds.get(new Key('/peers/b')), Uint8Array.of(3))
     assert.equal(ds.has(new Key('/peers/c')), false)
-    assert.throws(() => ds.get(new Key('/peers/c')), (e: Error) => e.name === 'NotFoundError')
+    assert.throws(
+      () => ds.get(new Key('/peers/c')),
+      (e: Error) => e.name === 'NotFoundError'
+    )
     const keys: string[] = []
     for await (const pair of ds.query({ prefix: '/peers' })) keys.push(pair.key.toString())
     assert.deepEqual(keys, ['/peers/a', '/peers/b'])

@@ -36,7 +36,9 @@ export class SqliteDatastore extends BaseDatastore {
     super()
     this.#dht = new DhtRecordStore(maxDhtEntries)
     this.#db = new DatabaseSync(file)
-    this.#db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID')
+    this.#db.exec(
+      'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID'
+    )
   }
 
   override put(key: Key, value: Uint8Array): Key {
@@ -45,7 +47,10 @@ export class SqliteDatastore extends BaseDatastore {
       this.#dht.put(k, value)
       return key
     }
-    this.#prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(key.toString(), value)
+    this.#prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(
+      key.toString(),
+      value
+    )
     return key
   }
 
@@ -92,9 +97,13 @@ export class SqliteDatastore extends BaseDatastore {
   }
 
   #diskRows(prefix: string | undefined): Array<{ k: string; v: Uint8Array }> {
-    if (prefix === undefined || prefix === '/') return this.#prepare('SELECT k, v FROM kv ORDER BY k').all() as Array<{ k: string; v: Uint8Array }>
+    if (prefix === undefined || prefix === '/')
+      return this.#prepare('SELECT k, v FROM kv ORDER BY k').all() as Array<{ k: string; v: Uint8Array }>
     // Range scan instead of LIKE: keys may contain % or _.
-    return this.#prepare('SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k').all(prefix, prefix + '\uffff') as Array<{ k: string; v: Uint8Array }>
+    return this.#prepare('SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k').all(
+      prefix,
+      prefix + '\uffff'
+    ) as Array<{ k: string; v: Uint8Array }>
   }
 
   close(): void {

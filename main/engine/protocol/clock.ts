@@ -2,7 +2,9 @@
 // without waiting: production uses the real clock, tests a manual one
 // (test-support/engine/manual-clock.ts).
 
-export interface TimerHandle { cancel(): void }
+export interface TimerHandle {
+  cancel(): void
+}
 
 export interface Clock {
   now(): number
@@ -20,7 +22,11 @@ export const systemClock: Clock = {
 }
 
 /** An AbortSignal that fires after `ms` on the given clock, also when `parent` aborts. */
-export function timeoutSignal(clock: Clock, ms: number, parent?: AbortSignal): { signal: AbortSignal; dispose(): void } {
+export function timeoutSignal(
+  clock: Clock,
+  ms: number,
+  parent?: AbortSignal
+): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
   const timer = clock.setTimer(ms, () => controller.abort(new TimeoutError(ms)))
   const onParent = (): void => controller.abort(parent?.reason)

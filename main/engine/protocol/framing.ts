@@ -44,7 +44,12 @@ export class FramedChannel {
       if (frame !== undefined) return frame
       const chunk = await this.#nextChunk(signal)
       if (chunk === undefined) {
-        throw new PairwiseError('protocol-error', this.#buffer.length === 0 ? 'The other device closed the connection.' : 'The other device closed the connection in the middle of a message.')
+        throw new PairwiseError(
+          'protocol-error',
+          this.#buffer.length === 0
+            ? 'The other device closed the connection.'
+            : 'The other device closed the connection in the middle of a message.'
+        )
       }
       if (this.#buffer.length + chunk.length > HEADER_BYTES + MAX_FRAME_BYTES + 65536) {
         throw new PairwiseError('protocol-error', 'The other device sent more data than a pairing message may hold.')
@@ -57,7 +62,10 @@ export class FramedChannel {
     if (this.#buffer.length < HEADER_BYTES) return undefined
     const length = (this.#buffer[0]! << 8) | this.#buffer[1]!
     if (length === 0 || length > MAX_FRAME_BYTES) {
-      throw new PairwiseError('protocol-error', `The other device sent a ${length}-byte pairing message; the limit is ${MAX_FRAME_BYTES}.`)
+      throw new PairwiseError(
+        'protocol-error',
+        `The other device sent a ${length}-byte pairing message; the limit is ${MAX_FRAME_BYTES}.`
+      )
     }
     if (this.#buffer.length < HEADER_BYTES + length) return undefined
     const body = this.#buffer.slice(HEADER_BYTES, HEADER_BYTES + length)
@@ -95,7 +103,9 @@ export class FramedChannel {
 function timedOut(signal: AbortSignal): PairwiseError {
   const reason: unknown = signal.reason
   if (reason instanceof PairwiseError) return reason
-  return new PairwiseError('timed-out', 'The other device stopped answering.', { hint: 'Check that both devices are online and try again.' })
+  return new PairwiseError('timed-out', 'The other device stopped answering.', {
+    hint: 'Check that both devices are online and try again.'
+  })
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -13,9 +13,28 @@ import type { SessionState } from '../../../shared/states.ts'
 import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { systemClock, timeoutSignal, type Clock, type TimerHandle } from './clock.ts'
 import type { FramedChannel } from './framing.ts'
-import { AckSchema, encodeMessage, decodeMessage, isRefusal, PROTOCOL_VERSION, ResponseSchema, type Hello, type RefusalReason } from './messages.ts'
+import {
+  AckSchema,
+  encodeMessage,
+  decodeMessage,
+  isRefusal,
+  PROTOCOL_VERSION,
+  ResponseSchema,
+  type Hello,
+  type RefusalReason
+} from './messages.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
-import { equalBytes, fromHex, initiatorProof, joinerProof, signedByInitiator, signedByJoiner, toHex, transcriptHash, type TranscriptBase } from './transcript.ts'
+import {
+  equalBytes,
+  fromHex,
+  initiatorProof,
+  joinerProof,
+  signedByInitiator,
+  signedByJoiner,
+  toHex,
+  transcriptHash,
+  type TranscriptBase
+} from './transcript.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 
@@ -57,7 +76,11 @@ export interface SessionLimits {
   maxConcurrentExchanges: number
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxFailuresPerPeer: 3, maxTrackedPeers: 1024, maxConcurrentExchanges: 16 }
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxFailuresPerPeer: 3,
+  maxTrackedPeers: 1024,
+  maxConcurrentExchanges: 16
+}
 
 export interface InitiatorHooks {
   /** Stores the pairing as pending-confirmation. Runs before Complete is sent, so a crash after sending leaves a record to reconcile. */
@@ -134,9 +157,13 @@ export class InitiatorSession {
       this.events.emit('state', { state: to })
       if (this.#machine.isTerminal()) this.#finish(to)
     })
-    this.#expiryTimer = this.#clock.setTimer(ttlMs, () => {
-      if (this.#machine.is('waiting')) this.#machine.to('expired')
-    }, { background: true })
+    this.#expiryTimer = this.#clock.setTimer(
+      ttlMs,
+      () => {
+        if (this.#machine.is('waiting')) this.#machine.to('expired')
+      },
+      { background: true }
+    )
   }
 
   get state(): SessionState {
@@ -209,11 +236,20 @@ export class InitiatorSession {
     }
   }
 
-  async #verifyJoiner(channel: FramedChannel, base: TranscriptBase, hello: Hello, remotePeerId: string, exchange: StateMachine<ExchangeState>, signal: AbortSignal): Promise<void> {
+  async #verifyJoiner(
+    channel: FramedChannel,
+    base: TranscriptBase,
+    hello: Hello,
+    remotePeerId: string,
+    exchange: StateMachine<ExchangeState>,
+    signal: AbortSignal
+  ): Promise<void> {
     this.events.emit('verifying', { peerId: remotePeerId })
     const initiatorNonce = randomBytes(32)
     const proofI = initiatorProof(this.#authKey, { ...base, initiatorNonce, initiatorDevice: this.#device })
-    await channel.write(encodeMessage({ t: 'challenge', nonce: toHex(initiatorNonce), device: this.#device, proof: toHex(proofI) }))
+    await channel.write(
+      encodeMessage({ t: 'challenge', nonce: toHex(initiatorNonce), device: this.#device, proof: toHex(proofI) })
+    )
     exchange.to('awaiting-response')
 
     const response = await this.#read(channel, ResponseSchema, this.#timeouts.readMs, signal)
@@ -265,7 +301,12 @@ export class InitiatorSession {
     await channel.close()
   }
 
-  async #read<T extends Parameters<typeof decodeMessage>[1]>(channel: FramedChannel, schema: T, ms: number, parent?: AbortSignal): Promise<ReturnType<typeof decodeMessage<T>>> {
+  async #read<T extends Parameters<typeof decodeMessage>[1]>(
+    channel: FramedChannel,
+    schema: T,
+    ms: number,
+    parent?: AbortSignal
+  ): Promise<ReturnType<typeof decodeMessage<T>>> {
     const timeout = timeoutSignal(this.#clock, ms, parent)
     try {
       return decodeMessage(await channel.read(timeout.signal), schema)
@@ -321,8 +362,12 @@ export class InitiatorSession {
 
   #finish(state: SessionState): void {
     this.#expiryTimer.cancel()
-    for (const abort of this.#inFlight) abort.abort(new PairwiseError(state === 'expired' ? 'code-expired' : 'code-cancelled', 'The pairing session ended.'))
-    if (state === 'unconfirmed' && this.#outcome !== undefined) this.events.emit('paired', { outcome: this.#outcome, confirmed: false })
+    for (const abort of this.#inFlight)
+      abort.abort(
+        new PairwiseError(state === 'expired' ? 'code-expired' : 'code-cancelled', 'The pairing session ended.')
+      )
+    if (state === 'unconfirmed' && this.#outcome !== undefined)
+      this.events.emit('paired', { outcome: this.#outcome, confirmed: false })
     this.#entropy.fill(0)
     this.#ended.resolve(state)
   }

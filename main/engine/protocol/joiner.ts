@@ -5,17 +5,35 @@ import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { systemClock, timeoutSignal, type Clock } from './clock.ts'
 import type { FramedChannel } from './framing.ts'
-import { ChallengeSchema, CompleteSchema, decodeMessage, encodeMessage, isRefusal, PROTOCOL_VERSION } from './messages.ts'
+import {
+  ChallengeSchema,
+  CompleteSchema,
+  decodeMessage,
+  encodeMessage,
+  isRefusal,
+  PROTOCOL_VERSION
+} from './messages.ts'
 import { refusalToError } from './refusals.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
-import { equalBytes, fromHex, initiatorProof, joinerProof, signedByInitiator, signedByJoiner, toHex, transcriptHash, type TranscriptBase } from './transcript.ts'
+import {
+  equalBytes,
+  fromHex,
+  initiatorProof,
+  joinerProof,
+  signedByInitiator,
+  signedByJoiner,
+  toHex,
+  transcriptHash,
+  type TranscriptBase
+} from './transcript.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 
 // The joiner's side of one exchange with one candidate initiator. It reveals
 // nothing beyond its Hello (a nonce and a proof bound to both peer ids) until
 // the initiator has proven it knows the code (P2), and commits only after the
 // initiator's signature over the whole transcript verifies.
-export type JoinerState = 'hello-sent' | 'initiator-verified' | 'response-sent' | 'committed' | 'acknowledged' | 'failed'
+export type JoinerState =
+  'hello-sent' | 'initiator-verified' | 'response-sent' | 'committed' | 'acknowledged' | 'failed'
 
 const JOINER_TRANSITIONS: TransitionTable<JoinerState> = {
   'hello-sent': ['initiator-verified', 'failed'],
@@ -55,7 +73,9 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
   const keys = options.keys ?? deriveCodeKeys(options.entropy)
   const machine = new StateMachine(JOINER_TRANSITIONS, 'hello-sent')
 
-  const read = async <T extends Parameters<typeof decodeMessage>[1]>(schema: T): Promise<Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>> => {
+  const read = async <T extends Parameters<typeof decodeMessage>[1]>(
+    schema: T
+  ): Promise<Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>> => {
     const timeout = timeoutSignal(clock, timeouts.readMs, options.signal)
     try {
       const message = decodeMessage(await channel.read(timeout.signal), schema)
@@ -75,31 +95,56 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
       joinerNonce: randomBytes(32)
     }
     const proofJ = joinerProof(keys.authKey, base)
-    await channel.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(keys.rendezvous), nonce: toHex(base.joinerNonce), proof: toHex(proofJ) }))
+    await channel.write(
+      encodeMessage({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        rendezvous: toHex(keys.rendezvous),
+        nonce: toHex(base.joinerNonce),
+        proof: toHex(proofJ)
+      })
+    )
 
     const challenge = await read(ChallengeSchema)
     const initiatorNonce = fromHex(challenge.nonce)
     const expected = initiatorProof(keys.authKey, { ...base, initiatorNonce, initiatorDevice: challenge.device })
     if (!equalBytes(expected, fromHex(challenge.proof))) {
-      throw new PairwiseError('wrong-code', 'A device answered but could not prove it knows this code.', { hint: 'It may be a different device waiting with another code. Check the words and try again.' })
+      throw new PairwiseError('wrong-code', 'A device answered but could not prove it knows this code.', {
+        hint: 'It may be a different device waiting with another code. Check the words and try again.'
+      })
     }
     machine.to('initiator-verified')
     options.onProgress?.('verifying')
 
-    const hash = transcriptHash({ ...base, initiatorNonce, initiatorDevice: challenge.device, joinerDevice: device, joinerProof: proofJ, initiatorProof: expected })
+    const hash = transcriptHash({
+      ...base,
+      initiatorNonce,
+      initiatorDevice: challenge.device,
+      joinerDevice: device,
+      joinerProof: proofJ,
+      initiatorProof: expected
+    })
     const sigJ = await identity.privateKey.sign(signedByJoiner(hash))
     await channel.write(encodeMessage({ t: 'response', device, sig: toHex(sigJ) }))
     machine.to('response-sent')
 
     const complete = await read(CompleteSchema)
     if (!(await verifyByPeerId(remotePeerId, signedByInitiator(hash), fromHex(complete.sig)))) {
-      throw new PairwiseError('protocol-error', 'The other device signed with a key that is not its own.', { hint: 'Pairing was stopped for safety. Try again with a new code.' })
+      throw new PairwiseError('protocol-error', 'The other device signed with a key that is not its own.', {
+        hint: 'Pairing was stopped for safety. Try again with a new code.'
+      })
     }
     if (options.mayCommit !== undefined && !options.mayCommit()) {
       throw new PairwiseError('code-used', 'Another device answered first.')
     }
     options.onProgress?.('committing')
-    const outcome: PairingOutcome = { remotePeerId, remoteDevice: challenge.device, pairKey: derivePairKey(options.entropy, hash), transcriptHash: hash, role: 'joiner' }
+    const outcome: PairingOutcome = {
+      remotePeerId,
+      remoteDevice: challenge.device,
+      pairKey: derivePairKey(options.entropy, hash),
+      transcriptHash: hash,
+      role: 'joiner'
+    }
     await options.commit(outcome)
     machine.to('committed')
     try {
@@ -114,6 +159,8 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
   } catch (err) {
     if (!machine.isTerminal() && machine.can('failed')) machine.to('failed')
     if (machine.is('failed')) channel.abort('pairing failed')
-    throw err instanceof PairwiseError ? err : new PairwiseError('protocol-error', 'The connection to the other device broke during pairing.', { cause: err })
+    throw err instanceof PairwiseError
+      ? err
+      : new PairwiseError('protocol-error', 'The connection to the other device broke during pairing.', { cause: err })
   }
 }

@@ -4,11 +4,23 @@ import { PairwiseError } from '../../../shared/errors.ts'
 
 export const PROTOCOL_VERSION = 1
 
-const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `expected ${bytes} bytes of hex`)
+const hex = (bytes: number) =>
+  z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `expected ${bytes} bytes of hex`)
 
 // Reasons an initiator may give when it refuses. They are public: a joiner with
 // the wrong code learns only that the code was wrong, never anything about it.
-export const REFUSAL_REASONS = ['no-device-waiting', 'code-expired', 'code-used', 'code-cancelled', 'wrong-code', 'attempts-exceeded', 'version-mismatch', 'busy', 'protocol-error', 'internal'] as const
+export const REFUSAL_REASONS = [
+  'no-device-waiting',
+  'code-expired',
+  'code-used',
+  'code-cancelled',
+  'wrong-code',
+  'attempts-exceeded',
+  'version-mismatch',
+  'busy',
+  'protocol-error',
+  'internal'
+] as const
 export type RefusalReason = (typeof REFUSAL_REASONS)[number]
 
 export const HelloSchema = z.strictObject({
@@ -18,11 +30,20 @@ export const HelloSchema = z.strictObject({
   nonce: hex(32),
   proof: hex(32)
 })
-export const ChallengeSchema = z.strictObject({ t: z.literal('challenge'), nonce: hex(32), device: DeviceInfoSchema, proof: hex(32) })
+export const ChallengeSchema = z.strictObject({
+  t: z.literal('challenge'),
+  nonce: hex(32),
+  device: DeviceInfoSchema,
+  proof: hex(32)
+})
 export const ResponseSchema = z.strictObject({ t: z.literal('response'), device: DeviceInfoSchema, sig: hex(64) })
 export const CompleteSchema = z.strictObject({ t: z.literal('complete'), sig: hex(64) })
 export const AckSchema = z.strictObject({ t: z.literal('ack') })
-export const RefuseSchema = z.strictObject({ t: z.literal('refuse'), reason: z.enum(REFUSAL_REASONS), v: z.number().int().optional() })
+export const RefuseSchema = z.strictObject({
+  t: z.literal('refuse'),
+  reason: z.enum(REFUSAL_REASONS),
+  v: z.number().int().optional()
+})
 
 export type Hello = z.infer<typeof HelloSchema>
 export type Challenge = z.infer<typeof ChallengeSchema>

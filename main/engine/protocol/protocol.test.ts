@@ -11,7 +11,14 @@ import { InitiatorSession } from './initiator.ts'
 import { runJoiner } from './joiner.ts'
 import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from './messages.ts'
 import { PairingResponder } from './responder.ts'
-import { connect, deviceNamed, join, makeInitiator, relay, type HookLog } from '../../../test-support/engine/in-memory-pairing.ts'
+import {
+  connect,
+  deviceNamed,
+  join,
+  makeInitiator,
+  relay,
+  type HookLog
+} from '../../../test-support/engine/in-memory-pairing.ts'
 import { joinerProof, toHex } from './transcript.ts'
 
 const FAST = { readMs: 300, ackMs: 300 }
@@ -36,7 +43,10 @@ describe('pairing protocol', () => {
     const { session, responder, identity, entropy, log } = await makeInitiator()
     const joinerLog: HookLog = { pending: [], confirmed: [], committed: [] }
     const progress: string[] = []
-    const { outcome, identity: joiner } = await join(responder, identity.peerId, entropy, { log: joinerLog, onProgress: (s) => progress.push(s) })
+    const { outcome, identity: joiner } = await join(responder, identity.peerId, entropy, {
+      log: joinerLog,
+      onProgress: (s) => progress.push(s)
+    })
 
     assert.equal(await session.ended, 'paired')
     assert.equal(log.pending.length, 1)
@@ -63,8 +73,22 @@ describe('pairing protocol', () => {
     const { joinerEnd, served } = connect(responder, attacker.peerId)
     const guessedAuthKey = randomBytes(32)
     const nonce = randomBytes(32)
-    const proof = joinerProof(guessedAuthKey, { version: PROTOCOL_VERSION, rendezvous, initiatorPeerId: identity.peerId, joinerPeerId: attacker.peerId, joinerNonce: nonce })
-    await joinerEnd.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(rendezvous), nonce: toHex(nonce), proof: toHex(proof) }))
+    const proof = joinerProof(guessedAuthKey, {
+      version: PROTOCOL_VERSION,
+      rendezvous,
+      initiatorPeerId: identity.peerId,
+      joinerPeerId: attacker.peerId,
+      joinerNonce: nonce
+    })
+    await joinerEnd.write(
+      encodeMessage({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        rendezvous: toHex(rendezvous),
+        nonce: toHex(nonce),
+        proof: toHex(proof)
+      })
+    )
     assert.equal(await readRefusal(joinerEnd), 'wrong-code')
     await served
 
@@ -87,7 +111,14 @@ describe('pairing protocol', () => {
     const fakeSide = (async () => {
       const hello = decodeMessage(await fakeChannel.read(never), HelloSchema)
       seen.push(hello.t)
-      await fakeChannel.write(encodeMessage({ t: 'challenge', nonce: toHex(randomBytes(32)), device: deviceNamed('Evil'), proof: toHex(randomBytes(32)) }))
+      await fakeChannel.write(
+        encodeMessage({
+          t: 'challenge',
+          nonce: toHex(randomBytes(32)),
+          device: deviceNamed('Evil'),
+          proof: toHex(randomBytes(32))
+        })
+      )
       try {
         for (;;) seen.push(new TextDecoder().decode(await fakeChannel.read(AbortSignal.timeout(500))))
       } catch {
@@ -96,7 +127,15 @@ describe('pairing protocol', () => {
     })()
     let committed = 0
     await rejectsWith(
-      runJoiner({ channel: new FramedChannel(joinerEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: fake.peerId, commit: async () => void committed++, timeouts: FAST }),
+      runJoiner({
+        channel: new FramedChannel(joinerEnd),
+        entropy,
+        identity: joiner,
+        device: deviceNamed('Bob'),
+        remotePeerId: fake.peerId,
+        commit: async () => void committed++,
+        timeouts: FAST
+      }),
       'wrong-code'
     )
     await fakeSide
@@ -114,7 +153,15 @@ describe('pairing protocol', () => {
     const served = responder.handleStream(initiatorEnd, mitm.peerId)
     const relayed = relay(mitmFacingJoiner, mitmFacingInitiator)
     let committed = 0
-    const attempt = runJoiner({ channel: new FramedChannel(joinerEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: mitm.peerId, commit: async () => void committed++, timeouts: FAST })
+    const attempt = runJoiner({
+      channel: new FramedChannel(joinerEnd),
+      entropy,
+      identity: joiner,
+      device: deviceNamed('Bob'),
+      remotePeerId: mitm.peerId,
+      commit: async () => void committed++,
+      timeouts: FAST
+    })
     await rejectsWith(attempt, 'wrong-code')
     await served
     await relayed
@@ -139,7 +186,14 @@ describe('pairing protocol', () => {
       if (direction === 'a->b') recorded.push(frame)
       return true
     })
-    await runJoiner({ channel: new FramedChannel(jEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: initiatorIdentity.peerId, commit: async () => undefined })
+    await runJoiner({
+      channel: new FramedChannel(jEnd),
+      entropy,
+      identity: joiner,
+      device: deviceNamed('Bob'),
+      remotePeerId: initiatorIdentity.peerId,
+      commit: async () => undefined
+    })
     await served
     await tap
     assert.equal(recorded.length, 3, 'hello, response, ack')
@@ -170,7 +224,14 @@ describe('pairing protocol', () => {
       if (direction === 'b->a') recorded.push(frame)
       return true
     })
-    await runJoiner({ channel: new FramedChannel(jEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: init.identity.peerId, commit: async () => undefined })
+    await runJoiner({
+      channel: new FramedChannel(jEnd),
+      entropy,
+      identity: joiner,
+      device: deviceNamed('Bob'),
+      remotePeerId: init.identity.peerId,
+      commit: async () => undefined
+    })
     await served
     await tap
 
@@ -182,7 +243,15 @@ describe('pairing protocol', () => {
     })()
     let committed = 0
     await rejectsWith(
-      runJoiner({ channel: new FramedChannel(victimEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: init.identity.peerId, commit: async () => void committed++, timeouts: FAST }),
+      runJoiner({
+        channel: new FramedChannel(victimEnd),
+        entropy,
+        identity: joiner,
+        device: deviceNamed('Bob'),
+        remotePeerId: init.identity.peerId,
+        commit: async () => void committed++,
+        timeouts: FAST
+      }),
       'wrong-code'
     )
     await replaying
@@ -218,7 +287,10 @@ describe('pairing protocol', () => {
     assert.equal(session.state, 'cancelled')
     await rejectsWith(join(responder, identity.peerId, entropy), 'code-cancelled')
     for (const ttlMs of [59_999, 600_001]) {
-      await assert.rejects(makeInitiator({ ttlMs }), (e: unknown) => e instanceof PairwiseError && e.code === 'invalid-argument')
+      await assert.rejects(
+        makeInitiator({ ttlMs }),
+        (e: unknown) => e instanceof PairwiseError && e.code === 'invalid-argument'
+      )
     }
   })
 
@@ -230,7 +302,15 @@ describe('pairing protocol', () => {
     const wrongButSameRendezvous = async (): Promise<string> => {
       const { rendezvous } = deriveCodeKeys(entropy)
       const { joinerEnd, served } = connect(responder, attacker.peerId)
-      await joinerEnd.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(rendezvous), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+      await joinerEnd.write(
+        encodeMessage({
+          t: 'hello',
+          v: PROTOCOL_VERSION,
+          rendezvous: toHex(rendezvous),
+          nonce: toHex(randomBytes(32)),
+          proof: toHex(randomBytes(32))
+        })
+      )
       const reason = await readRefusal(joinerEnd)
       await served
       return reason
@@ -262,7 +342,15 @@ describe('pairing protocol', () => {
     const relayed = relay(mEnd, m2, (direction, _frame, index) => !(direction === 'b->a' && index === 1))
     let committed = 0
     await rejectsWith(
-      runJoiner({ channel: new FramedChannel(jEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: initiator.peerId, commit: async () => void committed++, timeouts: FAST }),
+      runJoiner({
+        channel: new FramedChannel(jEnd),
+        entropy,
+        identity: joiner,
+        device: deviceNamed('Bob'),
+        remotePeerId: initiator.peerId,
+        commit: async () => void committed++,
+        timeouts: FAST
+      }),
       'timed-out'
     )
     await served
@@ -284,7 +372,14 @@ describe('pairing protocol', () => {
     const paired: boolean[] = []
     session.events.on('paired', (e) => paired.push(e.confirmed))
     let committed = 0
-    await runJoiner({ channel: new FramedChannel(jEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: initiator.peerId, commit: async () => void committed++ })
+    await runJoiner({
+      channel: new FramedChannel(jEnd),
+      entropy,
+      identity: joiner,
+      device: deviceNamed('Bob'),
+      remotePeerId: initiator.peerId,
+      commit: async () => void committed++
+    })
     await served
     await relayed.catch(() => undefined)
     assert.equal(committed, 1)
@@ -317,7 +412,9 @@ describe('pairing protocol', () => {
       Uint8Array.of(0, 0), // empty frame
       new Uint8Array([0, 5, 0x7b, 0x7b, 0x7b, 0x7b, 0x7b]), // "{{{{{": not JSON
       (() => {
-        const body = new TextEncoder().encode(JSON.stringify({ t: 'hello', v: 1, rendezvous: 'zz', nonce: 'x', proof: 'y', extra: 1 }))
+        const body = new TextEncoder().encode(
+          JSON.stringify({ t: 'hello', v: 1, rendezvous: 'zz', nonce: 'x', proof: 'y', extra: 1 })
+        )
         return Uint8Array.of(0, body.length, ...body)
       })()
     ]
@@ -330,7 +427,15 @@ describe('pairing protocol', () => {
     }
     // A well-formed Hello for a rendezvous nobody is waiting for.
     const { joinerEnd, served } = connect(responder, stranger.peerId)
-    await joinerEnd.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(randomBytes(32)), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+    await joinerEnd.write(
+      encodeMessage({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        rendezvous: toHex(randomBytes(32)),
+        nonce: toHex(randomBytes(32)),
+        proof: toHex(randomBytes(32))
+      })
+    )
     assert.equal(await readRefusal(joinerEnd), 'no-device-waiting')
     await served
 
@@ -348,8 +453,14 @@ describe('pairing protocol', () => {
     const [a, b] = memoryPipe()
     const channel = new FramedChannel(a)
     await b.write(Uint8Array.of(0x10, 0x01)) // 4097 bytes announced, none sent
-    await assert.rejects(channel.read(AbortSignal.timeout(1000)), (e: unknown) => e instanceof PairwiseError && e.code === 'protocol-error')
-    await assert.rejects(new FramedChannel(b).write(new Uint8Array(MAX_FRAME_BYTES + 1)), (e: unknown) => e instanceof PairwiseError && e.code === 'protocol-error')
+    await assert.rejects(
+      channel.read(AbortSignal.timeout(1000)),
+      (e: unknown) => e instanceof PairwiseError && e.code === 'protocol-error'
+    )
+    await assert.rejects(
+      new FramedChannel(b).write(new Uint8Array(MAX_FRAME_BYTES + 1)),
+      (e: unknown) => e instanceof PairwiseError && e.code === 'protocol-error'
+    )
   })
 
   it('P8 a silent stranger is dropped after the Hello timeout', async () => {
@@ -384,9 +495,17 @@ describe('pairing protocol', () => {
     const stranger = await ephemeralIdentity()
     const { rendezvous, authKey } = deriveCodeKeys(entropy)
     const nonce = randomBytes(32)
-    const proof = joinerProof(authKey, { version: 2, rendezvous, initiatorPeerId: identity.peerId, joinerPeerId: stranger.peerId, joinerNonce: nonce })
+    const proof = joinerProof(authKey, {
+      version: 2,
+      rendezvous,
+      initiatorPeerId: identity.peerId,
+      joinerPeerId: stranger.peerId,
+      joinerNonce: nonce
+    })
     const { joinerEnd, served } = connect(responder, stranger.peerId)
-    await joinerEnd.write(encodeMessage({ t: 'hello', v: 2, rendezvous: toHex(rendezvous), nonce: toHex(nonce), proof: toHex(proof) }))
+    await joinerEnd.write(
+      encodeMessage({ t: 'hello', v: 2, rendezvous: toHex(rendezvous), nonce: toHex(nonce), proof: toHex(proof) })
+    )
     assert.equal(await readRefusal(joinerEnd), 'version-mismatch')
     await served
   })
@@ -417,9 +536,15 @@ describe('pairing protocol', () => {
     // The session proves knowledge under its real peer id but signs with a different key.
     const real = await ephemeralIdentity()
     const other = await ephemeralIdentity()
-    const { responder, entropy, log } = await makeInitiator({ identity: { peerId: real.peerId, privateKey: other.privateKey }, timeouts: FAST })
+    const { responder, entropy, log } = await makeInitiator({
+      identity: { peerId: real.peerId, privateKey: other.privateKey },
+      timeouts: FAST
+    })
     let committed = 0
-    await rejectsWith(join(responder, real.peerId, entropy, { commit: async () => void committed++, timeouts: FAST }), 'protocol-error')
+    await rejectsWith(
+      join(responder, real.peerId, entropy, { commit: async () => void committed++, timeouts: FAST }),
+      'protocol-error'
+    )
     assert.equal(committed, 0)
     assert.equal(log.confirmed.length, 0)
   })
@@ -434,7 +559,15 @@ describe('pairing protocol', () => {
     await third.served
     const polite = await ephemeralIdentity()
     const other = connect(responder, polite.peerId)
-    await other.joinerEnd.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(randomBytes(32)), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+    await other.joinerEnd.write(
+      encodeMessage({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        rendezvous: toHex(randomBytes(32)),
+        nonce: toHex(randomBytes(32)),
+        proof: toHex(randomBytes(32))
+      })
+    )
     assert.equal(await readRefusal(other.joinerEnd), 'no-device-waiting', 'another peer is answered normally')
     await other.served
     for (const [, b] of held) await b.close()
@@ -456,7 +589,14 @@ describe('pairing protocol', () => {
       }
       return true
     })
-    await runJoiner({ channel: new FramedChannel(jEnd), entropy, identity: joiner, device: deviceNamed('Bob'), remotePeerId: identity.peerId, commit: async () => undefined })
+    await runJoiner({
+      channel: new FramedChannel(jEnd),
+      entropy,
+      identity: joiner,
+      device: deviceNamed('Bob'),
+      remotePeerId: identity.peerId,
+      commit: async () => undefined
+    })
     await served
     await relayed.catch(() => undefined)
     assert.equal(log.pending.length, 1)

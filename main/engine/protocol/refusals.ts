@@ -5,24 +5,44 @@ import type { RefusalReason } from './messages.ts'
 export function refusalToError(reason: RefusalReason): PairwiseError {
   switch (reason) {
     case 'no-device-waiting':
-      return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', { hint: 'Check the words, or click "Pair device" again on the other device for a new code.' })
+      return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
+        hint: 'Check the words, or click "Pair device" again on the other device for a new code.'
+      })
     case 'code-expired':
-      return new PairwiseError('code-expired', 'This code has expired.', { hint: 'Click "New code" on the other device and enter the new words.' })
+      return new PairwiseError('code-expired', 'This code has expired.', {
+        hint: 'Click "New code" on the other device and enter the new words.'
+      })
     case 'code-used':
-      return new PairwiseError('code-used', 'This code was already used to pair another device.', { hint: 'Each code works once. Get a new code on the other device.' })
+      return new PairwiseError('code-used', 'This code was already used to pair another device.', {
+        hint: 'Each code works once. Get a new code on the other device.'
+      })
     case 'code-cancelled':
-      return new PairwiseError('code-cancelled', 'Pairing was cancelled on the other device.', { hint: 'Start pairing again on the other device.' })
+      return new PairwiseError('code-cancelled', 'Pairing was cancelled on the other device.', {
+        hint: 'Start pairing again on the other device.'
+      })
     case 'wrong-code':
-      return new PairwiseError('wrong-code', 'The other device did not accept this code.', { hint: 'Check each word against the other screen and try again.' })
+      return new PairwiseError('wrong-code', 'The other device did not accept this code.', {
+        hint: 'Check each word against the other screen and try again.'
+      })
     case 'attempts-exceeded':
-      return new PairwiseError('attempts-exceeded', 'Too many wrong attempts from this device.', { hint: 'Get a new code on the other device.' })
+      return new PairwiseError('attempts-exceeded', 'Too many wrong attempts from this device.', {
+        hint: 'Get a new code on the other device.'
+      })
     case 'version-mismatch':
-      return new PairwiseError('version-mismatch', 'The other device runs an incompatible version of Pairwise.', { hint: 'Update Pairwise on both devices.' })
+      return new PairwiseError('version-mismatch', 'The other device runs an incompatible version of Pairwise.', {
+        hint: 'Update Pairwise on both devices.'
+      })
     case 'busy':
-      return new PairwiseError('busy', 'The other device is busy with other pairing attempts.', { hint: 'Try again in a moment.' })
+      return new PairwiseError('busy', 'The other device is busy with other pairing attempts.', {
+        hint: 'Try again in a moment.'
+      })
     case 'protocol-error':
-      return new PairwiseError('protocol-error', 'The other device rejected a malformed message.', { hint: 'Update Pairwise on both devices and try again.' })
+      return new PairwiseError('protocol-error', 'The other device rejected a malformed message.', {
+        hint: 'Update Pairwise on both devices and try again.'
+      })
     case 'internal':
-      return new PairwiseError('internal', 'The other device hit an internal error.', { hint: 'Try again; restart Pairwise on the other device if it repeats.' })
+      return new PairwiseError('internal', 'The other device hit an internal error.', {
+        hint: 'Try again; restart Pairwise on the other device if it repeats.'
+      })
   }
 }

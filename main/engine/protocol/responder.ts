@@ -2,7 +2,14 @@ import { PairwiseError } from '../../../shared/errors.ts'
 import { systemClock, timeoutSignal, type Clock } from './clock.ts'
 import type { ByteDuplex } from './byte-duplex.ts'
 import { FramedChannel } from './framing.ts'
-import { decodeMessage, encodeMessage, HelloSchema, isRefusal, PROTOCOL_VERSION, type RefusalReason } from './messages.ts'
+import {
+  decodeMessage,
+  encodeMessage,
+  HelloSchema,
+  isRefusal,
+  PROTOCOL_VERSION,
+  type RefusalReason
+} from './messages.ts'
 import type { InitiatorSession } from './initiator.ts'
 
 // The initiator's front door for `/pairwise/pair/1.0.0` streams. It reads one
@@ -19,7 +26,11 @@ export interface ResponderLimits {
   helloTimeoutMs: number
 }
 
-export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = { maxConcurrentStreams: 64, maxStreamsPerPeer: 2, helloTimeoutMs: 2_000 }
+export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = {
+  maxConcurrentStreams: 64,
+  maxStreamsPerPeer: 2,
+  helloTimeoutMs: 2_000
+}
 
 export interface ResponderStats {
   streams: number

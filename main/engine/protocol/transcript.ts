@@ -36,14 +36,30 @@ export function canonicalDevice(d: DeviceInfo): string {
 }
 
 export function joinerProof(authKey: Uint8Array, t: TranscriptBase): Uint8Array {
-  return hmac(sha256, authKey, encode('pairwise/v1/proof/joiner', t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce))
-}
-
-export function initiatorProof(authKey: Uint8Array, t: TranscriptBase & { initiatorNonce: Uint8Array; initiatorDevice: DeviceInfo }): Uint8Array {
   return hmac(
     sha256,
     authKey,
-    encode('pairwise/v1/proof/initiator', t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce, t.initiatorNonce, canonicalDevice(t.initiatorDevice))
+    encode('pairwise/v1/proof/joiner', t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce)
+  )
+}
+
+export function initiatorProof(
+  authKey: Uint8Array,
+  t: TranscriptBase & { initiatorNonce: Uint8Array; initiatorDevice: DeviceInfo }
+): Uint8Array {
+  return hmac(
+    sha256,
+    authKey,
+    encode(
+      'pairwise/v1/proof/initiator',
+      t.version,
+      t.rendezvous,
+      t.initiatorPeerId,
+      t.joinerPeerId,
+      t.joinerNonce,
+      t.initiatorNonce,
+      canonicalDevice(t.initiatorDevice)
+    )
   )
 }
 

@@ -40,10 +40,14 @@ interface RunResult {
 function runAndKill(tag: string, killAfter: number, delayMs: number): Promise<RunResult> {
   const env = { ...process.env }
   delete env.NODE_TEST_CONTEXT // the child is a plain script, not a test file
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CHILD, file, tag, String(CHILD_MAX_OPS), String(CHILD_MAX_MS)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env
-  })
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', CHILD, file, tag, String(CHILD_MAX_OPS), String(CHILD_MAX_MS)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env
+    }
+  )
   const lines: string[] = []
   let partial = ''
   let stderr = ''
@@ -86,7 +90,12 @@ function checkInvariants(runs: RunResult[]): { devices: number } {
 
     const devices = db.prepare('SELECT peer_id, name, status, revoked_at FROM devices').all()
     const events = db.prepare('SELECT kind, peer_id, details FROM events').all()
-    const outbox = new Map(db.prepare('SELECT peer_id, delivered_at FROM revocation_outbox').all().map((r) => [r.peer_id as string, r.delivered_at]))
+    const outbox = new Map(
+      db
+        .prepare('SELECT peer_id, delivered_at FROM revocation_outbox')
+        .all()
+        .map((r) => [r.peer_id as string, r.delivered_at])
+    )
 
     const eventsByPeer = new Map<string, { kind: string; details: Record<string, unknown> }[]>()
     for (const e of events) {
@@ -110,11 +119,17 @@ function checkInvariants(runs: RunResult[]): { devices: number } {
       const mine = eventsByPeer.get(peerId) ?? []
       const count = (kind: string) => mine.filter((e) => e.kind === kind).length
       assert.equal(count('paired') + count('pending'), 1, `${peerId}: exactly one pairing event`)
-      assert.equal(mine.find((e) => e.kind === 'paired' || e.kind === 'pending')?.details.name, d.name, `${peerId}: seq in name matches the event`)
+      assert.equal(
+        mine.find((e) => e.kind === 'paired' || e.kind === 'pending')?.details.name,
+        d.name,
+        `${peerId}: seq in name matches the event`
+      )
 
       const wasPending = count('pending') === 1
-      if (d.status === 'pending-confirmation') assert.equal(count('confirmed'), 0, `${peerId}: still pending but confirmed`)
-      if (d.status === 'paired' && wasPending) assert.equal(count('confirmed'), 1, `${peerId}: confirmed without its event`)
+      if (d.status === 'pending-confirmation')
+        assert.equal(count('confirmed'), 0, `${peerId}: still pending but confirmed`)
+      if (d.status === 'paired' && wasPending)
+        assert.equal(count('confirmed'), 1, `${peerId}: confirmed without its event`)
       assert.ok(count('confirmed') <= 1)
 
       const revoked = d.status === 'revoked'
@@ -122,7 +137,11 @@ function checkInvariants(runs: RunResult[]): { devices: number } {
       assert.equal(outbox.has(peerId), revoked, `${peerId}: revoked status and outbox row disagree`)
       assert.equal(d.revoked_at !== null, revoked, `${peerId}: revoked_at`)
       if (revoked) {
-        assert.equal(count('revocation-delivered'), outbox.get(peerId) === null ? 0 : 1, `${peerId}: delivery and its event disagree`)
+        assert.equal(
+          count('revocation-delivered'),
+          outbox.get(peerId) === null ? 0 : 1,
+          `${peerId}: delivery and its event disagree`
+        )
       }
     }
     for (const peerId of outbox.keys()) assert.ok(deviceByPeer.has(peerId), `outbox row without device: ${peerId}`)

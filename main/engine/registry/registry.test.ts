@@ -69,7 +69,10 @@ function dump(): unknown {
 }
 
 function kinds(reg: Registry): string[] {
-  return reg.listEvents({ limit: 1000 }).map((e) => e.kind).reverse()
+  return reg
+    .listEvents({ limit: 1000 })
+    .map((e) => e.kind)
+    .reverse()
 }
 
 describe('open', () => {
@@ -268,7 +271,9 @@ describe('pairing lifecycle', () => {
     assert.deepEqual(d?.pairKeySealed, p.pairKeySealed, 'the key authenticates the notice')
     assert.equal(reg.isTrusted(p.peerId), false)
     assert.deepEqual(reg.revokedPeerIds(), [p.peerId])
-    assert.deepEqual(reg.pendingRevocations(), [{ peerId: p.peerId, attempts: 0, createdAt: d?.revokedAt, lastAttemptAt: null }])
+    assert.deepEqual(reg.pendingRevocations(), [
+      { peerId: p.peerId, attempts: 0, createdAt: d?.revokedAt, lastAttemptAt: null }
+    ])
     assert.equal(reg.listEvents({ limit: 1 })[0]?.kind, 'revoked')
 
     const before = dump()
@@ -381,7 +386,9 @@ describe('pairing lifecycle', () => {
     reg.recordPairing(p)
     // Make the last step of revoke() (its event) fail, from outside the registry.
     const db = new DatabaseSync(file)
-    db.exec("CREATE TRIGGER fail_revoked BEFORE INSERT ON events WHEN NEW.kind = 'revoked' BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    db.exec(
+      "CREATE TRIGGER fail_revoked BEFORE INSERT ON events WHEN NEW.kind = 'revoked' BEGIN SELECT RAISE(ABORT, 'injected'); END"
+    )
     db.close()
     const before = dump()
     rejects(() => reg.revoke(p.peerId), 'storage-error')
@@ -430,7 +437,12 @@ describe('queries', () => {
 
   test('logEvent / listEvents: newest first, limit, details round trip', () => {
     const reg = open()
-    for (let i = 0; i < 5; i++) reg.logEvent('presence-failed', { peerId: 'p', reason: `r${i}`, details: { i, nested: { ok: true, list: [1, 'a', null] } } })
+    for (let i = 0; i < 5; i++)
+      reg.logEvent('presence-failed', {
+        peerId: 'p',
+        reason: `r${i}`,
+        details: { i, nested: { ok: true, list: [1, 'a', null] } }
+      })
     const logged = reg.logEvent('wrong-code', {})
     assert.equal(logged.kind, 'wrong-code')
     const events = reg.listEvents({ limit: 3 })
@@ -508,7 +520,8 @@ describe('durability and validation', () => {
       () => reg.recordPairing(pairing(3, { peerId: '' })),
       () => reg.recordPairing(pairing(3, { name: 'x'.repeat(65) })),
       () => reg.recordPairing(pairing(3, { name: '' })),
-      () => reg.recordPairing(pairing(3, { addresses: Array.from({ length: 33 }, (_, i) => `/ip4/10.0.0.${i}/tcp/1`) })),
+      () =>
+        reg.recordPairing(pairing(3, { addresses: Array.from({ length: 33 }, (_, i) => `/ip4/10.0.0.${i}/tcp/1`) })),
       () => reg.recordPairing(pairing(3, { addresses: ['x'.repeat(257)] })),
       () => reg.recordPairing(pairing(3, { addresses: [42 as unknown as string] })),
       () => reg.recordPairing(pairing(3, { addresses: 'not-an-array' as unknown as string[] })),
@@ -562,13 +575,29 @@ describe('durability and validation', () => {
     reg.close()
 
     const buf = Buffer.from(key)
-    const needles = [buf.toString('hex'), buf.toString('hex').toUpperCase(), buf.toString('base64'), buf.toString('base64url'), buf.toString('latin1'), Array.from(key).join(',')]
+    const needles = [
+      buf.toString('hex'),
+      buf.toString('hex').toUpperCase(),
+      buf.toString('base64'),
+      buf.toString('base64url'),
+      buf.toString('latin1'),
+      Array.from(key).join(',')
+    ]
     const db = new DatabaseSync(file, { readOnly: true })
     const rows = db.prepare('SELECT * FROM events').all()
     db.close()
     assert.deepEqual(
       rows.map((r) => r.kind),
-      ['pending', 'confirmed', 'revoked', 'revocation-delivered', 'paired', 'removed-by-peer', 'pending', 'pending-dropped']
+      [
+        'pending',
+        'confirmed',
+        'revoked',
+        'revocation-delivered',
+        'paired',
+        'removed-by-peer',
+        'pending',
+        'pending-dropped'
+      ]
     )
     for (const row of rows) {
       for (const value of Object.values(row)) {

@@ -20,7 +20,16 @@ import type {
   RegistryOptions,
   ThisDevice
 } from './types.ts'
-import { checkEvent, checkLimit, checkPairing, checkPeerId, checkText, checkTimestamp, checkAddresses, LIMITS } from './validate.ts'
+import {
+  checkEvent,
+  checkLimit,
+  checkPairing,
+  checkPeerId,
+  checkText,
+  checkTimestamp,
+  checkAddresses,
+  LIMITS
+} from './validate.ts'
 
 export { DATABASE_DIR_MODE, DATABASE_FILE_MODE } from './file-mode.ts'
 export { SCHEMA_VERSION } from './schema.ts'
@@ -74,13 +83,25 @@ export class Registry {
       const row = this.#db.get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
       const current = row === undefined ? null : toThisDevice(row)
       if (current === null) {
-        this.#db.run('INSERT INTO this_device (id, peer_id, name, os, created_at) VALUES (1, ?, ?, ?, ?)', peerId, name, os, at)
+        this.#db.run(
+          'INSERT INTO this_device (id, peer_id, name, os, created_at) VALUES (1, ?, ?, ?, ?)',
+          peerId,
+          name,
+          os,
+          at
+        )
         return { peerId, name, os, createdAt: at }
       }
       if (current.peerId !== peerId) {
         // A new identity key (the old one was lost or reset). Refusing would lock the person
         // out of their own app; logging it lets support see why every pairing stopped working.
-        this.#db.run('UPDATE this_device SET peer_id = ?, name = ?, os = ?, created_at = ? WHERE id = 1', peerId, name, os, at)
+        this.#db.run(
+          'UPDATE this_device SET peer_id = ?, name = ?, os = ?, created_at = ? WHERE id = 1',
+          peerId,
+          name,
+          os,
+          at
+        )
         this.#insertEvent(at, 'identity-changed', null, null, { previousPeerId: current.peerId, peerId })
         return { peerId, name, os, createdAt: at }
       }
@@ -114,7 +135,16 @@ export class Registry {
            paired_at = excluded.paired_at, last_seen = excluded.last_seen, addresses = excluded.addresses,
            pair_key_sealed = excluded.pair_key_sealed, status = excluded.status,
            revoked_at = NULL, updated_at = excluded.updated_at`,
-        p.peerId, p.name, p.os, p.appVersion, at, at, JSON.stringify(p.addresses), p.pairKeySealed, p.status, at
+        p.peerId,
+        p.name,
+        p.os,
+        p.appVersion,
+        at,
+        at,
+        JSON.stringify(p.addresses),
+        p.pairKeySealed,
+        p.status,
+        at
       )
       this.#db.run('DELETE FROM revocation_outbox WHERE peer_id = ?', p.peerId)
       this.#insertEvent(at, p.status === 'paired' ? 'paired' : 'pending', p.peerId, null, {
@@ -175,11 +205,17 @@ export class Registry {
       if (status === null) throw notFound(id)
       if (nextDeviceStatus(status, 'revoke') !== 'revoked') return false
       const at = this.#now()
-      this.#db.run("UPDATE devices SET status = 'revoked', revoked_at = ?, updated_at = ? WHERE peer_id = ?", at, at, id)
+      this.#db.run(
+        "UPDATE devices SET status = 'revoked', revoked_at = ?, updated_at = ? WHERE peer_id = ?",
+        at,
+        at,
+        id
+      )
       this.#db.run(
         `INSERT INTO revocation_outbox (peer_id, created_at, attempts, last_attempt_at, delivered_at) VALUES (?, ?, 0, NULL, NULL)
          ON CONFLICT (peer_id) DO UPDATE SET created_at = excluded.created_at, attempts = 0, last_attempt_at = NULL, delivered_at = NULL`,
-        id, at
+        id,
+        at
       )
       this.#insertEvent(at, 'revoked', id, null, { previousStatus: status })
       return true
@@ -200,12 +236,21 @@ export class Registry {
       if (next === undefined) return false
       const at = this.#now()
       if (next === status) {
-        const { changes } = this.#db.run('UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL', at, id)
+        const { changes } = this.#db.run(
+          'UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL',
+          at,
+          id
+        )
         if (changes === 0) return false
         this.#insertEvent(at, 'removed-by-peer', id, null, { previousStatus: status, statusKept: true })
         return true
       }
-      this.#db.run("UPDATE devices SET status = 'removed-by-peer', revoked_at = ?, updated_at = ? WHERE peer_id = ?", at, at, id)
+      this.#db.run(
+        "UPDATE devices SET status = 'removed-by-peer', revoked_at = ?, updated_at = ? WHERE peer_id = ?",
+        at,
+        at,
+        id
+      )
       this.#insertEvent(at, 'removed-by-peer', id, null, { previousStatus: status })
       return true
     })
@@ -218,7 +263,11 @@ export class Registry {
     const id = checkPeerId(peerId)
     return this.#db.transaction(() => {
       const at = this.#now()
-      const { changes } = this.#db.run('UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL', at, id)
+      const { changes } = this.#db.run(
+        'UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL',
+        at,
+        id
+      )
       if (changes === 0) return false
       this.#insertEvent(at, 'revocation-delivered', id, null, {})
       return true
@@ -231,7 +280,8 @@ export class Registry {
     return this.#db.guard(() => {
       const { changes } = this.#db.run(
         'UPDATE revocation_outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE peer_id = ? AND delivered_at IS NULL',
-        this.#now(), id
+        this.#now(),
+        id
       )
       return changes > 0
     })
@@ -240,15 +290,52 @@ export class Registry {
   /** Notices still owed, oldest first. */
   pendingRevocations(): PendingRevocation[] {
     return this.#db.guard(() =>
-      this.#db.all('SELECT peer_id, attempts, created_at, last_attempt_at FROM revocation_outbox WHERE delivered_at IS NULL ORDER BY created_at, peer_id').map(
-        (row) => ({
+      this.#db
+        .all(
+          'SELECT peer_id, attempts, created_at, last_attempt_at FROM revocation_outbox WHERE delivered_at IS NULL ORDER BY created_at, peer_id'
+        )
+        .map((row) => ({
           peerId: row.peer_id as string,
           attempts: row.attempts as number,
           createdAt: row.created_at as number,
           lastAttemptAt: row.last_attempt_at as number | null
-        })
-      )
+        }))
     )
+  }
+
+  // ---- Pairwise nodes (a setting) ------------------------------------------------
+
+  /** The nodes this person added, oldest first. */
+  listNodes(): Array<{ address: string; addedAt: number }> {
+    return this.#db.guard(() =>
+      this.#db
+        .all('SELECT address, added_at FROM nodes ORDER BY added_at, address')
+        .map((row) => ({ address: row.address as string, addedAt: row.added_at as number }))
+    )
+  }
+
+  /** True when added; false when it was there already. */
+  addNode(address: string): boolean {
+    const value = checkText(address, 'address', LIMITS.address)
+    return this.#db.transaction(() => {
+      const { changes } = this.#db.run(
+        'INSERT INTO nodes (address, added_at) VALUES (?, ?) ON CONFLICT (address) DO NOTHING',
+        value,
+        this.#now()
+      )
+      if (changes > 0) this.#insertEvent(this.#now(), 'node-added', null, null, { address: value })
+      return changes > 0
+    })
+  }
+
+  /** True when removed; false when it was not there. */
+  removeNode(address: string): boolean {
+    const value = checkText(address, 'address', LIMITS.address)
+    return this.#db.transaction(() => {
+      const { changes } = this.#db.run('DELETE FROM nodes WHERE address = ?', value)
+      if (changes > 0) this.#insertEvent(this.#now(), 'node-removed', null, null, { address: value })
+      return changes > 0
+    })
   }
 
   // ---- queries -----------------------------------------------------------------
@@ -264,7 +351,9 @@ export class Registry {
   /** Newest pairing first. Revoked and removed devices only when asked for. */
   listDevices(options: { includeRevoked?: boolean } = {}): DeviceRecord[] {
     const where = options.includeRevoked === true ? '' : `WHERE status NOT IN (${UNTRUSTED_SQL})`
-    return this.#db.guard(() => this.#db.all(`SELECT ${DEVICE_COLUMNS} FROM devices ${where} ORDER BY paired_at DESC, peer_id`).map(toDevice))
+    return this.#db.guard(() =>
+      this.#db.all(`SELECT ${DEVICE_COLUMNS} FROM devices ${where} ORDER BY paired_at DESC, peer_id`).map(toDevice)
+    )
   }
 
   /** Only fully paired devices: a pending one has not shown it holds the pair key yet. */
@@ -276,7 +365,9 @@ export class Registry {
   /** Peers the connection gater must refuse. */
   revokedPeerIds(): string[] {
     return this.#db.guard(() =>
-      this.#db.all(`SELECT peer_id FROM devices WHERE status IN (${UNTRUSTED_SQL}) ORDER BY peer_id`).map((row) => row.peer_id as string)
+      this.#db
+        .all(`SELECT peer_id FROM devices WHERE status IN (${UNTRUSTED_SQL}) ORDER BY peer_id`)
+        .map((row) => row.peer_id as string)
     )
   }
 
@@ -289,7 +380,10 @@ export class Registry {
       const { changes } = this.#db.run(
         `UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), addresses = coalesce(?, addresses), updated_at = ?
          WHERE peer_id = ?`,
-        lastSeen, addresses, this.#now(), id
+        lastSeen,
+        addresses,
+        this.#now(),
+        id
       )
       if (changes === 0) throw notFound(id)
     })
@@ -302,14 +396,23 @@ export class Registry {
     return this.#db.guard(() => {
       const at = this.#now()
       const id = this.#insertEventJson(at, e.kind, e.peerId, e.reason, e.detailsJson)
-      return { id, at, kind: e.kind, peerId: e.peerId, reason: e.reason, details: JSON.parse(e.detailsJson) as Record<string, unknown> }
+      return {
+        id,
+        at,
+        kind: e.kind,
+        peerId: e.peerId,
+        reason: e.reason,
+        details: JSON.parse(e.detailsJson) as Record<string, unknown>
+      }
     })
   }
 
   /** Newest first (by id: the wall clock can step back, the id cannot). */
   listEvents(options: { limit?: number } = {}): RegistryEvent[] {
     const limit = checkLimit(options.limit ?? 100)
-    return this.#db.guard(() => this.#db.all(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT ?`, limit).map(toEvent))
+    return this.#db.guard(() =>
+      this.#db.all(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT ?`, limit).map(toEvent)
+    )
   }
 
   /** For metrics: every status is present (zero if none); event kinds as they occur. */
@@ -339,12 +442,31 @@ export class Registry {
     return row === undefined ? null : (row.status as DeviceStatus)
   }
 
-  #insertEvent(at: number, kind: string, peerId: string | null, reason: string | null, details: Record<string, unknown>): number {
+  #insertEvent(
+    at: number,
+    kind: string,
+    peerId: string | null,
+    reason: string | null,
+    details: Record<string, unknown>
+  ): number {
     return this.#insertEventJson(at, kind, peerId, reason, JSON.stringify(details))
   }
 
-  #insertEventJson(at: number, kind: string, peerId: string | null, reason: string | null, detailsJson: string): number {
-    const { lastInsertRowid } = this.#db.run('INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)', at, kind, peerId, reason, detailsJson)
+  #insertEventJson(
+    at: number,
+    kind: string,
+    peerId: string | null,
+    reason: string | null,
+    detailsJson: string
+  ): number {
+    const { lastInsertRowid } = this.#db.run(
+      'INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)',
+      at,
+      kind,
+      peerId,
+      reason,
+      detailsJson
+    )
     return Number(lastInsertRowid)
   }
 }

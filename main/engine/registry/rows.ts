@@ -45,7 +45,8 @@ function json(row: Row, column: string): unknown {
   }
 }
 
-export const DEVICE_COLUMNS = 'peer_id, name, os, app_version, paired_at, last_seen, addresses, pair_key_sealed, status, revoked_at'
+export const DEVICE_COLUMNS =
+  'peer_id, name, os, app_version, paired_at, last_seen, addresses, pair_key_sealed, status, revoked_at'
 
 export function toDevice(row: Row): DeviceRecord {
   const addresses = json(row, 'addresses')
@@ -86,5 +87,10 @@ export function toEvent(row: Row): RegistryEvent {
 export const THIS_DEVICE_COLUMNS = 'peer_id, name, os, created_at'
 
 export function toThisDevice(row: Row): ThisDevice {
-  return { peerId: text(row, 'peer_id'), name: text(row, 'name'), os: text(row, 'os'), createdAt: int(row, 'created_at') }
+  return {
+    peerId: text(row, 'peer_id'),
+    name: text(row, 'name'),
+    os: text(row, 'os'),
+    createdAt: int(row, 'created_at')
+  }
 }

@@ -62,6 +62,13 @@ export const MIGRATIONS: readonly string[] = [
     last_attempt_at INTEGER,
     delivered_at INTEGER
   ) STRICT;
+  `,
+  `
+  -- Pairwise nodes this person added (Settings): bootstrap, DHT and relay for other networks.
+  CREATE TABLE nodes (
+    address TEXT PRIMARY KEY NOT NULL CHECK (length(address) BETWEEN 1 AND 512),
+    added_at INTEGER NOT NULL
+  ) STRICT;
   `
 ]
 

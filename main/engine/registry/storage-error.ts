@@ -41,7 +41,10 @@ function describe(primary: number | undefined, closed: boolean): { message: stri
         hint: 'Close other Pairwise windows or daemons using the same data directory, then try again.'
       }
     case SQLITE_FULL:
-      return { message: 'The disk is full, so the device registry could not be saved.', hint: 'Free some disk space and try again.' }
+      return {
+        message: 'The disk is full, so the device registry could not be saved.',
+        hint: 'Free some disk space and try again.'
+      }
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
       return {
@@ -49,9 +52,15 @@ function describe(primary: number | undefined, closed: boolean): { message: stri
         hint: 'Check that the data directory exists and that you own it and its files.'
       }
     case SQLITE_IOERR:
-      return { message: 'The device registry could not be read or written (a disk error).', hint: 'Check the disk, then try again.' }
+      return {
+        message: 'The device registry could not be read or written (a disk error).',
+        hint: 'Check the disk, then try again.'
+      }
     default:
-      return { message: 'The device registry could not be read or written.', hint: 'Try again; if it keeps happening, restart Pairwise.' }
+      return {
+        message: 'The device registry could not be read or written.',
+        hint: 'Try again; if it keeps happening, restart Pairwise.'
+      }
   }
 }
 
@@ -59,9 +68,16 @@ function describe(primary: number | undefined, closed: boolean): { message: stri
 export function toStorageError(err: unknown): unknown {
   if (err instanceof PairwiseError || !isSqliteFailure(err)) return err
   const errcode = typeof err.errcode === 'number' ? err.errcode : undefined
-  const { message, hint } = describe(errcode === undefined ? undefined : errcode & 0xff, err.code === 'ERR_INVALID_STATE')
+  const { message, hint } = describe(
+    errcode === undefined ? undefined : errcode & 0xff,
+    err.code === 'ERR_INVALID_STATE'
+  )
   const sqlite = typeof err.errstr === 'string' ? err.errstr : typeof err.message === 'string' ? err.message : 'unknown'
-  return new PairwiseError('storage-error', message, { hint, details: { sqlite, errcode: errcode ?? null }, cause: err })
+  return new PairwiseError('storage-error', message, {
+    hint,
+    details: { sqlite, errcode: errcode ?? null },
+    cause: err
+  })
 }
 
 export function storageFailure(message: string, hint: string, details?: Record<string, unknown>): PairwiseError {

@@ -50,7 +50,8 @@ export function checkTimestamp(value: unknown, field: string): number {
 
 export function checkAddresses(value: unknown): string[] {
   if (!Array.isArray(value)) throw invalid('addresses must be an array of strings.', 'addresses')
-  if (value.length > LIMITS.addresses) throw invalid(`At most ${LIMITS.addresses} addresses can be stored.`, 'addresses')
+  if (value.length > LIMITS.addresses)
+    throw invalid(`At most ${LIMITS.addresses} addresses can be stored.`, 'addresses')
   return value.map((a) => checkText(a, 'addresses[]', LIMITS.address))
 }
 
@@ -109,10 +110,12 @@ export function checkEvent(kind: unknown, input: EventInput = {}): CheckedEvent 
   const k = checkText(kind, 'kind', LIMITS.eventKind)
   if (!/^[a-z][a-z0-9-]*$/.test(k)) throw invalid('kind must be lower-case words joined by dashes.', 'kind')
   const details = input.details ?? {}
-  if (typeof details !== 'object' || details === null || Array.isArray(details)) throw invalid('details must be an object.', 'details')
+  if (typeof details !== 'object' || details === null || Array.isArray(details))
+    throw invalid('details must be an object.', 'details')
   assertPlainJson(details, 0)
   const detailsJson = JSON.stringify(details)
-  if (Buffer.byteLength(detailsJson) > LIMITS.detailsJson) throw invalid(`details must be at most ${LIMITS.detailsJson} bytes as JSON.`, 'details')
+  if (Buffer.byteLength(detailsJson) > LIMITS.detailsJson)
+    throw invalid(`details must be at most ${LIMITS.detailsJson} bytes as JSON.`, 'details')
   return {
     kind: k,
     peerId: input.peerId === undefined ? null : checkPeerId(input.peerId),

@@ -54,18 +54,26 @@ export class Contacts implements Startable {
 
   async start(): Promise<void> {
     const { node } = this.#c
-    await node.handle(PRESENCE_PROTOCOL, async (stream, connection) => {
-      const peer = connection.remotePeer.toString()
-      const channel = new FramedChannel(streamDuplex(stream))
-      this.#afterPresence(peer, await servePresence(this.#c.trust, channel, peer).catch(() => 'failed' as const))
-      await this.hangUpIfRefused(peer)
-    }, { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true })
-    await node.handle(REVOKE_PROTOCOL, async (stream, connection) => {
-      const peer = connection.remotePeer.toString()
-      const channel = new FramedChannel(streamDuplex(stream))
-      await serveRevocation(this.#c.trust, channel, peer).catch(() => stream.abort(new Error('revocation failed')))
-      await this.hangUpIfRefused(peer)
-    }, { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true })
+    await node.handle(
+      PRESENCE_PROTOCOL,
+      async (stream, connection) => {
+        const peer = connection.remotePeer.toString()
+        const channel = new FramedChannel(streamDuplex(stream))
+        this.#afterPresence(peer, await servePresence(this.#c.trust, channel, peer).catch(() => 'failed' as const))
+        await this.hangUpIfRefused(peer)
+      },
+      { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true }
+    )
+    await node.handle(
+      REVOKE_PROTOCOL,
+      async (stream, connection) => {
+        const peer = connection.remotePeer.toString()
+        const channel = new FramedChannel(streamDuplex(stream))
+        await serveRevocation(this.#c.trust, channel, peer).catch(() => stream.abort(new Error('revocation failed')))
+        await this.hangUpIfRefused(peer)
+      },
+      { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true }
+    )
     node.addEventListener('peer:connect', (event) => this.schedule(event.detail.toString()))
     node.addEventListener('peer:disconnect', (event) => this.setOffline(event.detail.toString()))
     // Known devices' addresses go back into the peer store so we can dial them right away.
@@ -123,7 +131,10 @@ export class Contacts implements Startable {
     this.#inFlight.add(peerId)
     try {
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
-      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), PRESENCE_PROTOCOL, {
+        signal,
+        runOnLimitedConnection: true
+      })
       this.#afterPresence(peerId, await checkPresence(this.#c.trust, new FramedChannel(streamDuplex(stream)), record))
       await this.hangUpIfRefused(peerId)
     } catch {
@@ -142,7 +153,10 @@ export class Contacts implements Startable {
     try {
       trust.recordRevocationAttempt(peerId)
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
-      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const stream = await this.#c.node.dialProtocol(peerIdFromString(peerId), REVOKE_PROTOCOL, {
+        signal,
+        runOnLimitedConnection: true
+      })
       await sendRevocation(this.#c.trust, new FramedChannel(streamDuplex(stream)), record)
       await this.hangUpIfRefused(peerId)
     } catch {
@@ -194,9 +208,16 @@ export class Contacts implements Startable {
       const signal = AbortSignal.timeout(RECONNECT_DIAL_MS)
       await connectToDevice(node, peer, stored, { signal, allowLoopback: this.#c.allowLoopback }).catch(async () => {
         if (!this.#c.dhtUsable() || this.#stopped) return
-        const found = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS), useCache: false })
+        const found = await node.peerRouting.findPeer(peer, {
+          signal: AbortSignal.timeout(RECONNECT_DIAL_MS),
+          useCache: false
+        })
         const addresses = found.multiaddrs.map(String)
-        if (addresses.length > 0) await connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(RECONNECT_DIAL_MS), allowLoopback: this.#c.allowLoopback })
+        if (addresses.length > 0)
+          await connectToDevice(node, peer, addresses, {
+            signal: AbortSignal.timeout(RECONNECT_DIAL_MS),
+            allowLoopback: this.#c.allowLoopback
+          })
       })
     } catch {
       // Offline, or nobody knows where it is; the next round asks again.

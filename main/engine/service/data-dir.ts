@@ -69,7 +69,9 @@ export function acquireDataDirLock(dataDir: string): { release(): void } {
       }
     }
   }
-  throw new PairwiseError('data-dir-locked', `Could not lock ${dataDir}.`, { hint: 'Check that no other Pairwise process is starting at the same time.' })
+  throw new PairwiseError('data-dir-locked', `Could not lock ${dataDir}.`, {
+    hint: 'Check that no other Pairwise process is starting at the same time.'
+  })
 }
 
 function readFileSafe(file: string): string {

@@ -3,8 +3,8 @@ import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 
 export interface IdentifyGateComponents {
   node: PairwiseLibp2p
-  /** Bootstrap multiaddrs: their connections identify at once. */
-  bootstrap: string[]
+  /** Node (bootstrap) multiaddrs: their connections identify at once. */
+  bootstrap(): string[]
   /** True while this device shows a code or joins. */
   pairing(): boolean
 }
@@ -56,7 +56,7 @@ export class IdentifyGate implements Startable {
       void this.#c.node.services.identify.identify(connection).catch(() => undefined)
     }
     const remote = connection.remotePeer.toString()
-    const bootstrap = this.#c.bootstrap.some((a) => a.endsWith(`/p2p/${remote}`))
+    const bootstrap = this.#c.bootstrap().some((a) => a.endsWith(`/p2p/${remote}`))
     if (bootstrap || !this.#c.pairing()) return run()
     let done = false
     const once = (): void => {

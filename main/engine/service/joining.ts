@@ -2,34 +2,19 @@ import { randomBytes } from 'node:crypto'
 import type { DeviceView, JoinProgress } from '../../../shared/api.ts'
 import { parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import type { LocalIdentity } from '../identity/local-identity.ts'
 import { raceJoin, type Candidate } from '../node/join-race.ts'
-import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
-import type { Registry } from '../registry/registry.ts'
-import type { TrustStore } from '../trust/trust-store.ts'
-import type { Contacts } from './contacts.ts'
 import type { LanDiscovery } from './lan-discovery.ts'
-import type { LocalDevice } from './local-device.ts'
-import type { ServiceEmitter } from './service-events.ts'
+import { commitPairing, type PairingComponents } from './pairing-components.ts'
 import type { ServiceTiming } from './types.ts'
 
 // The joiner's side: one join at a time, racing every discovery path (LAN,
 // DHT, stored addresses) until one device proves it knows the code.
 
-export interface JoiningComponents {
-  node: PairwiseLibp2p
-  identity: LocalIdentity
-  local: LocalDevice
-  trust: TrustStore
-  registry: Registry
-  contacts: Contacts
+export interface JoiningComponents extends PairingComponents {
   lan: LanDiscovery
-  events: ServiceEmitter
   timing: ServiceTiming
   allowLoopback: boolean
   dhtUsable(): boolean
-  /** The join ended (deferred identify may run now). */
-  onIdle(): void
   /** The device view of a peer we just paired with. */
   deviceView(peerId: string): DeviceView
 }
@@ -63,9 +48,11 @@ export class Joining {
     const { entropy } = parseCodeOrThrow(code)
     if (this.#current !== null) {
       entropy.fill(0)
-      throw new PairwiseError('busy', 'Already joining with another code.', { hint: 'Wait for it to finish or cancel it first.' })
+      throw new PairwiseError('busy', 'Already joining with another code.', {
+        hint: 'Wait for it to finish or cancel it first.'
+      })
     }
-    const { events, trust, contacts } = this.#c
+    const { events, contacts } = this.#c
     const joinId = givenId ?? randomBytes(6).toString('hex')
     const abort = new AbortController()
     this.#current = abort
@@ -81,8 +68,7 @@ export class Joining {
         commit: async (o) => {
           // Online first: the one change notice the commit sends then shows the device as it is.
           contacts.setOnline(o.remotePeerId)
-          await trust.recordPairing(o, 'paired')
-          await contacts.rememberAddresses(o.remotePeerId, o.remoteDevice.addresses)
+          await commitPairing(this.#c, o, 'paired')
         },
         progress,
         signal: abort.signal,
@@ -97,7 +83,10 @@ export class Joining {
       progress({ step: 'paired', message: `Paired with ${outcome.remoteDevice.name}` })
       return this.#c.deviceView(outcome.remotePeerId)
     } catch (err) {
-      const error = err instanceof PairwiseError ? err : new PairwiseError('internal', 'Joining failed unexpectedly.', { cause: err })
+      const error =
+        err instanceof PairwiseError
+          ? err
+          : new PairwiseError('internal', 'Joining failed unexpectedly.', { cause: err })
       this.#c.registry.logEvent('join-failed', { reason: error.code })
       progress({ step: 'failed', message: error.message })
       throw error

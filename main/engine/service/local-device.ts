@@ -16,7 +16,6 @@ export interface LocalDeviceComponents {
   allowLoopback: boolean
 }
 
-
 /** This device as others see it: its name, OS, version and the addresses it can be reached at. */
 export class LocalDevice {
   readonly #c: LocalDeviceComponents
@@ -29,7 +28,11 @@ export class LocalDevice {
   addresses(maxBytes?: number): string[] {
     const all = this.#c.node.getMultiaddrs().map(String)
     const selfPeerId = this.#c.node.peerId.toString()
-    return shareableAddresses(all, { selfPeerId, allowLoopback: this.#c.allowLoopback, ...(maxBytes === undefined ? {} : { maxBytes }) })
+    return shareableAddresses(all, {
+      selfPeerId,
+      allowLoopback: this.#c.allowLoopback,
+      ...(maxBytes === undefined ? {} : { maxBytes })
+    })
   }
 
   view(): ThisDevice {

@@ -1,7 +1,7 @@
 // Two (or more) real devices on 127.0.0.1: real libp2p nodes, real sockets,
 // real SQLite files in temp folders. No mDNS here (see e2e/netns for the LAN).
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -124,7 +124,8 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     // P10: the pair key is on disk only sealed.
     for (const d of [a, b]) {
       for (const file of [dataFiles(d.dataDir).registry, `${dataFiles(d.dataDir).registry}-wal`]) {
-        if (existsSync(file)) assert.ok(!readFileSync(file).includes(Buffer.from(pairKey)), `${file} holds no plaintext pair key`)
+        if (existsSync(file))
+          assert.ok(!readFileSync(file).includes(Buffer.from(pairKey)), `${file} holds no plaintext pair key`)
       }
     }
     await a.restart()
@@ -136,7 +137,10 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const b = await device('Wrong typist')
     await a.service.startPairing({})
     const wrong = 'legal winner thank year wave sausage worth useful legal winner thank yellow'
-    await assert.rejects(b.service.join({ code: wrong }), (e: unknown) => e instanceof PairwiseError && e.code === 'no-device-waiting' && /DHT/.test(e.hint ?? ''))
+    await assert.rejects(
+      b.service.join({ code: wrong }),
+      (e: unknown) => e instanceof PairwiseError && e.code === 'no-device-waiting' && /DHT/.test(e.hint ?? '')
+    )
     assert.equal((await b.service.listDevices({})).length, 0)
     assert.equal((await a.service.listDevices({})).length, 0)
   })
@@ -148,7 +152,9 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const { rendezvous } = codeKeys
     // The attacker reads the public record: it learns the rendezvous id and A's peer id, nothing more.
     let record: Uint8Array | undefined
-    for await (const e of dht.nodes[5]!.services.dht.get(advertisementKey(codeKeys), { signal: AbortSignal.timeout(5000) })) {
+    for await (const e of dht.nodes[5]!.services.dht.get(advertisementKey(codeKeys), {
+      signal: AbortSignal.timeout(5000)
+    })) {
       if (e.name === 'VALUE') record = e.value
     }
     assert.ok(record !== undefined, 'the advertisement is readable by anyone')
@@ -157,8 +163,22 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
       const stream = await attacker.dialProtocol(loopbackAddr(a), PAIR_PROTOCOL)
       const channel = new FramedChannel(streamDuplex(stream))
       const nonce = randomBytes(32)
-      const proof = joinerProof(randomBytes(32), { version: PROTOCOL_VERSION, rendezvous, initiatorPeerId: a.service.peerId, joinerPeerId: attacker.peerId.toString(), joinerNonce: nonce })
-      await channel.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(rendezvous), nonce: toHex(nonce), proof: toHex(proof) }))
+      const proof = joinerProof(randomBytes(32), {
+        version: PROTOCOL_VERSION,
+        rendezvous,
+        initiatorPeerId: a.service.peerId,
+        joinerPeerId: attacker.peerId.toString(),
+        joinerNonce: nonce
+      })
+      await channel.write(
+        encodeMessage({
+          t: 'hello',
+          v: PROTOCOL_VERSION,
+          rendezvous: toHex(rendezvous),
+          nonce: toHex(nonce),
+          proof: toHex(proof)
+        })
+      )
       const reply = decodeMessage(await channel.read(AbortSignal.timeout(5000)), HelloSchema)
       assert.deepEqual(reply, { t: 'refuse', reason: 'wrong-code', v: PROTOCOL_VERSION })
     } finally {
@@ -178,10 +198,18 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     // The fake read the DHT key (public) but holds neither the code's signing key nor its seal key. Its record, signed
     // with a code key of its own and a later expiry, is refused by every DHT node instead of replacing the real one.
     const fakeKey = await generateKeyPair('Ed25519')
-    const fake = await createAdvertisement({ keys: { ...keys, sealKey: randomBytes(32), adSeed: randomBytes(32) }, peerId: peerIdFromPrivateKey(fakeKey).toString(), privateKey: fakeKey, expiresAt: Date.now() + 9 * 60_000, body: { addrs: ['/ip4/127.0.0.1/tcp/9'], name: 'Evil', os: 'Linux' } })
+    const fake = await createAdvertisement({
+      keys: { ...keys, sealKey: randomBytes(32), adSeed: randomBytes(32) },
+      peerId: peerIdFromPrivateKey(fakeKey).toString(),
+      privateKey: fakeKey,
+      expiresAt: Date.now() + 9 * 60_000,
+      body: { addrs: ['/ip4/127.0.0.1/tcp/9'], name: 'Evil', os: 'Linux' }
+    })
     let stored = 0
     let refused = 0
-    for await (const e of dht.nodes[3]!.services.dht.put(advertisementKey(keys), fake.value, { signal: AbortSignal.timeout(5000) })) {
+    for await (const e of dht.nodes[3]!.services.dht.put(advertisementKey(keys), fake.value, {
+      signal: AbortSignal.timeout(5000)
+    })) {
       if (e.name === 'PEER_RESPONSE' && e.messageName === 'PUT_VALUE') stored++
       if (e.name === 'QUERY_ERROR') refused++
     }
@@ -189,7 +217,10 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     assert.ok(refused > 0)
     const joined = await b.service.join({ code: session.words.join(' ') })
     assert.equal(joined.peerId, a.service.peerId)
-    assert.deepEqual((await b.service.listDevices({})).map((d) => d.peerId), [a.service.peerId])
+    assert.deepEqual(
+      (await b.service.listDevices({})).map((d) => d.peerId),
+      [a.service.peerId]
+    )
   })
 
   it('P3: a relay between two authenticated connections fails on both sides', async () => {
@@ -198,7 +229,13 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const entropy = parseCodeOrThrow(session.words.join(' ')).entropy
     const relay = await bareNode()
     const joinerKey = await generateKeyPair('Ed25519')
-    const joinerNode = await createLibp2p({ privateKey: joinerKey, addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+    const joinerNode = await createLibp2p({
+      privateKey: joinerKey,
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()]
+    })
     try {
       // The relay answers the joiner's pairing stream by opening its own to A and copying bytes both ways.
       await relay.handle(PAIR_PROTOCOL, async (inbound) => {
@@ -250,7 +287,15 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
         attackers.map(async (attacker) => {
           const stream = await attacker.dialProtocol(target, PAIR_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
           const channel = new FramedChannel(streamDuplex(stream))
-          await channel.write(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, rendezvous: toHex(rendezvous), nonce: toHex(randomBytes(32)), proof: toHex(randomBytes(32)) }))
+          await channel.write(
+            encodeMessage({
+              t: 'hello',
+              v: PROTOCOL_VERSION,
+              rendezvous: toHex(rendezvous),
+              nonce: toHex(randomBytes(32)),
+              proof: toHex(randomBytes(32))
+            })
+          )
           const reply = decodeMessage(await channel.read(AbortSignal.timeout(10_000)), HelloSchema)
           return reply.t === 'refuse' ? reply.reason : 'answered'
         })
@@ -260,9 +305,13 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
       const outcomes = (await attack).map((r) => (r.status === 'fulfilled' ? r.value : 'stream-failed'))
       const state = await a.service.getState({})
       // Every attacker was turned away: with "wrong code" while the session waited, "code used" after.
-      for (const outcome of outcomes) assert.ok(['wrong-code', 'code-used', 'busy'].includes(outcome), `attacker outcome ${outcome}`)
+      for (const outcome of outcomes)
+        assert.ok(['wrong-code', 'code-used', 'busy'].includes(outcome), `attacker outcome ${outcome}`)
       assert.equal(state.session?.failedAttempts, outcomes.filter((o) => o === 'wrong-code').length)
-      assert.deepEqual(state.devices.map((d) => d.peerId), [b.service.peerId])
+      assert.deepEqual(
+        state.devices.map((d) => d.peerId),
+        [b.service.peerId]
+      )
     } finally {
       await Promise.all(attackers.map((n) => n.stop()))
     }
@@ -275,8 +324,14 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const session = await startAdvertised(a)
     await b.service.join({ code: session.words.join(' ') })
     assert.equal(await statusOf(b, a.service.peerId), 'paired')
-    await eventually('A left the session unconfirmed', async () => (await a.service.getState({})).session?.state === 'unconfirmed')
-    await eventually('presence confirmed the pairing on A', async () => (await statusOf(a, b.service.peerId)) === 'paired')
+    await eventually(
+      'A left the session unconfirmed',
+      async () => (await a.service.getState({})).session?.state === 'unconfirmed'
+    )
+    await eventually(
+      'presence confirmed the pairing on A',
+      async () => (await statusOf(a, b.service.peerId)) === 'paired'
+    )
   })
 
   it('P7: a pending pairing the other side does not know is dropped at the next presence check', async () => {
@@ -285,7 +340,15 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     // As if B never received Complete: A holds a pending record, B holds none.
     // Written through a second connection to A's registry file, as another process of A's would.
     const registry = Registry.open(dataFiles(a.dataDir).registry)
-    registry.recordPairing({ peerId: b.service.peerId, name: 'Never committed', os: 'Linux', appVersion: '0.1.0', addresses: b.service.multiaddrs(), pairKeySealed: await FileSecretStore.open(a.dataDir).seal(randomBytes(32)), status: 'pending-confirmation' })
+    registry.recordPairing({
+      peerId: b.service.peerId,
+      name: 'Never committed',
+      os: 'Linux',
+      appVersion: '0.1.0',
+      addresses: b.service.multiaddrs(),
+      pairKeySealed: await FileSecretStore.open(a.dataDir).seal(randomBytes(32)),
+      status: 'pending-confirmation'
+    })
     registry.close()
     await eventually('A dropped the one-sided pairing', async () => (await statusOf(a, b.service.peerId)) === undefined)
     assert.equal(await statusOf(b, a.service.peerId), undefined)
@@ -308,9 +371,15 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     assert.equal(await statusOf(a, b.service.peerId), 'revoked')
     assert.equal(await statusOf(b, a.service.peerId), 'removed-by-peer')
     // Neither side lets the other in any more: no paired-only protocol can even start.
-    await assert.rejects(nodeOf(b).dialProtocol(loopbackAddr(a), PRESENCE_PROTOCOL, { signal: AbortSignal.timeout(5000) }))
-    await assert.rejects(nodeOf(a).dialProtocol(loopbackAddr(b), PRESENCE_PROTOCOL, { signal: AbortSignal.timeout(5000) }))
-    await assert.rejects(nodeOf(b).dialProtocol(loopbackAddr(a), REVOKE_PROTOCOL, { signal: AbortSignal.timeout(5000) }))
+    await assert.rejects(
+      nodeOf(b).dialProtocol(loopbackAddr(a), PRESENCE_PROTOCOL, { signal: AbortSignal.timeout(5000) })
+    )
+    await assert.rejects(
+      nodeOf(a).dialProtocol(loopbackAddr(b), PRESENCE_PROTOCOL, { signal: AbortSignal.timeout(5000) })
+    )
+    await assert.rejects(
+      nodeOf(b).dialProtocol(loopbackAddr(a), REVOKE_PROTOCOL, { signal: AbortSignal.timeout(5000) })
+    )
   })
 
   it('P9: a revoked device that was offline learns it at its next start; it can pair again only with a fresh code', async () => {
@@ -325,20 +394,31 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     await b.restart()
     const learned = async (): Promise<boolean> => (await statusOf(b, a.service.peerId)) === 'removed-by-peer'
     await eventually('B learned of the revocation', learned, { timeoutMs: 15_000 })
-    await eventually('A saw the notice delivered', async () => (await a.service.getMetrics({})).revocationsPending === 0)
+    await eventually(
+      'A saw the notice delivered',
+      async () => (await a.service.getMetrics({})).revocationsPending === 0
+    )
 
     // The old code is dead; a fresh one pairs them again.
     await assert.rejects(b.service.join({ code: session.words.join(' ') }))
     const fresh = await startAdvertised(a)
     await b.service.join({ code: fresh.words.join(' ') })
-    await eventually('paired again', async () => (await statusOf(a, b.service.peerId)) === 'paired' && (await statusOf(b, a.service.peerId)) === 'paired')
+    await eventually(
+      'paired again',
+      async () =>
+        (await statusOf(a, b.service.peerId)) === 'paired' && (await statusOf(b, a.service.peerId)) === 'paired'
+    )
   })
 
   it('P7: a commit that fails on the joiner ends the join with that error, promptly, and stores nothing', async () => {
     const a = await device('Initiator of a failed commit')
     const session = await startAdvertised(a)
     const key = await generateKeyPair('Ed25519')
-    const joinerNode = await createNode({ privateKey: key, network: { ...LOOPBACK, bootstrap: [] }, policy: { isRefused: () => false } })
+    const joinerNode = await createNode({
+      privateKey: key,
+      network: { ...LOOPBACK, bootstrap: [] },
+      policy: { isRefused: () => false }
+    })
     try {
       const started = Date.now()
       await assert.rejects(
@@ -359,14 +439,16 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
       )
       assert.ok(Date.now() - started < 15_000, 'rejected before the join timeout')
       // The initiator holds only a pending record, which the next contact settles (P7); never a confirmed pairing.
-      await eventually('the initiator session ended unconfirmed', async () => (await a.service.getState({})).session?.state === 'unconfirmed')
+      await eventually(
+        'the initiator session ended unconfirmed',
+        async () => (await a.service.getState({})).session?.state === 'unconfirmed'
+      )
       assert.notEqual(await statusOf(a, peerIdFromPrivateKey(key).toString()), 'paired')
     } finally {
       await joinerNode.stop()
     }
   })
 })
-
 
 function nodeOf(device: TestDevice): PairwiseLibp2p {
   return device.service.node

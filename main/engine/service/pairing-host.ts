@@ -5,37 +5,22 @@ import { generateCode, toLink } from '../../../shared/code/index.ts'
 import { CODE_TTL_DEFAULT_MS, MINUTE_MS } from '../../../shared/limits.ts'
 import { deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { osLabel } from '../identity/identity.ts'
-import type { LocalIdentity } from '../identity/local-identity.ts'
 import { createAdvertisement } from '../node/advertisement.ts'
 import { PAIR_PROTOCOL } from '../node/join-race.ts'
-import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { publishWhileWaiting } from '../node/publisher.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { InitiatorSession } from '../protocol/initiator.ts'
 import { PairingResponder } from '../protocol/responder.ts'
-import type { Registry } from '../registry/registry.ts'
-import type { TrustStore } from '../trust/trust-store.ts'
-import type { Contacts } from './contacts.ts'
-import type { LocalDevice } from './local-device.ts'
+import { commitPairing, type PairingComponents } from './pairing-components.ts'
 import type { Reach } from './reachability.ts'
-import type { ServiceEmitter } from './service-events.ts'
 
 // The initiator's side: one code at a time, shown until a device pairs with
 // it, it expires or it is cancelled (P5). While it waits, its advertisement
 // is published to the DHT and the responder answers joiners' streams.
 
-export interface PairingHostComponents {
-  node: PairwiseLibp2p
-  identity: LocalIdentity
-  local: LocalDevice
-  trust: TrustStore
-  registry: Registry
-  contacts: Contacts
-  events: ServiceEmitter
+export interface PairingHostComponents extends PairingComponents {
   /** Code lifetime when the caller does not choose one. */
   defaultTtlMinutes: number | undefined
-  /** A pairing ended (deferred identify may run now). */
-  onIdle(): void
   /** How others can reach this device now. */
   reach(): Reach
 }
@@ -128,8 +113,7 @@ export class PairingHost implements Startable {
       hooks: {
         persistPending: async (outcome) => {
           const { remotePeerId, remoteDevice } = outcome
-          await trust.recordPairing(outcome, 'pending-confirmation')
-          await contacts.rememberAddresses(remotePeerId, remoteDevice.addresses)
+          await commitPairing(this.#c, outcome, 'pending-confirmation')
           // Named before the session reports "paired", so every view of it can say with whom.
           if (this.#active?.session === session) this.#active.joiner = { peerId: remotePeerId, name: remoteDevice.name }
         },
@@ -219,14 +203,19 @@ export class PairingHost implements Startable {
     // A relay reservation arriving (or lost) changes what the person is told about reachability.
     const onAddresses = (): void => this.#emit()
     this.#c.node.addEventListener('self:peer:update', onAddresses)
-    active.stopPublishing.signal.addEventListener('abort', () => this.#c.node.removeEventListener('self:peer:update', onAddresses), { once: true })
+    active.stopPublishing.signal.addEventListener(
+      'abort',
+      () => this.#c.node.removeEventListener('self:peer:update', onAddresses),
+      { once: true }
+    )
     session.events.on('state', ({ state }) => {
       if (this.#stopped) return
       if (state !== 'waiting' && state !== 'committing') {
         this.#c.onIdle()
         active.stopPublishing.abort()
         if (state === 'expired') registry.logEvent('code-expired')
-        if (session.failedAttempts > 0) registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
+        if (session.failedAttempts > 0)
+          registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
         registry.logEvent('session-ended', { reason: state })
         // A pairing left unconfirmed is settled by a presence check once the dust settles (P7).
         if (state === 'unconfirmed' && active.joiner !== null) contacts.schedule(active.joiner.peerId, 1_000)

@@ -5,7 +5,7 @@ import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 export interface ReachabilityComponents {
   node: PairwiseLibp2p
   /** Switch the DHT between client and server as reachability changes (dhtMode 'auto' with nodes). */
-  followDhtMode: boolean
+  followDhtMode(): boolean
 }
 
 /** How others can reach this device: at a verified public address, only through a relay, or only on its LAN. */
@@ -41,7 +41,7 @@ export class Reachability implements Startable {
   }
 
   async #update(): Promise<void> {
-    if (!this.#c.followDhtMode) return
+    if (!this.#c.followDhtMode()) return
     const dht = this.#c.node.services.dht
     const wanted = this.reach === 'public' ? 'server' : 'client'
     if (dht.getMode() !== wanted) await dht.setMode(wanted).catch(() => undefined)

@@ -1,7 +1,13 @@
 import type { Startable } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import type { DeviceView, EventName, EventPayload, MethodParams, MethodResult, ServiceState } from '../../../shared/api.ts'
+import type {
+  DeviceView,
+  EventName,
+  EventPayload,
+  MethodParams,
+  MethodResult,
+  ServiceState
+} from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
@@ -18,6 +24,7 @@ import { IdentifyGate } from './identify-gate.ts'
 import { Joining } from './joining.ts'
 import { LanDiscovery } from './lan-discovery.ts'
 import { LocalDevice } from './local-device.ts'
+import { NodeDirectory } from './node-directory.ts'
 import { PairingHost } from './pairing-host.ts'
 import { Reachability } from './reachability.ts'
 import { ServiceEmitter } from './service-events.ts'
@@ -54,6 +61,7 @@ interface Parts {
   lan: LanDiscovery
   gate: IdentifyGate
   reachability: Reachability
+  nodes: NodeDirectory
 }
 
 class Service implements PairingService {
@@ -67,7 +75,13 @@ class Service implements PairingService {
   #devicesQueued = false
   #stopped = false
 
-  private constructor(identity: LocalIdentity, registry: Registry, trust: TrustStore, datastore: SqliteDatastore, lock: { release(): void }) {
+  private constructor(
+    identity: LocalIdentity,
+    registry: Registry,
+    trust: TrustStore,
+    datastore: SqliteDatastore,
+    lock: { release(): void }
+  ) {
     this.#identity = identity
     this.#registry = registry
     this.#trust = trust
@@ -84,7 +98,8 @@ class Service implements PairingService {
     try {
       const existing = registry.getThisDevice()
       const name = options.deviceName ?? (existing?.peerId === identity.peerId ? existing.name : defaultDeviceName())
-      if (existing?.peerId !== identity.peerId || existing.name !== name) registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
+      if (existing?.peerId !== identity.peerId || existing.name !== name)
+        registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
       await service.#startParts(options)
     } catch (err) {
       registry.close()
@@ -95,18 +110,34 @@ class Service implements PairingService {
   }
 
   async #startParts(options: ServiceOptions): Promise<void> {
-    const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network }
+    const startupNodes = options.network?.bootstrap ?? []
+    // Nodes from the command line for this run, and the ones the person added in Settings.
+    const bootstrap = [...new Set([...startupNodes, ...this.#registry.listNodes().map((n) => n.address)])]
+    const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
     const timing = { ...DEFAULT_TIMING, ...options.timing }
-    const node = await createNode({ privateKey: this.#identity.privateKey, network, policy: this, datastore: this.#datastore, identifyOnOpen: false })
+    const node = await createNode({
+      privateKey: this.#identity.privateKey,
+      network,
+      policy: this,
+      datastore: this.#datastore,
+      identifyOnOpen: false
+    })
     const trustContext: TrustContext = {
       localPeerId: this.#identity.peerId,
       privateKey: this.#identity.privateKey,
       trust: this.#trust,
       localAddresses: () => local.addresses()
     }
-    const dhtUsable = (): boolean => network.bootstrap.length > 0 || node.getPeers().length > 0
+    const nodes = new NodeDirectory({ node, registry: this.#registry, events: this.#events, startup: startupNodes })
+    const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
     const onIdle = (): void => gate.release()
-    const local = new LocalDevice({ node, registry: this.#registry, protection: options.secretStore.protection, appVersion: options.appVersion ?? APP_VERSION, allowLoopback: network.allowLoopback })
+    const local = new LocalDevice({
+      node,
+      registry: this.#registry,
+      protection: options.secretStore.protection,
+      appVersion: options.appVersion ?? APP_VERSION,
+      allowLoopback: network.allowLoopback
+    })
     const contacts: Contacts = new Contacts({
       node,
       trust: trustContext,
@@ -116,20 +147,53 @@ class Service implements PairingService {
       dhtUsable,
       isRefused: (peer) => this.isRefused(peer)
     })
-    const reachability = new Reachability({ node, followDhtMode: network.dhtMode === 'auto' && network.bootstrap.length > 0 })
-    const host: PairingHost = new PairingHost({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, events: this.#events, defaultTtlMinutes: options.codeTtlMinutes, onIdle, reach: () => reachability.reach })
-    const lan = new LanDiscovery({ node, localPeerId: this.#identity.peerId, onPeer: (peer) => contacts.schedule(peer) })
-    const joining = new Joining({ node, identity: this.#identity, local, trust: this.#trust, registry: this.#registry, contacts, lan, events: this.#events, timing, allowLoopback: network.allowLoopback, dhtUsable, onIdle, deviceView: (peer) => this.#deviceView(peer) })
-    const gate = new IdentifyGate({ node, bootstrap: network.bootstrap, pairing: () => host.pairing || joining.joining })
-    this.#parts = { node, local, host, joining, contacts, lan, gate, reachability }
+    const reachability = new Reachability({
+      node,
+      followDhtMode: () => network.dhtMode === 'auto' && nodes.addresses().length > 0
+    })
+    const host: PairingHost = new PairingHost({
+      node,
+      identity: this.#identity,
+      local,
+      trust: this.#trust,
+      registry: this.#registry,
+      contacts,
+      events: this.#events,
+      defaultTtlMinutes: options.codeTtlMinutes,
+      onIdle,
+      reach: () => reachability.reach
+    })
+    const lan = new LanDiscovery({
+      node,
+      localPeerId: this.#identity.peerId,
+      onPeer: (peer) => contacts.schedule(peer)
+    })
+    const joining = new Joining({
+      node,
+      identity: this.#identity,
+      local,
+      trust: this.#trust,
+      registry: this.#registry,
+      contacts,
+      lan,
+      events: this.#events,
+      timing,
+      allowLoopback: network.allowLoopback,
+      dhtUsable,
+      onIdle,
+      deviceView: (peer) => this.#deviceView(peer)
+    })
+    const gate = new IdentifyGate({
+      node,
+      bootstrap: () => nodes.addresses(),
+      pairing: () => host.pairing || joining.joining
+    })
+    this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes }
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
     contacts.events.on('online', () => this.#queueDevices())
-    const startables: Startable[] = [gate, lan, host, contacts, reachability]
+    const startables: Startable[] = [gate, lan, host, contacts, reachability, nodes]
     for (const part of startables) await part.start()
-    for (const address of network.bootstrap) {
-      void node.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
-    }
   }
 
   /** The libp2p node, for tests and benchmarks that probe the network layer directly. */
@@ -148,9 +212,9 @@ class Service implements PairingService {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    const { joining, host, contacts, lan, gate, reachability, node } = this.#parts
+    const { joining, host, contacts, lan, gate, reachability, nodes, node } = this.#parts
     joining.stop()
-    for (const part of [host, contacts, lan, gate, reachability]) await part.stop()
+    for (const part of [host, contacts, lan, gate, reachability, nodes]) await part.stop()
     await node.stop()
     this.#registry.close()
     this.#datastore.close()
@@ -205,6 +269,18 @@ class Service implements PairingService {
     return metricsFrom(this.#registry)
   }
 
+  async listNodes(): Promise<MethodResult<'listNodes'>> {
+    return this.#parts.nodes.list()
+  }
+
+  async addNode(params: MethodParams<'addNode'>): Promise<MethodResult<'addNode'>> {
+    return this.#parts.nodes.add(params.address.trim())
+  }
+
+  async removeNode(params: MethodParams<'removeNode'>): Promise<MethodResult<'removeNode'>> {
+    return this.#parts.nodes.remove(params.address)
+  }
+
   // ---- PeerPolicy ----------------------------------------------------------
 
   /**
@@ -251,6 +327,8 @@ class Service implements PairingService {
   }
 
   #devices(includeRevoked = true): DeviceView[] {
-    return this.#trust.listDevices({ includeRevoked }).map((r) => deviceView(r, this.#parts.contacts.isOnline(r.peerId)))
+    return this.#trust
+      .listDevices({ includeRevoked })
+      .map((r) => deviceView(r, this.#parts.contacts.isOnline(r.peerId)))
   }
 }

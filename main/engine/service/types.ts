@@ -16,7 +16,12 @@ export interface ServiceTiming {
   dhtPatienceMs: number
 }
 
-export const DEFAULT_TIMING: ServiceTiming = { reconnectMs: 30_000, joinTimeoutMs: 30_000, lanWaitMs: 3_000, dhtPatienceMs: 10_000 }
+export const DEFAULT_TIMING: ServiceTiming = {
+  reconnectMs: 30_000,
+  joinTimeoutMs: 30_000,
+  lanWaitMs: 3_000,
+  dhtPatienceMs: 10_000
+}
 
 export interface ServiceOptions {
   dataDir: string

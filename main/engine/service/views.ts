@@ -25,7 +25,14 @@ export function deviceView(record: DeviceRecord, online: boolean): DeviceView {
 export function thisDeviceView(registry: Registry, protection: SecretProtection, addresses: string[]): ThisDevice {
   const self = registry.getThisDevice()
   if (self === null) throw new Error('this device is not registered')
-  return { peerId: self.peerId, name: self.name, os: self.os, fingerprint: fingerprint(self.peerId), secretProtection: protection, addresses }
+  return {
+    peerId: self.peerId,
+    name: self.name,
+    os: self.os,
+    fingerprint: fingerprint(self.peerId),
+    secretProtection: protection,
+    addresses
+  }
 }
 
 export type SessionViewInput = Omit<PairingSessionView, never>
@@ -37,7 +44,8 @@ export function metricsFrom(registry: Registry): Metrics {
   const joinsFailed: Record<string, number> = {}
   let failedProofs = 0
   for (const event of registry.listEvents({ limit: 10_000 })) {
-    if (event.kind === 'join-failed') joinsFailed[event.reason ?? 'unknown'] = (joinsFailed[event.reason ?? 'unknown'] ?? 0) + 1
+    if (event.kind === 'join-failed')
+      joinsFailed[event.reason ?? 'unknown'] = (joinsFailed[event.reason ?? 'unknown'] ?? 0) + 1
     if (event.kind === 'failed-proofs') failedProofs += Number(event.details.count ?? 0)
   }
   return {

@@ -16,11 +16,28 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 
 const Addresses = z.array(z.string().max(256)).max(16)
 export const LocalStatusSchema = z.enum(['paired', 'pending'])
 
-export const PresenceRequestSchema = z.strictObject({ t: z.literal('presence'), nonce: hex(32), status: LocalStatusSchema, addrs: Addresses, mac: hex(32) })
-export const PresenceOkSchema = z.strictObject({ t: z.literal('presence-ok'), nonce: hex(32), status: LocalStatusSchema, addrs: Addresses, mac: hex(32) })
+export const PresenceRequestSchema = z.strictObject({
+  t: z.literal('presence'),
+  nonce: hex(32),
+  status: LocalStatusSchema,
+  addrs: Addresses,
+  mac: hex(32)
+})
+export const PresenceOkSchema = z.strictObject({
+  t: z.literal('presence-ok'),
+  nonce: hex(32),
+  status: LocalStatusSchema,
+  addrs: Addresses,
+  mac: hex(32)
+})
 /** "I hold no pairing with you." Authenticated by the connection alone: only that peer can say it about itself. */
 export const UnknownSchema = z.strictObject({ t: z.literal('unknown') })
-export const RevokeNoticeSchema = z.strictObject({ t: z.literal('revoke'), at: z.number().int().nonnegative(), mac: hex(32), sig: hex(64) })
+export const RevokeNoticeSchema = z.strictObject({
+  t: z.literal('revoke'),
+  at: z.number().int().nonnegative(),
+  mac: hex(32),
+  sig: hex(64)
+})
 export const RevokeAckSchema = z.strictObject({ t: z.literal('revoke-ack') })
 
 export const PresenceReplySchema = z.union([PresenceOkSchema, UnknownSchema, RevokeNoticeSchema])
@@ -32,11 +49,24 @@ export type LocalStatus = z.infer<typeof LocalStatusSchema>
 
 const encode = lengthPrefixed
 
-export function presenceRequestMac(pairKey: Uint8Array, from: string, to: string, nonce: Uint8Array, status: LocalStatus): Uint8Array {
+export function presenceRequestMac(
+  pairKey: Uint8Array,
+  from: string,
+  to: string,
+  nonce: Uint8Array,
+  status: LocalStatus
+): Uint8Array {
   return hmac(sha256, pairKey, encode('pairwise/v1/presence/request', from, to, nonce, status))
 }
 
-export function presenceReplyMac(pairKey: Uint8Array, from: string, to: string, requestNonce: Uint8Array, nonce: Uint8Array, status: LocalStatus): Uint8Array {
+export function presenceReplyMac(
+  pairKey: Uint8Array,
+  from: string,
+  to: string,
+  requestNonce: Uint8Array,
+  nonce: Uint8Array,
+  status: LocalStatus
+): Uint8Array {
   return hmac(sha256, pairKey, encode('pairwise/v1/presence/reply', from, to, requestNonce, nonce, status))
 }
 

@@ -5,7 +5,14 @@ import type { DeviceRecord } from '../registry/types.ts'
 import { acceptNotice, buildNotice } from './revocation.ts'
 import { READ_TIMEOUT_MS, type TrustContext } from './trust-context.ts'
 import { decodeJson, encodeJson } from './wire.ts'
-import { presenceReplyMac, presenceRequestMac, PresenceReplySchema, PresenceRequestSchema, RevokeAckSchema, type LocalStatus } from './messages.ts'
+import {
+  presenceReplyMac,
+  presenceRequestMac,
+  PresenceReplySchema,
+  PresenceRequestSchema,
+  RevokeAckSchema,
+  type LocalStatus
+} from './messages.ts'
 
 // The presence check runs whenever two devices that know each other meet. It
 // proves both still hold the pair key, refreshes last-seen and addresses, and
@@ -21,14 +28,20 @@ const statusOf = (record: DeviceRecord): LocalStatus | undefined =>
   record.status === 'paired' ? 'paired' : record.status === 'pending-confirmation' ? 'pending' : undefined
 
 /** The side that opened the stream. */
-export async function checkPresence(ctx: TrustContext, channel: FramedChannel, record: DeviceRecord): Promise<PresenceResult> {
+export async function checkPresence(
+  ctx: TrustContext,
+  channel: FramedChannel,
+  record: DeviceRecord
+): Promise<PresenceResult> {
   const status = statusOf(record)
   if (status === undefined) return 'failed'
   const nonce = randomBytes(32)
   const pairKey = await ctx.trust.openPairKey(record)
   try {
     const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status)
-    await channel.write(encodeJson({ t: 'presence', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) }))
+    await channel.write(
+      encodeJson({ t: 'presence', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) })
+    )
     const reply = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), PresenceReplySchema)
     if (reply === undefined) return 'failed'
     switch (reply.t) {
@@ -42,7 +55,14 @@ export async function checkPresence(ctx: TrustContext, channel: FramedChannel, r
         return genuine ? 'removed-by-peer' : 'failed'
       }
       case 'presence-ok': {
-        const expected = presenceReplyMac(pairKey, record.peerId, ctx.localPeerId, nonce, fromHex(reply.nonce), reply.status)
+        const expected = presenceReplyMac(
+          pairKey,
+          record.peerId,
+          ctx.localPeerId,
+          nonce,
+          fromHex(reply.nonce),
+          reply.status
+        )
         await channel.close()
         if (!equalBytes(expected, fromHex(reply.mac))) return 'failed'
         return settle(ctx, record, reply.addrs)
@@ -54,7 +74,11 @@ export async function checkPresence(ctx: TrustContext, channel: FramedChannel, r
 }
 
 /** The side that received the stream. */
-export async function servePresence(ctx: TrustContext, channel: FramedChannel, remotePeerId: string): Promise<PresenceResult> {
+export async function servePresence(
+  ctx: TrustContext,
+  channel: FramedChannel,
+  remotePeerId: string
+): Promise<PresenceResult> {
   const request = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), PresenceRequestSchema)
   if (request === undefined) {
     channel.abort('malformed presence request')
@@ -80,7 +104,12 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
   const pairKey = await ctx.trust.openPairKey(record)
   try {
     const requestNonce = fromHex(request.nonce)
-    if (!equalBytes(presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status), fromHex(request.mac))) {
+    if (
+      !equalBytes(
+        presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status),
+        fromHex(request.mac)
+      )
+    ) {
       // Same peer, different key: this pairing is not the one it holds.
       await channel.write(encodeJson({ t: 'unknown' }))
       await channel.close()
@@ -88,7 +117,9 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
     }
     const nonce = randomBytes(32)
     const mac = presenceReplyMac(pairKey, ctx.localPeerId, remotePeerId, requestNonce, nonce, status)
-    await channel.write(encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) }))
+    await channel.write(
+      encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) })
+    )
     await channel.close()
     return settle(ctx, record, request.addrs)
   } finally {
@@ -103,7 +134,11 @@ export async function servePresence(ctx: TrustContext, channel: FramedChannel, r
  */
 function unchanged(ctx: TrustContext, record: DeviceRecord): boolean {
   const now = ctx.trust.getDevice(record.peerId)
-  return now !== null && now.status === record.status && Buffer.from(now.pairKeySealed).equals(Buffer.from(record.pairKeySealed))
+  return (
+    now !== null &&
+    now.status === record.status &&
+    Buffer.from(now.pairKeySealed).equals(Buffer.from(record.pairKeySealed))
+  )
 }
 
 function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[]): PresenceResult {

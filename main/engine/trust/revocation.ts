@@ -39,7 +39,14 @@ export async function acceptNotice(ctx: TrustContext, notice: RevokeNotice, remo
     pairKey.fill(0)
   }
   if (!macOk) return false
-  if (!(await verifyByPeerId(remotePeerId, revocationBytes(remotePeerId, ctx.localPeerId, notice.at), fromHex(notice.sig)))) return false
+  if (
+    !(await verifyByPeerId(
+      remotePeerId,
+      revocationBytes(remotePeerId, ctx.localPeerId, notice.at),
+      fromHex(notice.sig)
+    ))
+  )
+    return false
   if (record.status === 'paired' || record.status === 'pending-confirmation') {
     ctx.trust.markRemovedByPeer(remotePeerId)
   }
@@ -47,7 +54,11 @@ export async function acceptNotice(ctx: TrustContext, notice: RevokeNotice, remo
 }
 
 /** Delivers our notice over a fresh revoke stream. Resolves true once the peer acknowledged. */
-export async function sendRevocation(ctx: TrustContext, channel: FramedChannel, record: DeviceRecord): Promise<boolean> {
+export async function sendRevocation(
+  ctx: TrustContext,
+  channel: FramedChannel,
+  record: DeviceRecord
+): Promise<boolean> {
   await channel.write(encodeJson(await buildNotice(ctx, record)))
   const ack = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), RevokeAckSchema)
   await channel.close()

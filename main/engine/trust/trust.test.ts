@@ -49,8 +49,21 @@ async function side(): Promise<Side> {
   }
 }
 
-async function pairBoth(a: Side, b: Side, pairKey: Uint8Array, status: { a?: 'paired' | 'pending-confirmation'; b?: 'paired' | 'pending-confirmation' } = {}): Promise<void> {
-  const record = (peerId: string, name: string, sealed: Uint8Array, s: 'paired' | 'pending-confirmation') => ({ peerId, name, os: 'Linux', appVersion: '0.1.0', addresses: [], pairKeySealed: sealed, status: s })
+async function pairBoth(
+  a: Side,
+  b: Side,
+  pairKey: Uint8Array,
+  status: { a?: 'paired' | 'pending-confirmation'; b?: 'paired' | 'pending-confirmation' } = {}
+): Promise<void> {
+  const record = (peerId: string, name: string, sealed: Uint8Array, s: 'paired' | 'pending-confirmation') => ({
+    peerId,
+    name,
+    os: 'Linux',
+    appVersion: '0.1.0',
+    addresses: [],
+    pairKeySealed: sealed,
+    status: s
+  })
   a.registry.recordPairing(record(b.localPeerId, 'B', await a.store.seal(pairKey), status.a ?? 'paired'))
   b.registry.recordPairing(record(a.localPeerId, 'A', await b.store.seal(pairKey), status.b ?? 'paired'))
 }
@@ -94,18 +107,35 @@ describe('revocation notices and presence proofs', () => {
     const sig = toHex(await a.privateKey.sign(revocationBytes(a.localPeerId, b.localPeerId, at)))
     const wrongMac = { t: 'revoke', at, mac: toHex(randomBytes(32)), sig }
     const stranger = await ephemeralIdentity()
-    const foreignSig = { t: 'revoke', at, mac: toHex(revocationMac(oldKey, a.localPeerId, b.localPeerId, at)), sig: toHex(await stranger.privateKey.sign(revocationBytes(a.localPeerId, b.localPeerId, at))) }
+    const foreignSig = {
+      t: 'revoke',
+      at,
+      mac: toHex(revocationMac(oldKey, a.localPeerId, b.localPeerId, at)),
+      sig: toHex(await stranger.privateKey.sign(revocationBytes(a.localPeerId, b.localPeerId, at)))
+    }
     const recorded = { t: 'revoke', at, mac: toHex(revocationMac(oldKey, a.localPeerId, b.localPeerId, at)), sig }
     for (const notice of [wrongMac, foreignSig]) {
       assert.deepEqual(await exchange((c) => serveRevocation(b, c, a.localPeerId), [notice]), [])
       assert.equal(b.registry.getDevice(a.localPeerId)?.status, 'paired')
     }
     // Re-paired with a fresh code: a notice recorded under the old pair key is worthless.
-    b.registry.recordPairing({ peerId: a.localPeerId, name: 'A', os: 'Linux', appVersion: '0.1.0', addresses: [], pairKeySealed: await b.store.seal(randomBytes(32)), status: 'paired' })
+    b.registry.recordPairing({
+      peerId: a.localPeerId,
+      name: 'A',
+      os: 'Linux',
+      appVersion: '0.1.0',
+      addresses: [],
+      pairKeySealed: await b.store.seal(randomBytes(32)),
+      status: 'paired'
+    })
     assert.deepEqual(await exchange((c) => serveRevocation(b, c, a.localPeerId), [recorded]), [])
     assert.equal(b.registry.getDevice(a.localPeerId)?.status, 'paired')
     // The same notice from a connection authenticated as someone else is refused too.
-    assert.deepEqual(await exchange((c) => serveRevocation(b, c, stranger.peerId), [recorded]), [{ t: 'revoke-ack' }], 'unknown peers are told there is nothing to revoke')
+    assert.deepEqual(
+      await exchange((c) => serveRevocation(b, c, stranger.peerId), [recorded]),
+      [{ t: 'revoke-ack' }],
+      'unknown peers are told there is nothing to revoke'
+    )
     assert.equal(b.registry.getDevice(a.localPeerId)?.status, 'paired')
   })
 
@@ -113,7 +143,10 @@ describe('revocation notices and presence proofs', () => {
     const a = await side()
     const b = await side()
     await pairBoth(a, b, randomBytes(32), { a: 'pending-confirmation' })
-    const replies = await exchange((c) => servePresence(a, c, b.localPeerId), [{ t: 'presence', nonce: toHex(randomBytes(32)), status: 'paired', addrs: [], mac: toHex(randomBytes(32)) }])
+    const replies = await exchange(
+      (c) => servePresence(a, c, b.localPeerId),
+      [{ t: 'presence', nonce: toHex(randomBytes(32)), status: 'paired', addrs: [], mac: toHex(randomBytes(32)) }]
+    )
     assert.deepEqual(replies, [{ t: 'unknown' }])
     assert.equal(a.registry.getDevice(b.localPeerId)?.status, 'pending-confirmation')
   })
@@ -124,10 +157,17 @@ describe('revocation notices and presence proofs', () => {
     const pairKey = randomBytes(32)
     await pairBoth(a, b, pairKey, { a: 'pending-confirmation' })
     const fakeServer = async (channel: FramedChannel, good: boolean): Promise<void> => {
-      const request = decodeJson(await channel.read(AbortSignal.timeout(1000)), z.object({ nonce: z.string() }).loose())!
+      const request = decodeJson(
+        await channel.read(AbortSignal.timeout(1000)),
+        z.object({ nonce: z.string() }).loose()
+      )!
       const nonce = randomBytes(32)
-      const mac = good ? presenceReplyMac(pairKey, b.localPeerId, a.localPeerId, Buffer.from(request.nonce, 'hex'), nonce, 'paired') : randomBytes(32)
-      await channel.write(encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status: 'paired', addrs: [], mac: toHex(mac) }))
+      const mac = good
+        ? presenceReplyMac(pairKey, b.localPeerId, a.localPeerId, Buffer.from(request.nonce, 'hex'), nonce, 'paired')
+        : randomBytes(32)
+      await channel.write(
+        encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status: 'paired', addrs: [], mac: toHex(mac) })
+      )
       await channel.close()
     }
     for (const good of [false, true]) {
@@ -146,7 +186,15 @@ describe('revocation notices and presence proofs', () => {
     await pairBoth(a, b, randomBytes(32))
     const stale = a.registry.getDevice(b.localPeerId)!
     // A fresh pairing replaces the record while the presence check is on the wire.
-    a.registry.recordPairing({ peerId: b.localPeerId, name: 'B', os: 'Linux', appVersion: '0.1.0', addresses: [], pairKeySealed: await a.store.seal(randomBytes(32)), status: 'pending-confirmation' })
+    a.registry.recordPairing({
+      peerId: b.localPeerId,
+      name: 'B',
+      os: 'Linux',
+      appVersion: '0.1.0',
+      addresses: [],
+      pairKeySealed: await a.store.seal(randomBytes(32)),
+      status: 'pending-confirmation'
+    })
     const [mine, theirs] = memoryPipe()
     const serving = (async () => {
       const channel = new FramedChannel(theirs)

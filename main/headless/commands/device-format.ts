@@ -15,7 +15,8 @@ const STATUS_TEXT: Record<DeviceView['status'], string> = {
 }
 
 export function deviceTable(devices: readonly DeviceView[], now: number = Date.now()): string {
-  if (devices.length === 0) return 'No paired devices yet. Run `pairwise pair` here, or `pairwise join` with a code from another device.'
+  if (devices.length === 0)
+    return 'No paired devices yet. Run `pairwise pair` here, or `pairwise join` with a code from another device.'
   const rows = devices.map((d) => [
     d.name,
     STATUS_TEXT[d.status],
@@ -26,7 +27,14 @@ export function deviceTable(devices: readonly DeviceView[], now: number = Date.n
   ])
   const header = ['NAME', 'STATUS', 'PRESENCE', 'FINGERPRINT', 'OS', 'PEER ID']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n')
 }
 
 export function ago(ms: number): string {

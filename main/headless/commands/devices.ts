@@ -10,7 +10,11 @@ import { deviceTable, describeDevice } from './device-format.ts'
 /** How long an in-process revoke waits to hand the notice over before leaving it to the next contact. */
 const REVOCATION_WAIT_MS = 5_000
 
-async function withBackend(options: CliOptions, out: Output, body: (backend: Backend) => Promise<number>): Promise<number> {
+async function withBackend(
+  options: CliOptions,
+  out: Output,
+  body: (backend: Backend) => Promise<number>
+): Promise<number> {
   const backend = await openBackend(options, out)
   try {
     return await body(backend)
@@ -23,7 +27,10 @@ export function runDevices(options: CliOptions, out: Output): Promise<number> {
   return withBackend(options, out, async ({ api }) => {
     const devices = await api.listDevices({ includeRevoked: true })
     const state = await api.getState({})
-    out.result({ thisDevice: state.thisDevice, devices }, `This device: ${state.thisDevice.name} (fingerprint ${state.thisDevice.fingerprint})\n\n${deviceTable(devices)}`)
+    out.result(
+      { thisDevice: state.thisDevice, devices },
+      `This device: ${state.thisDevice.name} (fingerprint ${state.thisDevice.fingerprint})\n\n${deviceTable(devices)}`
+    )
     return 0
   })
 }
@@ -60,7 +67,7 @@ export function runRevoke(positionals: string[], options: CliOptions, out: Outpu
     if (via === 'in-process') {
       // This process is about to stop; give the notice a moment to reach the other device now.
       delivered = false
-      for (const end = Date.now() + REVOCATION_WAIT_MS; Date.now() < end; ) {
+      for (const end = Date.now() + REVOCATION_WAIT_MS; Date.now() < end;) {
         if ((await api.getMetrics({})).revocationsPending <= pendingBefore) {
           delivered = true
           break
@@ -69,8 +76,10 @@ export function runRevoke(positionals: string[], options: CliOptions, out: Outpu
       }
     }
     const told =
-      delivered === true ? 'It has been told.'
-        : delivered === false ? 'It could not be reached now; it will be told at the next contact (`pairwise daemon` keeps trying).'
+      delivered === true
+        ? 'It has been told.'
+        : delivered === false
+          ? 'It could not be reached now; it will be told at the next contact (`pairwise daemon` keeps trying).'
           : 'The daemon tells it now, or at the next contact.'
     out.result({ device, notified: delivered }, `Revoked ${describeDevice(device)}. ${told}`)
     return 0
@@ -91,12 +100,19 @@ export function pickDevice(devices: readonly DeviceView[], query: string): Devic
     const pool = live.length > 0 ? live : candidates
     if (pool.length === 1) return pool[0]!
     if (pool.length > 1) {
-      throw new PairwiseError('invalid-argument', `“${query}” matches ${pool.length} devices: ${pool.map((d) => `${d.name} (${d.peerId.slice(0, 12)}…)`).join(', ')}.`, {
-        hint: 'Give a longer peer id prefix to say which one (see `pairwise devices`).'
-      })
+      throw new PairwiseError(
+        'invalid-argument',
+        `“${query}” matches ${pool.length} devices: ${pool.map((d) => `${d.name} (${d.peerId.slice(0, 12)}…)`).join(', ')}.`,
+        {
+          hint: 'Give a longer peer id prefix to say which one (see `pairwise devices`).'
+        }
+      )
     }
   }
-  const known = devices.length === 0 ? 'There are no paired devices.' : `Known devices: ${devices.map((d) => `${d.name} (${d.peerId.slice(0, 12)}…)`).join(', ')}.`
+  const known =
+    devices.length === 0
+      ? 'There are no paired devices.'
+      : `Known devices: ${devices.map((d) => `${d.name} (${d.peerId.slice(0, 12)}…)`).join(', ')}.`
   throw new PairwiseError('not-found', `No device is called “${query}” or has a peer id starting with it. ${known}`, {
     hint: 'Use the exact name or the start of the peer id shown by `pairwise devices`.'
   })

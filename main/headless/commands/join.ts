@@ -19,7 +19,12 @@ export async function runJoin(positionals: string[], options: CliOptions, out: O
   let lastMessage = ''
   const offProgress = backend.api.on('join-progress', (progress) => {
     if (progress.joinId !== joinId) return
-    out.event('progress', { step: progress.step, path: progress.path ?? null, message: progress.message, at: progress.at })
+    out.event('progress', {
+      step: progress.step,
+      path: progress.path ?? null,
+      message: progress.message,
+      at: progress.at
+    })
     if (!out.json && progress.message !== lastMessage && progress.step !== 'paired' && progress.step !== 'failed') {
       lastMessage = progress.message
       out.text(`  ${progress.message}`)

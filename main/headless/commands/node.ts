@@ -14,15 +14,21 @@ export const NODE_SUBDIR = 'dht-node'
 
 export async function runNode(options: CliOptions, out: Output): Promise<number> {
   const dir = join(resolveDataDir(options), NODE_SUBDIR)
-  const [{ acquireDataDirLock }, { FileSecretStore }, { loadOrCreateIdentity }, { createNode }, { multiaddr }, { bootstrapAddress }] =
-    await Promise.all([
-      import('../../engine/service/data-dir.ts'),
-      import('../../engine/identity/file-secret-store.ts'),
-      import('../../engine/identity/identity.ts'),
-      import('../../engine/node/libp2p-node.ts'),
-      import('@multiformats/multiaddr'),
-      import('../../engine/node/address-class.ts')
-    ])
+  const [
+    { acquireDataDirLock },
+    { FileSecretStore },
+    { loadOrCreateIdentity },
+    { createNode },
+    { multiaddr },
+    { bootstrapAddress }
+  ] = await Promise.all([
+    import('../../engine/service/data-dir.ts'),
+    import('../../engine/identity/file-secret-store.ts'),
+    import('../../engine/identity/identity.ts'),
+    import('../../engine/node/libp2p-node.ts'),
+    import('@multiformats/multiaddr'),
+    import('../../engine/node/address-class.ts')
+  ])
   const { RELAY_SERVER_DEFAULTS } = await import('../../engine/node/network-constants.ts')
   const { relayReservationGate } = await import('../../engine/node/relay-gate.ts')
   const lock = acquireDataDirLock(dir)
@@ -50,6 +56,7 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
         bootstrap: options.bootstrap,
         // A node has nothing to pair; answering LAN pairing queries would only waste joiners' time.
         mdns: false,
+        upnp: false,
         dhtMode: 'server',
         allowLoopback: options.loopback
       },
@@ -72,7 +79,12 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
     }
     const addrs = node.getMultiaddrs().map(String)
     const bootstrap = bootstrapAddress(addrs)
-    out.event('listening', { peerId: node.peerId.toString(), multiaddrs: addrs, bootstrap, ...(metricsUrl === undefined ? {} : { metrics: metricsUrl }) })
+    out.event('listening', {
+      peerId: node.peerId.toString(),
+      multiaddrs: addrs,
+      bootstrap,
+      ...(metricsUrl === undefined ? {} : { metrics: metricsUrl })
+    })
     out.text(nodeBanner(node.peerId.toString(), addrs, bootstrap, metricsUrl))
 
     const stopped = Promise.withResolvers<void>()
@@ -86,11 +98,21 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
   }
 }
 
-function nodeBanner(peerId: string, addrs: string[], bootstrap: string | undefined, metricsUrl: string | undefined): string {
-  const lines = [`Pairwise node ${peerId} is running: bootstrap, DHT server, relay and AutoNAT server.`, '', 'Listening on:']
+function nodeBanner(
+  peerId: string,
+  addrs: string[],
+  bootstrap: string | undefined,
+  metricsUrl: string | undefined
+): string {
+  const lines = [
+    `Pairwise node ${peerId} is running: bootstrap, DHT server, relay and AutoNAT server.`,
+    '',
+    'Listening on:'
+  ]
   for (const a of addrs) lines.push(`  ${a}`)
   lines.push('')
-  if (bootstrap === undefined) lines.push('No address others can reach yet. Pass --announce /ip4/<public ip>/tcp/<port> if you know it.')
+  if (bootstrap === undefined)
+    lines.push('No address others can reach yet. Pass --announce /ip4/<public ip>/tcp/<port> if you know it.')
   else lines.push('On each device, pair with:', `  --bootstrap ${bootstrap}`, `(or PAIRWISE_BOOTSTRAP=${bootstrap})`)
   if (metricsUrl !== undefined) lines.push('', `Metrics: ${metricsUrl}`)
   lines.push('', 'Ctrl-C stops the node.')
@@ -98,7 +120,10 @@ function nodeBanner(peerId: string, addrs: string[], bootstrap: string | undefin
 }
 
 async function prometheus() {
-  const [{ Registry }, { prometheusMetrics }] = await Promise.all([import('prom-client'), import('@libp2p/prometheus-metrics')])
+  const [{ Registry }, { prometheusMetrics }] = await Promise.all([
+    import('prom-client'),
+    import('@libp2p/prometheus-metrics')
+  ])
   const registry = new Registry()
   // preserveExistingMetrics: otherwise the library clears prom-client's global registry (and its metric cache).
   const factory = prometheusMetrics({ registry, collectDefaultMetrics: true, preserveExistingMetrics: true })

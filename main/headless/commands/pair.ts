@@ -45,7 +45,8 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
   }
 
   const render = (): void => {
-    if (session === undefined || out.json || settled || (session.state !== 'waiting' && session.state !== 'committing')) return
+    if (session === undefined || out.json || settled || (session.state !== 'waiting' && session.state !== 'committing'))
+      return
     const left = session.expiresAt - Date.now()
     const { text, key } = statusText(session, left)
     status.set(text, key)
@@ -66,7 +67,7 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
       if (confirming) return
       confirming = true
       status.log('The other device has not confirmed yet; checking with it…')
-      for (const end = Date.now() + CONFIRM_WAIT_MS; Date.now() < end && !settled; ) {
+      for (const end = Date.now() + CONFIRM_WAIT_MS; Date.now() < end && !settled;) {
         const device = await confirmedDevice(peerId)
         if (device !== undefined) return settle({ ok: true, device })
         await new Promise((r) => setTimeout(r, 500))
@@ -85,28 +86,41 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     api.on('session', (view) => {
       if (session === undefined || settled) return
       if (view === null || view.sessionId !== session.sessionId) {
-        return settle({ ok: false, error: new PairwiseError('code-cancelled', 'This code was replaced by a newer one started elsewhere.', { hint: 'Use the code shown there, or run `pairwise pair` again.' }) })
+        return settle({
+          ok: false,
+          error: new PairwiseError('code-cancelled', 'This code was replaced by a newer one started elsewhere.', {
+            hint: 'Use the code shown there, or run `pairwise pair` again.'
+          })
+        })
       }
       const before = session
       session = view
-      if (!out.json && view.joiner !== null && before.joiner?.peerId !== view.joiner.peerId) status.log(`A device is connecting (${shortPeer(view.joiner.peerId)})…`)
+      if (!out.json && view.joiner !== null && before.joiner?.peerId !== view.joiner.peerId)
+        status.log(`A device is connecting (${shortPeer(view.joiner.peerId)})…`)
       out.event('progress', progressData(view))
       render()
-      if (view.state !== 'waiting' && view.state !== 'committing') void onTerminal(view).catch((err: unknown) => settle({ ok: false, error: asPairwiseError(err) }))
+      if (view.state !== 'waiting' && view.state !== 'committing')
+        void onTerminal(view).catch((err: unknown) => settle({ ok: false, error: asPairwiseError(err) }))
     }),
     api.on('attempt-failed', ({ failedAttempts, blocked }) => {
       if (settled) return
       out.event('attempt-failed', { failedAttempts, blocked })
-      if (!out.json) status.log(`Someone tried a wrong code (${failedAttempts} wrong attempt${failedAttempts === 1 ? '' : 's'} so far)${blocked ? '; that device is no longer answered' : ''}.`)
+      if (!out.json)
+        status.log(
+          `Someone tried a wrong code (${failedAttempts} wrong attempt${failedAttempts === 1 ? '' : 's'} so far)${blocked ? '; that device is no longer answered' : ''}.`
+        )
     })
   ]
 
   const stopInterrupt = onInterrupt(() => {
     status.log('Cancelling the code…')
-    api.cancelPairing({}).catch(() => undefined).finally(() => {
-      // The 'cancelled' session event normally settles first; this covers a lost connection.
-      setTimeout(() => settle({ ok: false, error: endedError('cancelled') }), 1_000).unref()
-    })
+    api
+      .cancelPairing({})
+      .catch(() => undefined)
+      .finally(() => {
+        // The 'cancelled' session event normally settles first; this covers a lost connection.
+        setTimeout(() => settle({ ok: false, error: endedError('cancelled') }), 1_000).unref()
+      })
   })
 
   let ticker: ReturnType<typeof setInterval> | undefined
@@ -124,12 +138,16 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     ticker = setInterval(() => {
       render()
       if (session !== undefined && Date.now() > session.expiresAt + EXPIRY_GRACE_MS) {
-        void api.getState({}).then((state) => {
-          const current = state.session
-          if (current === null || current.sessionId !== session?.sessionId) settle({ ok: false, error: endedError('cancelled') })
-          else if (current.state !== 'waiting' && current.state !== 'committing') void onTerminal(current)
-          else settle({ ok: false, error: endedError('expired') })
-        }, () => settle({ ok: false, error: endedError('expired') }))
+        void api.getState({}).then(
+          (state) => {
+            const current = state.session
+            if (current === null || current.sessionId !== session?.sessionId)
+              settle({ ok: false, error: endedError('cancelled') })
+            else if (current.state !== 'waiting' && current.state !== 'committing') void onTerminal(current)
+            else settle({ ok: false, error: endedError('expired') })
+          },
+          () => settle({ ok: false, error: endedError('expired') })
+        )
       }
     }, 1_000)
     render()
@@ -181,7 +199,15 @@ async function joinerHungUp(backend: Backend, peerId: string): Promise<void> {
 async function showCode(session: PairingSessionView, backend: Backend, out: Output): Promise<void> {
   const addresses = await backend.addresses()
   if (out.json) {
-    out.event('session', { sessionId: session.sessionId, words: session.words, link: session.link, expiresAt: session.expiresAt, ttlMs: session.ttlMs, multiaddrs: addresses, via: backend.via })
+    out.event('session', {
+      sessionId: session.sessionId,
+      words: session.words,
+      link: session.link,
+      expiresAt: session.expiresAt,
+      ttlMs: session.ttlMs,
+      multiaddrs: addresses,
+      via: backend.via
+    })
     return
   }
   const { default: QRCode } = await import('qrcode')
@@ -216,12 +242,15 @@ const REACH_TEXT: Record<PairingSessionView['reach'], string> = {
 
 function statusText(view: PairingSessionView, leftMs: number): { text: string; key: string } {
   let key: string
-  if (view.state === 'committing') key = `Verified ${view.joiner?.name ?? shortPeer(view.joiner?.peerId ?? '')}; saving the pairing…`
+  if (view.state === 'committing')
+    key = `Verified ${view.joiner?.name ?? shortPeer(view.joiner?.peerId ?? '')}; saving the pairing…`
   else if (view.joiner !== null) key = `A device is connecting (${shortPeer(view.joiner.peerId)})…`
   else key = 'Waiting for the other device…'
-  if (view.advertisedTo > 0) key += ` · code published to ${view.advertisedTo} node${view.advertisedTo === 1 ? '' : 's'}`
+  if (view.advertisedTo > 0)
+    key += ` · code published to ${view.advertisedTo} node${view.advertisedTo === 1 ? '' : 's'}`
   key += REACH_TEXT[view.reach]
-  if (view.failedAttempts > 0) key += ` · ${view.failedAttempts} wrong-code attempt${view.failedAttempts === 1 ? '' : 's'}`
+  if (view.failedAttempts > 0)
+    key += ` · ${view.failedAttempts} wrong-code attempt${view.failedAttempts === 1 ? '' : 's'}`
   // The whole-minute count is part of the key: a log gets a line per minute left, not per second.
   return { text: `${key} · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / MINUTE_MS)}` }
 }
@@ -240,16 +269,24 @@ function progressData(view: PairingSessionView): Record<string, unknown> {
 function endedError(state: PairingSessionView['state']): PairwiseError {
   switch (state) {
     case 'expired':
-      return new PairwiseError('code-expired', 'The code expired before another device joined.', { hint: 'Run `pairwise pair` again for a new code.' })
+      return new PairwiseError('code-expired', 'The code expired before another device joined.', {
+        hint: 'Run `pairwise pair` again for a new code.'
+      })
     case 'cancelled':
-      return new PairwiseError('code-cancelled', 'Pairing was cancelled.', { hint: 'Run `pairwise pair` again when you are ready.' })
+      return new PairwiseError('code-cancelled', 'Pairing was cancelled.', {
+        hint: 'Run `pairwise pair` again when you are ready.'
+      })
     default:
-      return new PairwiseError('internal', 'Pairing failed while saving the other device.', { hint: 'Run `pairwise pair` again; if it keeps failing, check the data folder.' })
+      return new PairwiseError('internal', 'Pairing failed while saving the other device.', {
+        hint: 'Run `pairwise pair` again; if it keeps failing, check the data folder.'
+      })
   }
 }
 
 function asPairwiseError(err: unknown): PairwiseError {
-  return err instanceof PairwiseError ? err : new PairwiseError('internal', 'Pairing failed unexpectedly.', { cause: err })
+  return err instanceof PairwiseError
+    ? err
+    : new PairwiseError('internal', 'Pairing failed unexpectedly.', { cause: err })
 }
 
 export function shortPeer(peerId: string): string {

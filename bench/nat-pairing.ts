@@ -59,12 +59,33 @@ async function main(): Promise<void> {
     const [p1] = lab.public
     const [a1] = lab.lanA
     const [b1] = lab.lanB
-    const on = (host: { ns: string }) => ({ entry, env, spawn: (cmd: string, args: string[], o: Parameters<NatLab['spawn']>[3]) => trackChild(theLab.spawn(host, cmd, args, o)) })
-    console.log(`NAT lab ${lab.prefix}: node on ${p1!.name} ${p1!.ip}, initiator on ${a1!.name} ${a1!.ip} behind NAT-A ${lab.routers.a.publicIp}, joiner on ${b1!.name} ${b1!.ip} behind NAT-B ${lab.routers.b.publicIp}${opts.symmetric ? ' (symmetric)' : ''}`)
+    const on = (host: { ns: string }) => ({
+      entry,
+      env,
+      spawn: (cmd: string, args: string[], o: Parameters<NatLab['spawn']>[3]) =>
+        trackChild(theLab.spawn(host, cmd, args, o))
+    })
+    console.log(
+      `NAT lab ${lab.prefix}: node on ${p1!.name} ${p1!.ip}, initiator on ${a1!.name} ${a1!.ip} behind NAT-A ${lab.routers.a.publicIp}, joiner on ${b1!.name} ${b1!.ip} behind NAT-B ${lab.routers.b.publicIp}${opts.symmetric ? ' (symmetric)' : ''}`
+    )
 
-    node = startCli(['node', '--json', '--no-mdns', '--listen', `/ip4/0.0.0.0/tcp/${NODE_PORT}`, '--data-dir', path.join(tmp, 'node')], { ...on(p1!), timeoutMs: 60 * 60_000 })
+    node = startCli(
+      [
+        'node',
+        '--json',
+        '--no-mdns',
+        '--listen',
+        `/ip4/0.0.0.0/tcp/${NODE_PORT}`,
+        '--data-dir',
+        path.join(tmp, 'node')
+      ],
+      { ...on(p1!), timeoutMs: 60 * 60_000 }
+    )
     const listening = await node.waitFor((l) => l.type === 'listening', 30_000, 'listening line from pairwise node')
-    const bootstrap = typeof listening.bootstrap === 'string' && listening.bootstrap.includes(p1!.ip) ? listening.bootstrap : `/ip4/${p1!.ip}/tcp/${NODE_PORT}/p2p/${String(listening.peerId)}`
+    const bootstrap =
+      typeof listening.bootstrap === 'string' && listening.bootstrap.includes(p1!.ip)
+        ? listening.bootstrap
+        : `/ip4/${p1!.ip}/tcp/${NODE_PORT}/p2p/${String(listening.peerId)}`
     console.log(`pairwise node at ${bootstrap}`)
     const DEVICE = ['--json', '--no-mdns', '--listen', '/ip4/0.0.0.0/tcp/0', '--bootstrap', bootstrap]
 
@@ -74,9 +95,16 @@ async function main(): Promise<void> {
       const pair = startCli(['pair', ...DEVICE, '--data-dir', dirA], { ...on(a1!), timeoutMs: 120_000 })
       let run: Run
       try {
-        const session = await pair.waitFor((l) => l.type === 'session', SESSION_WAIT_MS, 'session line from pairwise pair')
+        const session = await pair.waitFor(
+          (l) => l.type === 'session',
+          SESSION_WAIT_MS,
+          'session line from pairwise pair'
+        )
         const words = session.words as string[]
-        const join = await startCli(['join', ...words, ...DEVICE, '--data-dir', dirB], { ...on(b1!), timeoutMs: JOIN_LIMIT_MS }).done
+        const join = await startCli(['join', ...words, ...DEVICE, '--data-dir', dirB], {
+          ...on(b1!),
+          timeoutMs: JOIN_LIMIT_MS
+        }).done
         const result = join.lines.find((l) => l.type === 'result')
         const ok = join.code === 0 && result?.ok === true
         const paired = await Promise.race([pair.done, new Promise<undefined>((r) => setTimeout(r, PAIR_SETTLE_MS))])
@@ -87,20 +115,38 @@ async function main(): Promise<void> {
         const via = join.lines.filter((l) => l.type === 'progress' && / connected /.test(String(l.message))).at(-1)
         if (via !== undefined) run.via = String(via.message)
         const firstProgress = pair.lines.find((l) => l.type === 'progress')
-        if (firstProgress !== undefined) run.initiatorAtJoin = `reach ${String(firstProgress.reach)}, published to ${String(firstProgress.advertisedTo)}`
+        if (firstProgress !== undefined)
+          run.initiatorAtJoin = `reach ${String(firstProgress.reach)}, published to ${String(firstProgress.advertisedTo)}`
         if (!ok) {
-          const p = paired === undefined ? 'still waiting' : pairResult === undefined ? describeFailure(paired) : JSON.stringify(pairResult).slice(0, 300)
-          run.failure = { error: describeFailure(join), progress: lastProgress(join.lines, 12), pair: p, stderr: join.stderr.slice(-600) }
+          const p =
+            paired === undefined
+              ? 'still waiting'
+              : pairResult === undefined
+                ? describeFailure(paired)
+                : JSON.stringify(pairResult).slice(0, 300)
+          run.failure = {
+            error: describeFailure(join),
+            progress: lastProgress(join.lines, 12),
+            pair: p,
+            stderr: join.stderr.slice(-600)
+          }
         }
       } catch (err) {
-        run = { run: i + 1, ok: false, joinMs: NaN, failure: { error: err instanceof Error ? err.message : String(err), progress: [], pair: '', stderr: '' } }
+        run = {
+          run: i + 1,
+          ok: false,
+          joinMs: NaN,
+          failure: { error: err instanceof Error ? err.message : String(err), progress: [], pair: '', stderr: '' }
+        }
       } finally {
         await stopCli(pair)
         removeTempDir(dirA)
         removeTempDir(dirB)
       }
       runs.push(run)
-      console.log(`run ${String(run.run).padStart(2)}: ${run.ok ? 'ok' : 'FAILED'} join ${fmtMs(run.joinMs)}${run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`}${run.via === undefined ? '' : ` (${run.via})`}`)
+      console.log(
+        `run ${String(run.run).padStart(2)}: ${run.ok ? 'ok' : 'FAILED'} join ${fmtMs(run.joinMs)}${run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`}${run.via === undefined ? '' : ` (${run.via})`}`
+      )
       if (run.failure !== undefined) {
         console.log(`    error: ${run.failure.error}`)
         for (const p of run.failure.progress) console.log(`    progress: ${p}`)
@@ -119,18 +165,39 @@ async function main(): Promise<void> {
   const found = summarize(ok.flatMap((r) => (r.foundMs === undefined ? [] : [r.foundMs])))
   const paths = new Map<string, number>()
   for (const r of ok) paths.set(r.via ?? 'unknown', (paths.get(r.via ?? 'unknown') ?? 0) + 1)
-  console.log(`\nBenchmark 8 — NAT↔NAT whole-process pairing, ${opts.runs} runs (NAT-B ${opts.symmetric ? 'symmetric' : 'port-preserving'}, ${entry})`)
+  console.log(
+    `\nBenchmark 8 — NAT↔NAT whole-process pairing, ${opts.runs} runs (NAT-B ${opts.symmetric ? 'symmetric' : 'port-preserving'}, ${entry})`
+  )
   printTable(
     ['success', 'join p50', 'join p95', 'join min / max', 'record found (spawn →) p50', 'initiator ok'],
-    [[`${ok.length}/${runs.length}`, fmtMs(join.p50), fmtMs(join.p95), `${fmtMs(join.min)} / ${fmtMs(join.max)}`, fmtMs(found.p50), `${runs.filter((r) => r.pairOk === true).length}/${runs.length}`]]
+    [
+      [
+        `${ok.length}/${runs.length}`,
+        fmtMs(join.p50),
+        fmtMs(join.p95),
+        `${fmtMs(join.min)} / ${fmtMs(join.max)}`,
+        fmtMs(found.p50),
+        `${runs.filter((r) => r.pairOk === true).length}/${runs.length}`
+      ]
+    ]
   )
   for (const [via, n] of paths) console.log(`  ${n} × ${via}`)
   const failures = runs.filter((r) => !r.ok)
   if (failures.length > 0) {
     console.log(`\nfailures (${failures.length}):`)
-    for (const f of failures) console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
+    for (const f of failures)
+      console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
   }
-  const file = writeResult('nat-pairing', { runs: opts.runs, symmetric: opts.symmetric, entry, success: ok.length, join, found, runsDetail: runs, seconds: round((performance.now() - started) / 1000, 1) })
+  const file = writeResult('nat-pairing', {
+    runs: opts.runs,
+    symmetric: opts.symmetric,
+    entry,
+    success: ok.length,
+    join,
+    found,
+    runsDetail: runs,
+    seconds: round((performance.now() - started) / 1000, 1)
+  })
   console.log(`\nwrote ${file}`)
 }
 

@@ -42,7 +42,9 @@ function foundAt(r: CliResult): number | undefined {
 }
 
 function connectedVia(r: CliResult): string | undefined {
-  const connected = r.lines.filter((l) => l.type === 'progress' && typeof l.message === 'string' && / connected /.test(l.message as string)).at(-1)
+  const connected = r.lines
+    .filter((l) => l.type === 'progress' && typeof l.message === 'string' && / connected /.test(l.message as string))
+    .at(-1)
   return connected === undefined ? undefined : String(connected.message)
 }
 
@@ -64,12 +66,22 @@ async function main(): Promise<void> {
     for (let i = 0; i < opts.runs; i++) {
       const dirA = path.join(tmp, `a${i}`)
       const dirB = path.join(tmp, `b${i}`)
-      const pair = startCli(['pair', ...NET, '--bootstrap', bootstrap, '--data-dir', dirA], { entry, timeoutMs: 120_000 })
+      const pair = startCli(['pair', ...NET, '--bootstrap', bootstrap, '--data-dir', dirA], {
+        entry,
+        timeoutMs: 120_000
+      })
       let run: Run
       try {
-        const session = await pair.waitFor((l) => l.type === 'session', SESSION_WAIT_MS, 'session line from pairwise pair')
+        const session = await pair.waitFor(
+          (l) => l.type === 'session',
+          SESSION_WAIT_MS,
+          'session line from pairwise pair'
+        )
         const words = session.words as string[]
-        const join = await startCli(['join', ...words, ...NET, '--bootstrap', bootstrap, '--data-dir', dirB], { entry, timeoutMs: JOIN_LIMIT_MS }).done
+        const join = await startCli(['join', ...words, ...NET, '--bootstrap', bootstrap, '--data-dir', dirB], {
+          entry,
+          timeoutMs: JOIN_LIMIT_MS
+        }).done
         const result = join.lines.find((l) => l.type === 'result')
         const ok = join.code === 0 && result?.ok === true
         const paired = await Promise.race([pair.done, new Promise<undefined>((r) => setTimeout(r, PAIR_SETTLE_MS))])
@@ -80,11 +92,21 @@ async function main(): Promise<void> {
         const via = connectedVia(join)
         if (via !== undefined) run.via = via
         if (!ok) {
-          const p = paired === undefined ? 'still waiting' : pairResult === undefined ? describeFailure(paired) : JSON.stringify(pairResult).slice(0, 300)
+          const p =
+            paired === undefined
+              ? 'still waiting'
+              : pairResult === undefined
+                ? describeFailure(paired)
+                : JSON.stringify(pairResult).slice(0, 300)
           run.failure = { error: describeFailure(join), progress: lastProgress(join.lines, 6), pair: p }
         }
       } catch (err) {
-        run = { run: i + 1, ok: false, joinMs: NaN, failure: { error: err instanceof Error ? err.message : String(err), progress: [], pair: '' } }
+        run = {
+          run: i + 1,
+          ok: false,
+          joinMs: NaN,
+          failure: { error: err instanceof Error ? err.message : String(err), progress: [], pair: '' }
+        }
       } finally {
         await stopCli(pair)
         removeTempDir(dirA)
@@ -92,7 +114,9 @@ async function main(): Promise<void> {
       }
       runs.push(run)
       const tag = run.ok ? 'ok' : 'FAILED'
-      console.log(`run ${String(run.run).padStart(2)}: ${tag} join ${fmtMs(run.joinMs)}${run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`}${run.pairOk === false && run.ok ? ' (initiator did not report success)' : ''}`)
+      console.log(
+        `run ${String(run.run).padStart(2)}: ${tag} join ${fmtMs(run.joinMs)}${run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`}${run.pairOk === false && run.ok ? ' (initiator did not report success)' : ''}`
+      )
       if (run.failure !== undefined) {
         console.log(`    error: ${run.failure.error}`)
         for (const p of run.failure.progress) console.log(`    progress: ${p}`)
@@ -112,15 +136,33 @@ async function main(): Promise<void> {
   console.log(`\nBenchmark 6 — ${opts.runs} whole-process loopback pairings through one pairwise node (${entry})`)
   printTable(
     ['success', 'join p50', 'join p95', 'join min / max', 'record found (spawn →) p50', 'initiator ok'],
-    [[`${ok.length}/${runs.length}`, fmtMs(join.p50), fmtMs(join.p95), `${fmtMs(join.min)} / ${fmtMs(join.max)}`, fmtMs(found.p50), `${runs.filter((r) => r.pairOk === true).length}/${runs.length}`]]
+    [
+      [
+        `${ok.length}/${runs.length}`,
+        fmtMs(join.p50),
+        fmtMs(join.p95),
+        `${fmtMs(join.min)} / ${fmtMs(join.max)}`,
+        fmtMs(found.p50),
+        `${runs.filter((r) => r.pairOk === true).length}/${runs.length}`
+      ]
+    ]
   )
   for (const [via, n] of paths) console.log(`  ${n} × ${via}`)
   const failures = runs.filter((r) => !r.ok)
   if (failures.length > 0) {
     console.log(`\nfailures (${failures.length}):`)
-    for (const f of failures) console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
+    for (const f of failures)
+      console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
   }
-  const file = writeResult('node-pairing', { runs: opts.runs, entry, success: ok.length, join, found, runsDetail: runs, seconds: round((performance.now() - started) / 1000, 1) })
+  const file = writeResult('node-pairing', {
+    runs: opts.runs,
+    entry,
+    success: ok.length,
+    join,
+    found,
+    runsDetail: runs,
+    seconds: round((performance.now() - started) / 1000, 1)
+  })
   console.log(`\nwrote ${file}`)
 }
 

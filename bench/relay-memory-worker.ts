@@ -40,7 +40,12 @@ async function reserve(relay: string, timeoutMs: number): Promise<Libp2p> {
   }
 }
 
-async function start(relay: string, count: number, concurrency: number, timeoutMs: number): Promise<Record<string, unknown>> {
+async function start(
+  relay: string,
+  count: number,
+  concurrency: number,
+  timeoutMs: number
+): Promise<Record<string, unknown>> {
   const started = performance.now()
   const errors = new Map<string, number>()
   let failed = 0
@@ -66,12 +71,20 @@ async function start(relay: string, count: number, concurrency: number, timeoutM
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane))
-  return { held: clients.length, failed, retries, errors: [...errors.entries()].slice(0, 5), ms: Math.round(performance.now() - started), rss: rssOf(process.pid) ?? null }
+  return {
+    held: clients.length,
+    failed,
+    retries,
+    errors: [...errors.entries()].slice(0, 5),
+    ms: Math.round(performance.now() - started),
+    rss: rssOf(process.pid) ?? null
+  }
 }
 
 serveRequests(
   async (msg) => {
-    if (msg.cmd === 'start') return start(String(msg.relay), Number(msg.count), Number(msg.concurrency), Number(msg.timeoutMs ?? 20_000))
+    if (msg.cmd === 'start')
+      return start(String(msg.relay), Number(msg.count), Number(msg.concurrency), Number(msg.timeoutMs ?? 20_000))
     if (msg.cmd === 'rss') return { rss: rssOf(process.pid) ?? null, clients: clients.length }
     throw new Error(`unknown command ${String(msg.cmd)}`)
   },

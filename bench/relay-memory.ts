@@ -20,7 +20,15 @@ import { describeFailure, startCli, stopCli, type CliEntry, type CliProcess } fr
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { BENCH_DIR, flags, fmtMB, printTable, round, sleep, writeResult } from './lib/stats.ts'
 
-const opts = flags({ reservations: 1000, workers: 10, concurrency: 5, wait: 180, settle: 10, entry: 'bundle', build: true })
+const opts = flags({
+  reservations: 1000,
+  workers: 10,
+  concurrency: 5,
+  wait: 180,
+  settle: 10,
+  entry: 'bundle',
+  build: true
+})
 const MAX_RESERVATIONS = 2000
 const WORKER = path.join(BENCH_DIR, 'relay-memory-worker.ts')
 
@@ -71,9 +79,25 @@ async function settledMem(pid: number, url: string, readings = 5): Promise<Mem> 
   return { rss: mid(rss), anon: mid(anon), ...(heapUsed === undefined ? {} : { heapUsed }) }
 }
 
-async function startNode(entry: CliEntry, dir: string): Promise<{ proc: CliProcess; bootstrap: string; metrics: string }> {
+async function startNode(
+  entry: CliEntry,
+  dir: string
+): Promise<{ proc: CliProcess; bootstrap: string; metrics: string }> {
   const proc = startCli(
-    ['node', '--json', '--no-mdns', '--loopback', '--listen', '/ip4/127.0.0.1/tcp/0', '--metrics', '127.0.0.1:0', '--max-reservations', String(MAX_RESERVATIONS), '--data-dir', dir],
+    [
+      'node',
+      '--json',
+      '--no-mdns',
+      '--loopback',
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--metrics',
+      '127.0.0.1:0',
+      '--max-reservations',
+      String(MAX_RESERVATIONS),
+      '--data-dir',
+      dir
+    ],
     { entry, timeoutMs: 30 * 60_000 }
   )
   try {
@@ -120,7 +144,12 @@ async function main(): Promise<void> {
       if (count <= 0) break
       const worker = startWorker(WORKER)
       workers.push(worker)
-      replies.push(worker.request({ cmd: 'start', relay: node.bootstrap, count, concurrency: opts.concurrency, timeoutMs: 20_000 }, opts.wait * 1000 + 60_000))
+      replies.push(
+        worker.request(
+          { cmd: 'start', relay: node.bootstrap, count, concurrency: opts.concurrency, timeoutMs: 20_000 },
+          opts.wait * 1000 + 60_000
+        )
+      )
     }
     const workerResults: Array<Record<string, unknown> | string> = []
     void Promise.allSettled(replies).then((all) => {
@@ -138,7 +167,10 @@ async function main(): Promise<void> {
         best = held
         lastGrowth = performance.now()
       }
-      if (tick % 10 === 0) console.log(`  ${Math.round((performance.now() - fillStarted) / 1000)} s: ${held} reservations, node RSS ${fmtMB(memOf(pid)?.rss)}`)
+      if (tick % 10 === 0)
+        console.log(
+          `  ${Math.round((performance.now() - fillStarted) / 1000)} s: ${held} reservations, node RSS ${fmtMB(memOf(pid)?.rss)}`
+        )
       if (held >= opts.reservations) break
       if (workerResults.length === replies.length && performance.now() - lastGrowth > 5_000) break
       if (performance.now() - lastGrowth > 30_000) break
@@ -152,7 +184,13 @@ async function main(): Promise<void> {
     const loadedHeld = gauges.get('pairwise_relay_reservations') ?? 0
     const connections = gauges.get('pairwise_connections') ?? NaN
     const loaded = await settledMem(pid, node.metrics)
-    const workerRss = await Promise.all(workers.map((w) => w.request<{ rss: number | null; clients: number }>({ cmd: 'rss' }, 10_000).catch(() => ({ rss: null, clients: 0 }))))
+    const workerRss = await Promise.all(
+      workers.map((w) =>
+        w
+          .request<{ rss: number | null; clients: number }>({ cmd: 'rss' }, 10_000)
+          .catch(() => ({ rss: null, clients: 0 }))
+      )
+    )
     const clients = workerRss.reduce((s, w) => s + w.clients, 0)
     const clientRss = workerRss.reduce((s, w) => s + (w.rss ?? 0), 0)
 
@@ -162,21 +200,40 @@ async function main(): Promise<void> {
     const afterHeld = (await scrape(node.metrics).catch(() => undefined))?.get('pairwise_relay_reservations') ?? NaN
 
     const per = loadedHeld > 0 ? (loaded.rss - idle.rss) / loadedHeld : NaN
-    const perHeap = loadedHeld > 0 && loaded.heapUsed !== undefined && idle.heapUsed !== undefined ? (loaded.heapUsed - idle.heapUsed) / loadedHeld : NaN
-    console.log(`\nBenchmark 7 — pairwise node (${entry}) memory with relay reservations (target ${opts.reservations}, max ${MAX_RESERVATIONS})`)
+    const perHeap =
+      loadedHeld > 0 && loaded.heapUsed !== undefined && idle.heapUsed !== undefined
+        ? (loaded.heapUsed - idle.heapUsed) / loadedHeld
+        : NaN
+    console.log(
+      `\nBenchmark 7 — pairwise node (${entry}) memory with relay reservations (target ${opts.reservations}, max ${MAX_RESERVATIONS})`
+    )
     printTable(
       ['', 'reservations', 'connections', 'RSS', 'anonymous', 'V8 heap used'],
       [
         ['idle', 0, '—', fmtMB(idle.rss), fmtMB(idle.anon), fmtMB(idle.heapUsed)],
-        [`loaded (+${opts.settle} s)`, loadedHeld, connections, fmtMB(loaded.rss), fmtMB(loaded.anon), fmtMB(loaded.heapUsed)],
+        [
+          `loaded (+${opts.settle} s)`,
+          loadedHeld,
+          connections,
+          fmtMB(loaded.rss),
+          fmtMB(loaded.anon),
+          fmtMB(loaded.heapUsed)
+        ],
         [`clients gone (+${opts.settle} s)`, afterHeld, '—', fmtMB(after.rss), fmtMB(after.anon), fmtMB(after.heapUsed)]
       ]
     )
-    console.log(`per reservation: ${round(per / 1024, 1)} KiB RSS, ${round(perHeap / 1024, 1)} KiB V8 heap; filled in ${fillSeconds} s`)
-    console.log(`clients: ${clients} held in ${workers.length || opts.workers} workers using ${fmtMB(clientRss)} RSS together (${round(clientRss / Math.max(clients, 1) / 1024, 0)} KiB each)`)
+    console.log(
+      `per reservation: ${round(per / 1024, 1)} KiB RSS, ${round(perHeap / 1024, 1)} KiB V8 heap; filled in ${fillSeconds} s`
+    )
+    console.log(
+      `clients: ${clients} held in ${workers.length || opts.workers} workers using ${fmtMB(clientRss)} RSS together (${round(clientRss / Math.max(clients, 1) / 1024, 0)} KiB each)`
+    )
     for (const r of workerResults) {
       if (typeof r === 'string') console.log(`  worker failed: ${r}`)
-      else if (Number(r.failed) > 0 || Number(r.retries) > 0) console.log(`  worker: ${String(r.held)} held, ${String(r.failed)} failed, ${String(r.retries)} retries; errors ${JSON.stringify(r.errors)}`)
+      else if (Number(r.failed) > 0 || Number(r.retries) > 0)
+        console.log(
+          `  worker: ${String(r.held)} held, ${String(r.failed)} failed, ${String(r.retries)} retries; errors ${JSON.stringify(r.errors)}`
+        )
     }
     if (loadedHeld < opts.reservations) {
       const note = `only ${loadedHeld} of ${opts.reservations} reservations were held, over ${connections} connections${connections >= 290 && connections <= 310 ? ": libp2p's connection manager refuses inbound connections past its default maxConnections (300)" : ''}`

@@ -55,7 +55,9 @@ export function startCli(args: string[], options: StartOptions): CliProcess {
   const start = performance.now()
   const env = { ...(options.env ?? process.env), PAIRWISE_BOOTSTRAP: '' }
   const spawn = options.spawn ?? spawnChild
-  const child = trackChild(spawn(NODE, [...entryArgs(options.entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = trackChild(
+    spawn(NODE, [...entryArgs(options.entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  )
   const lines: JsonLine[] = []
   const arrivals: number[] = []
   const watchers = new Set<(line: JsonLine) => void>()
@@ -104,7 +106,11 @@ export function startCli(args: string[], options: StartOptions): CliProcess {
       watchers.add(watcher)
       void done.then((r) => {
         finish()
-        reject(new Error(`exited (${r.code ?? r.signal}) before ${what}: ${JSON.stringify(r.lines.at(-1) ?? null)} ${r.stderr.slice(-500)}`))
+        reject(
+          new Error(
+            `exited (${r.code ?? r.signal}) before ${what}: ${JSON.stringify(r.lines.at(-1) ?? null)} ${r.stderr.slice(-500)}`
+          )
+        )
       })
     })
   }
@@ -132,14 +138,18 @@ export async function stopCli(proc: CliProcess, graceMs = 5_000): Promise<CliRes
 
 /** The last `n` progress messages of a run, for failure reports. */
 export function lastProgress(lines: JsonLine[], n = 5): string[] {
-  return lines.filter((l) => l.type === 'progress').slice(-n).map((l) => String(l.message ?? l.step ?? JSON.stringify(l)))
+  return lines
+    .filter((l) => l.type === 'progress')
+    .slice(-n)
+    .map((l) => String(l.message ?? l.step ?? JSON.stringify(l)))
 }
 
 /** A result line's error as one line of text. */
 export function describeFailure(r: CliResult): string {
   const result = r.lines.find((l) => l.type === 'result')
   const error = result?.error as { code?: string; message?: string; hint?: string } | undefined
-  if (error !== undefined) return `${error.code ?? '?'}: ${error.message ?? ''}${error.hint === undefined ? '' : ` (hint: ${error.hint})`}`
+  if (error !== undefined)
+    return `${error.code ?? '?'}: ${error.message ?? ''}${error.hint === undefined ? '' : ` (hint: ${error.hint})`}`
   if (r.killed) return `killed after the time limit; stderr: ${r.stderr.slice(-300).trim()}`
   return `exit ${r.code ?? r.signal} without a result line; stderr: ${r.stderr.slice(-300).trim()}`
 }

@@ -10,6 +10,7 @@
 // "internet" counts as public. Each run: the initiator starts in a fresh data folder, and as soon as
 // it prints its words the joiner starts in another (a person pasting a link). The join is timed from
 // spawn to exit. The lab is destroyed at the end, also after a failure or Ctrl-C.
+import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createNatLab, natLabUnavailableReason, type NatLab } from '../e2e/netns/nat-lab.ts'
@@ -38,10 +39,13 @@ interface Run {
 }
 
 async function main(): Promise<void> {
+  const loadStart = loadavg().map((x) => round(x, 2))
   const unavailable = natLabUnavailableReason()
   if (unavailable !== undefined) {
     console.log(`bench:nat skipped: ${unavailable}`)
-    writeResult('nat-pairing', { skipped: unavailable })
+    writeResult('nat-pairing', {
+      skipped: unavailable
+    })
     return
   }
   const started = performance.now()
@@ -189,6 +193,7 @@ async function main(): Promise<void> {
       console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
   }
   const file = writeResult('nat-pairing', {
+    loadavg: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
     runs: opts.runs,
     symmetric: opts.symmetric,
     entry,
@@ -198,6 +203,9 @@ async function main(): Promise<void> {
     runsDetail: runs,
     seconds: round((performance.now() - started) / 1000, 1)
   })
+  console.log(
+    `load average (1 min) at start ${loadStart[0]}, at end ${round(loadavg()[0]!, 2)} on ${cpus().length} CPUs`
+  )
   console.log(`\nwrote ${file}`)
 }
 

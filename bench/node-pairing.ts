@@ -9,6 +9,7 @@
 // initiator only through the node (DHT record, then a direct or relayed connection). Every run counts,
 // the first included. Recorded per run: success, the join's wall time (spawn to exit), when the DHT
 // record was found, and for a failure the last progress lines and the error.
+import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildBenchBundle } from './lib/cli-bundle.ts'
@@ -30,6 +31,8 @@ interface Run {
   joinMs: number
   /** Spawn → the joiner's "DHT: record found" line. */
   foundMs?: number
+  /** DHT lookups that came back without the record before it was found (the initiator had not published yet). */
+  emptyLookups: number
   /** The path the joiner paired over, and how (direct or through the relay), from its progress lines. */
   via?: string
   pairOk?: boolean
@@ -49,6 +52,7 @@ function connectedVia(r: CliResult): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const loadStart = loadavg().map((x) => round(x, 2))
   const started = performance.now()
   const entry = opts.entry as CliEntry
   if (entry !== 'bundle' && entry !== 'source') throw new Error('--entry is bundle or source')
@@ -86,9 +90,12 @@ async function main(): Promise<void> {
         const ok = join.code === 0 && result?.ok === true
         const paired = await Promise.race([pair.done, new Promise<undefined>((r) => setTimeout(r, PAIR_SETTLE_MS))])
         const pairResult = paired?.lines.find((l) => l.type === 'result')
-        run = { run: i + 1, ok, joinMs: round(join.ms), pairOk: pairResult?.ok === true }
+        run = { run: i + 1, ok, joinMs: round(join.ms), pairOk: pairResult?.ok === true, emptyLookups: 0 }
         const found = foundAt(join)
         if (found !== undefined) run.foundMs = round(found)
+        run.emptyLookups = join.lines.filter(
+          (l) => l.type === 'progress' && l.message === 'DHT: no record yet, asking again'
+        ).length
         const via = connectedVia(join)
         if (via !== undefined) run.via = via
         if (!ok) {
@@ -105,6 +112,7 @@ async function main(): Promise<void> {
           run: i + 1,
           ok: false,
           joinMs: NaN,
+          emptyLookups: 0,
           failure: { error: err instanceof Error ? err.message : String(err), progress: [], pair: '' }
         }
       } finally {
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
       runs.push(run)
       const tag = run.ok ? 'ok' : 'FAILED'
       console.log(
-        `run ${String(run.run).padStart(2)}: ${tag} join ${fmtMs(run.joinMs)}${run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`}${run.pairOk === false && run.ok ? ' (initiator did not report success)' : ''}`
+        `run ${String(run.run).padStart(2)}: ${tag} join ${fmtMs(run.joinMs)}${run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`}${run.emptyLookups > 0 ? ` after ${run.emptyLookups} empty lookup(s)` : ''}${run.pairOk === false && run.ok ? ' (initiator did not report success)' : ''}`
       )
       if (run.failure !== undefined) {
         console.log(`    error: ${run.failure.error}`)
@@ -148,6 +156,8 @@ async function main(): Promise<void> {
     ]
   )
   for (const [via, n] of paths) console.log(`  ${n} × ${via}`)
+  const retried = runs.filter((r) => r.emptyLookups > 0).length
+  console.log(`  ${retried}/${runs.length} joins looked up the code more than once (the record was not yet published)`)
   const failures = runs.filter((r) => !r.ok)
   if (failures.length > 0) {
     console.log(`\nfailures (${failures.length}):`)
@@ -155,6 +165,7 @@ async function main(): Promise<void> {
       console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
   }
   const file = writeResult('node-pairing', {
+    loadavg: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
     runs: opts.runs,
     entry,
     success: ok.length,
@@ -163,6 +174,9 @@ async function main(): Promise<void> {
     runsDetail: runs,
     seconds: round((performance.now() - started) / 1000, 1)
   })
+  console.log(
+    `load average (1 min) at start ${loadStart[0]}, at end ${round(loadavg()[0]!, 2)} on ${cpus().length} CPUs`
+  )
   console.log(`\nwrote ${file}`)
 }
 

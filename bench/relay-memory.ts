@@ -12,6 +12,7 @@
 // its RSS again (VmRSS from /proc, with the anonymous part and the V8 heap from the node's metrics).
 // Then the clients leave and the RSS is read once more.
 import { readFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildBenchBundle } from './lib/cli-bundle.ts'
@@ -110,6 +111,7 @@ async function startNode(
 }
 
 async function main(): Promise<void> {
+  const loadStart = loadavg().map((x) => round(x, 2))
   const started = performance.now()
   const tmp = makeTempDir('bench-relay-memory')
   let entry = opts.entry as CliEntry
@@ -242,6 +244,7 @@ async function main(): Promise<void> {
     }
     for (const n of notes) console.log(`NOTE: ${n}`)
     const file = writeResult('relay-memory', {
+      loadavg: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
       entry,
       target: opts.reservations,
       held: loadedHeld,
@@ -258,6 +261,9 @@ async function main(): Promise<void> {
       notes,
       seconds: round((performance.now() - started) / 1000, 1)
     })
+    console.log(
+      `load average (1 min) at start ${loadStart[0]}, at end ${round(loadavg()[0]!, 2)} on ${cpus().length} CPUs`
+    )
     console.log(`\nwrote ${file}`)
   } finally {
     await Promise.all(workers.map((w) => w.stop()))

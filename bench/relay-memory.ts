@@ -179,7 +179,8 @@ async function main(): Promise<void> {
       await sleep(500)
     }
     const fillSeconds = round((performance.now() - fillStarted) / 1000, 1)
-    await Promise.race([Promise.allSettled(replies), sleep(60_000)])
+    // Workers still retrying refused clients (5 attempts each, with backoff) get a bounded while to answer.
+    await Promise.race([Promise.allSettled(replies), sleep(120_000)])
     console.log(`${held} reservations after ${fillSeconds} s; settling ${opts.settle} s`)
     await sleep(opts.settle * 1000)
     const gauges = await scrape(node.metrics)
@@ -196,6 +197,9 @@ async function main(): Promise<void> {
     const clients = workerRss.reduce((s, w) => s + w.clients, 0)
     const clientRss = workerRss.reduce((s, w) => s + (w.rss ?? 0), 0)
 
+    // What the workers answered before they are stopped (a stopped worker's pending request fails).
+    const answered = workerResults.filter((r): r is Record<string, unknown> => typeof r !== 'string')
+    const unanswered = replies.length - answered.length
     await Promise.all(workers.splice(0).map((w) => w.stop()))
     await sleep(opts.settle * 1000)
     const after = await settledMem(pid, node.metrics)
@@ -230,17 +234,18 @@ async function main(): Promise<void> {
     console.log(
       `clients: ${clients} held in ${workers.length || opts.workers} workers using ${fmtMB(clientRss)} RSS together (${round(clientRss / Math.max(clients, 1) / 1024, 0)} KiB each)`
     )
-    for (const r of workerResults) {
-      if (typeof r === 'string') console.log(`  worker failed: ${r}`)
-      else if (Number(r.failed) > 0 || Number(r.retries) > 0)
-        console.log(
-          `  worker: ${String(r.held)} held, ${String(r.failed)} failed, ${String(r.retries)} retries; errors ${JSON.stringify(r.errors)}`
-        )
-    }
+    const errors = new Map<string, number>()
+    for (const r of answered)
+      for (const [text, n] of r.errors as Array<[string, number]>) errors.set(text, (errors.get(text) ?? 0) + n)
+    const sum = (key: string): number => answered.reduce((s, r) => s + Number(r[key] ?? 0), 0)
+    console.log(
+      `workers: ${answered.length} answered (${sum('held')} clients held, ${sum('failed')} gave up after 5 attempts, ${sum('retries')} retries)${unanswered > 0 ? `; ${unanswered} still retrying when stopped` : ''}`
+    )
+    for (const [text, n] of errors) console.log(`  client error × ${n}: ${text}`)
     if (loadedHeld < opts.reservations) {
-      const note = `only ${loadedHeld} of ${opts.reservations} reservations were held, over ${connections} connections${connections >= 290 && connections <= 310 ? ": libp2p's connection manager refuses inbound connections past its default maxConnections (300)" : ''}`
-      console.log(`NOTE: ${note} (worker errors above)`)
-      notes.push(note)
+      notes.push(
+        `only ${loadedHeld} of ${opts.reservations} reservations were held, over ${connections} connections${connections >= 290 && connections <= 310 ? ": libp2p's connection manager refuses inbound connections past its default maxConnections (300)" : ''}`
+      )
     }
     for (const n of notes) console.log(`NOTE: ${n}`)
     const file = writeResult('relay-memory', {
@@ -257,7 +262,8 @@ async function main(): Promise<void> {
       fillSeconds,
       clients,
       clientRss,
-      workers: workerResults,
+      workers: answered,
+      unansweredWorkers: unanswered,
       notes,
       seconds: round((performance.now() - started) / 1000, 1)
     })

@@ -34,6 +34,8 @@ interface Run {
   via?: string
   /** What the initiator's last progress line said when the join started (published to, reach). */
   initiatorAtJoin?: string
+  /** The joiner's progress messages, in order (kept in the JSON for every run). */
+  progress?: string[]
   pairOk?: boolean
   failure?: { error: string; progress: string[]; pair: string; stderr: string }
 }
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
         if (foundIndex >= 0) run.foundMs = round(join.arrivals[foundIndex]!)
         const via = join.lines.filter((l) => l.type === 'progress' && / connected /.test(String(l.message))).at(-1)
         if (via !== undefined) run.via = String(via.message)
+        run.progress = lastProgress(join.lines, 40)
         const firstProgress = pair.lines.find((l) => l.type === 'progress')
         if (firstProgress !== undefined)
           run.initiatorAtJoin = `reach ${String(firstProgress.reach)}, published to ${String(firstProgress.advertisedTo)}`

@@ -2,7 +2,7 @@
 // process, then one table against the targets of DESIGN.md §6. Each benchmark
 // also prints its own detail and writes bench/results/<name>.json.
 //
-//   node bench/run.ts            the documented configuration (~7 minutes on 2 cores)
+//   node bench/run.ts            the documented configuration (~7 minutes on 2 cores, plus ~8 minutes for node-pairing, relay-memory and nat-pairing)
 //   node bench/run.ts --quick    fewer runs and a 15 s daemon wait, for a quick look
 //   node bench/run.ts --only lan,attack
 import { spawn } from 'node:child_process'
@@ -40,7 +40,29 @@ const BENCHES: Bench[] = [
     timeoutMs: 150_000
   },
   { name: 'memory', script: 'memory.ts', args: ['--wait', '60'], quickArgs: ['--wait', '15'], timeoutMs: 120_000 },
-  { name: 'attack', script: 'attack.ts', args: ['--runs', '20'], quickArgs: ['--runs', '10'], timeoutMs: 120_000 }
+  { name: 'attack', script: 'attack.ts', args: ['--runs', '20'], quickArgs: ['--runs', '10'], timeoutMs: 120_000 },
+  {
+    name: 'node-pairing',
+    script: 'node-pairing.ts',
+    args: ['--runs', '50'],
+    quickArgs: ['--runs', '10'],
+    timeoutMs: 50 * 60_000
+  },
+  {
+    name: 'relay-memory',
+    script: 'relay-memory.ts',
+    args: [],
+    quickArgs: ['--reservations', '200', '--settle', '5'],
+    timeoutMs: 600_000
+  },
+  // Needs root (network namespaces); prints why and exits 0 when it cannot build its lab.
+  {
+    name: 'nat-pairing',
+    script: 'nat-pairing.ts',
+    args: ['--runs', '10'],
+    quickArgs: ['--runs', '3'],
+    timeoutMs: 20 * 60_000
+  }
 ]
 
 function runBench(b: Bench): Promise<{ code: number | null; seconds: number }> {
@@ -90,6 +112,9 @@ async function main(): Promise<void> {
   const cli = load('cli')
   const memory = load('memory')
   const attack = load('attack')
+  const nodePairing = load('node-pairing')
+  const relayMemory = load('relay-memory')
+  const nat = load('nat-pairing')
   const n100 = dht?.results?.find((r: { n: number }) => r.n === 100)
   const bundle = cli?.results?.find((r: { variant: string }) => r.variant === 'bundle')
   const bin = cli?.results?.find((r: { variant: string }) => r.variant === 'bin')
@@ -137,6 +162,36 @@ async function main(): Promise<void> {
         : '—',
       '≤ 2×',
       verdict(attack?.slowdownP50, 2, '×')
+    ],
+    [
+      '6. pairings through one pairwise node: success / join p50',
+      nodePairing
+        ? `${nodePairing.success}/${nodePairing.runs} / ${fmtMs(nodePairing.join.p50)} (p95 ${fmtMs(nodePairing.join.p95)})`
+        : '—',
+      '100 %',
+      nodePairing ? (nodePairing.success === nodePairing.runs ? 'met' : 'missed') : 'no figure'
+    ],
+    [
+      '7. node RSS per relay reservation',
+      relayMemory
+        ? `${round(relayMemory.perReservationBytes / 1024, 1)} KiB (${relayMemory.held}/${relayMemory.target} held, ${fmtMB(relayMemory.idle.rss)} -> ${fmtMB(relayMemory.loaded.rss)}, ${relayMemory.entry})`
+        : '—',
+      '—',
+      relayMemory && relayMemory.held < relayMemory.target ? 'target count not reached' : ''
+    ],
+    [
+      '8. NAT↔NAT `pairwise join` whole process p50 / success',
+      nat?.skipped
+        ? `skipped: ${nat.skipped}`
+        : nat
+          ? `${fmtMs(nat.join.p50)} (p95 ${fmtMs(nat.join.p95)}) / ${nat.success}/${nat.runs}`
+          : '—',
+      '≤ 1 s / 100 %',
+      nat?.skipped
+        ? ''
+        : nat
+          ? `${verdict(nat.join.p50, 1000, 'ms')}${nat.success < nat.runs ? '; success below 100 %' : ''}`
+          : 'no figure'
     ]
   ]
   const m = machine()

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { PairwiseLibp2p } from '../engine/node/libp2p-node.ts'
 import type { DhtRecordStore } from '../engine/node/dht-record-store.ts'
-import { Gauge, type Registry } from 'prom-client'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { Gauge, Registry } from 'prom-client'
 
 // Prometheus text for a `pairwise node`: libp2p's own metrics (connections,
 // streams, the relay server's reservations and relayed traffic, kad-dht
@@ -85,4 +86,16 @@ export async function serveMetrics(
   const address = server.address()
   const bound = typeof address === 'object' && address !== null ? address.port : port
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`, server }
+}
+
+/**
+ * A registry of our own for libp2p's metrics and ours. Imported statically:
+ * prom-client is CommonJS, and a dynamic import of it in the bundled CLI
+ * yields only a default export.
+ */
+export function prometheus() {
+  const registry = new Registry()
+  // preserveExistingMetrics: otherwise the library clears prom-client's global registry (and its metric cache).
+  const factory = prometheusMetrics({ registry, collectDefaultMetrics: true, preserveExistingMetrics: true })
+  return { registry, factory }
 }

@@ -15,7 +15,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import { classifyAddress } from './address-class.ts'
 import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
-import { RELAY_SERVER_DEFAULTS, type RelayServerLimits } from './network-constants.ts'
+import { NODE_CONNECTION_HEADROOM, RELAY_SERVER_DEFAULTS, type RelayServerLimits } from './network-constants.ts'
 import type { NetworkOptions } from './network-options.ts'
 import { publicListenAddresses } from './public-address.ts'
 import { relayReservations, type RelayReservations } from './relay-reservations.ts'
@@ -122,6 +122,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
           relay: circuitRelayServer({
             reservations: {
               maxReservations: relayLimits.maxReservations,
+              reservationTtl: relayLimits.reservationTtlMs,
               applyDefaultLimit: true,
               defaultDataLimit: BigInt(relayLimits.dataLimitBytes),
               defaultDurationLimit: relayLimits.durationLimitMs
@@ -157,7 +158,9 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       // A LAN device or a loopback test opens more than 5 connections a
       // second from one address; raise it only this far.
       inboundConnectionThreshold: inboundLimit,
-      maxIncomingPendingConnections: inboundLimit
+      maxIncomingPendingConnections: inboundLimit,
+      // Every reservation holds a connection: libp2p's default of 300 would cap a node far below its reservations.
+      ...(role === 'node' ? { maxConnections: relayLimits.maxReservations + NODE_CONNECTION_HEADROOM } : {})
     },
     services
   })

@@ -17,11 +17,21 @@ export interface RelayServerLimits {
   dataLimitBytes: number
   /** Lifetime of one relayed connection. */
   durationLimitMs: number
+  /**
+   * How long a reservation lasts unless renewed (devices renew 5 minutes
+   * before it ends). libp2p's 2 hours keeps a slot taken long after a
+   * one-shot `pairwise join` has gone: the server drops reservations only when they expire.
+   */
+  reservationTtlMs: number
 }
 
 export const RELAY_SERVER_DEFAULTS: RelayServerLimits = {
   maxReservations: 4096,
   maxReservationsPerIp: 16,
   dataLimitBytes: 1 << 17,
-  durationLimitMs: 120_000
+  durationLimitMs: 120_000,
+  reservationTtlMs: 15 * 60_000
 }
+
+/** Connections a node holds beyond its reservations: devices looking up the DHT, dialling through the relay. */
+export const NODE_CONNECTION_HEADROOM = 512

@@ -36,7 +36,7 @@ export async function runNode(options: CliOptions, out: Output): Promise<number>
   try {
     const identity = await loadOrCreateIdentity(dir, FileSecretStore.open(dir))
     const maxReservations = options.maxReservations ?? RELAY_SERVER_DEFAULTS.maxReservations
-    const metrics = options.metrics === undefined ? undefined : await prometheus()
+    const metrics = options.metrics === undefined ? undefined : (await import('../node-metrics.ts')).prometheus()
     const { NodeDatastore } = await import('../../engine/node/node-datastore.ts')
     const datastore = new NodeDatastore()
     // The gate needs the node, and the node needs the gate.
@@ -117,15 +117,4 @@ function nodeBanner(
   if (metricsUrl !== undefined) lines.push('', `Metrics: ${metricsUrl}`)
   lines.push('', 'Ctrl-C stops the node.')
   return lines.join('\n')
-}
-
-async function prometheus() {
-  const [{ Registry }, { prometheusMetrics }] = await Promise.all([
-    import('prom-client'),
-    import('@libp2p/prometheus-metrics')
-  ])
-  const registry = new Registry()
-  // preserveExistingMetrics: otherwise the library clears prom-client's global registry (and its metric cache).
-  const factory = prometheusMetrics({ registry, collectDefaultMetrics: true, preserveExistingMetrics: true })
-  return { registry, factory }
 }

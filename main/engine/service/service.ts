@@ -126,7 +126,8 @@ class Service implements PairingService {
       localPeerId: this.#identity.peerId,
       privateKey: this.#identity.privateKey,
       trust: this.#trust,
-      localAddresses: () => local.addresses()
+      localAddresses: () => local.addresses(),
+      localName: () => this.#registry.getThisDevice()?.name ?? ''
     }
     const nodes = new NodeDirectory({ node, registry: this.#registry, events: this.#events, startup: startupNodes })
     const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
@@ -191,6 +192,9 @@ class Service implements PairingService {
     this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes }
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
+    this.#trust.events.on('renamed', ({ peerId, previousName }) =>
+      this.#events.emit('device-renamed', { device: this.#deviceView(peerId), previousName })
+    )
     contacts.events.on('online', () => this.#queueDevices())
     const startables: Startable[] = [gate, lan, host, contacts, reachability, nodes]
     for (const part of startables) await part.start()
@@ -262,7 +266,10 @@ class Service implements PairingService {
   }
 
   async renameDevice(params: MethodParams<'renameDevice'>): Promise<MethodResult<'renameDevice'>> {
-    return this.#parts.local.rename(params.name)
+    const device = this.#parts.local.rename(params.name)
+    // Presence messages carry the name: check with the devices online now rather than at the next round.
+    this.#parts.contacts.checkOnlineNow()
+    return device
   }
 
   async getMetrics(): Promise<MethodResult<'getMetrics'>> {

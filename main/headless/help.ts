@@ -25,11 +25,13 @@ export const COMMAND_HELP: Record<CommandName, string> = {
   asks for them, or reads them from a pipe, which keeps them out of the process list.`,
   devices: `pairwise devices [--json]
   List paired devices: name, status, online or last seen, fingerprint.
-  Online status is live only while a daemon runs.`,
+  Online status is live only while a daemon runs; without one it reads the registry and
+  starts no network.`,
   revoke: `pairwise revoke <name | peer id prefix>
   Stop trusting a paired device. It is told now, or at the next contact.`,
   rename: `pairwise rename <name>
-  Change this device's name as other devices see it.`,
+  Change this device's name as other devices see it. With a daemon running, online devices
+  learn it at once; otherwise no network starts and they learn it at their next contact.`,
   metrics: `pairwise metrics [--json]
   Counters: sessions started, paired, joins failed by reason, codes expired, failed proofs.`,
   daemon: `pairwise daemon [--ui] [--ui-port <port>] [--ttl <minutes>]

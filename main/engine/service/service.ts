@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
-import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
+import { loadOrCreateIdentity } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
 import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { DEFAULT_NETWORK, type NetworkOptions } from '../node/network-options.ts'
@@ -28,6 +28,7 @@ import { NodeDirectory } from './node-directory.ts'
 import { PairingHost } from './pairing-host.ts'
 import { Reachability } from './reachability.ts'
 import { ServiceEmitter } from './service-events.ts'
+import { registerThisDevice } from './this-device.ts'
 import { DEFAULT_TIMING, type PairingService, type ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom } from './views.ts'
 
@@ -96,10 +97,7 @@ class Service implements PairingService {
     const datastore = new SqliteDatastore(files.peerStore)
     const service = new Service(identity, registry, new TrustStore(registry, options.secretStore), datastore, lock)
     try {
-      const existing = registry.getThisDevice()
-      const name = options.deviceName ?? (existing?.peerId === identity.peerId ? existing.name : defaultDeviceName())
-      if (existing?.peerId !== identity.peerId || existing.name !== name)
-        registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
+      registerThisDevice(registry, identity.peerId, options.deviceName)
       await service.#startParts(options)
     } catch (err) {
       registry.close()

@@ -13,9 +13,10 @@ const REVOCATION_WAIT_MS = 5_000
 async function withBackend(
   options: CliOptions,
   out: Output,
-  body: (backend: Backend) => Promise<number>
+  body: (backend: Backend) => Promise<number>,
+  network = true
 ): Promise<number> {
-  const backend = await openBackend(options, out)
+  const backend = await openBackend(options, out, { network })
   try {
     return await body(backend)
   } finally {
@@ -24,32 +25,51 @@ async function withBackend(
 }
 
 export function runDevices(options: CliOptions, out: Output): Promise<number> {
-  return withBackend(options, out, async ({ api }) => {
-    const devices = await api.listDevices({ includeRevoked: true })
-    const state = await api.getState({})
-    out.result(
-      { thisDevice: state.thisDevice, devices },
-      `This device: ${state.thisDevice.name} (fingerprint ${state.thisDevice.fingerprint})\n\n${deviceTable(devices)}`
-    )
-    return 0
-  })
+  return withBackend(
+    options,
+    out,
+    async ({ api }) => {
+      const devices = await api.listDevices({ includeRevoked: true })
+      const state = await api.getState({})
+      out.result(
+        { thisDevice: state.thisDevice, devices },
+        `This device: ${state.thisDevice.name} (fingerprint ${state.thisDevice.fingerprint})\n\n${deviceTable(devices)}`
+      )
+      return 0
+    },
+    false
+  )
 }
 
 export function runRename(positionals: string[], options: CliOptions, out: Output): Promise<number> {
   const name = positionals.join(' ').trim()
-  return withBackend(options, out, async ({ api }) => {
-    const device = await api.renameDevice({ name })
-    out.result({ thisDevice: device }, `This device is now called “${device.name}”.`)
-    return 0
-  })
+  return withBackend(
+    options,
+    out,
+    async ({ api, via }) => {
+      const device = await api.renameDevice({ name })
+      const reach =
+        via === 'daemon'
+          ? 'Paired devices online now learn it at once, the others at their next contact.'
+          : 'Paired devices learn it at their next contact with this one (while `pairwise daemon` or the app runs).'
+      out.result({ thisDevice: device, via }, `This device is now called “${device.name}”. ${reach}`)
+      return 0
+    },
+    false
+  )
 }
 
 export function runMetrics(options: CliOptions, out: Output): Promise<number> {
-  return withBackend(options, out, async ({ api }) => {
-    const metrics = await api.getMetrics({})
-    out.result({ metrics }, metricsText(metrics))
-    return 0
-  })
+  return withBackend(
+    options,
+    out,
+    async ({ api }) => {
+      const metrics = await api.getMetrics({})
+      out.result({ metrics }, metricsText(metrics))
+      return 0
+    },
+    false
+  )
 }
 
 export function runRevoke(positionals: string[], options: CliOptions, out: Output): Promise<number> {

@@ -50,6 +50,9 @@ export class Output {
     if (process.env.PAIRWISE_DEBUG === '1' && payload.code === 'internal') console.error(err)
     if (this.json) {
       this.#line(this.#stdout, JSON.stringify({ type: 'result', ok: false, error: payload, exitCode }))
+    } else if (payload.code === 'cancelled') {
+      // The person asked for it: a plain acknowledgement, not an error report.
+      this.#line(this.#stderr, payload.message)
     } else {
       this.#line(this.#stderr, `pairwise: ${payload.message}`)
       if (payload.hint !== undefined) this.#line(this.#stderr, `hint: ${payload.hint}`)

@@ -3,7 +3,7 @@
 // Tests type keys into it and read the screen as a person would see it.
 // Debian's tmux may be missing: `TmuxTerminal.available()` lets a test skip.
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually } from './eventually.ts'
 import { makeTempDir, removeTempDir } from './temp-dirs.ts'
@@ -34,7 +34,11 @@ export class TmuxTerminal {
     const conf = join(term.#dir, 'tmux.conf')
     // remain-on-exit: the last screen and the exit status stay readable. A big history keeps scrolled-off lines too.
     writeFileSync(conf, 'set -g remain-on-exit on\nset -g history-limit 2000\nset -g status off\n')
-    const command = argv.map(quote).join(' ')
+    // tmux 3.3 may mark a pane dead before it has reaped the process and then never show the
+    // status, so the shell around the command writes it down (bash lets a command that handles
+    // Ctrl-C itself finish and report its own status).
+    const status = join(term.#dir, 'status')
+    const command = ['bash', '-c', `"$@"; echo $? > ${quote(status)}`, 'bash', ...argv].map(quote).join(' ')
     term.#tmux(
       ['-f', conf, 'new-session', '-d', '-s', 'pw', '-x', String(size.cols), '-y', String(size.rows), command],
       { ...env, TERM: 'xterm-256color' }
@@ -57,15 +61,13 @@ export class TmuxTerminal {
     return this.#tmux(['capture-pane', '-p', '-t', 'pw']).replace(/\n$/, '').split('\n')
   }
 
-  /** The command's exit status once it has ended, else undefined. */
+  /** The command's exit status once it has ended (128 + n when signal n ended it), else undefined. */
   exitStatus(): number | undefined {
-    const [dead, status] = this.#tmux(['display-message', '-p', '-t', 'pw', '#{pane_dead} #{pane_dead_status}'])
-      .trim()
-      .split(' ')
-    return dead === '1' ? Number(status) : undefined
+    const text = readFileIfExists(join(this.#dir, 'status'))
+    return text === undefined || text.trim() === '' ? undefined : Number(text.trim())
   }
 
-  async waitFor(what: string, match: (screen: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  async waitFor(what: string, match: (screen: string) => boolean, timeoutMs = 45_000): Promise<string> {
     return eventually(
       () => `${what}; the screen:\n${this.screen().join('\n')}`,
       () => {
@@ -76,7 +78,7 @@ export class TmuxTerminal {
     )
   }
 
-  async waitForExit(timeoutMs = 20_000): Promise<number> {
+  async waitForExit(timeoutMs = 45_000): Promise<number> {
     return eventually(
       () => `the command to exit; the screen:\n${this.screen().join('\n')}`,
       () => this.exitStatus(),
@@ -93,5 +95,13 @@ export class TmuxTerminal {
     const r = spawnSync('tmux', ['-S', this.#socket, ...args], { encoding: 'utf8', env, timeout: 10_000 })
     if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr || r.error?.message || r.status}`)
     return r.stdout
+  }
+}
+
+function readFileIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
   }
 }

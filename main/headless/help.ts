@@ -16,9 +16,10 @@ const COMMON = `Common options:
   --json                  one JSON object per line; the last line is the result`
 
 export const COMMAND_HELP: Record<CommandName, string> = {
-  pair: `pairwise pair [--ttl <minutes>]
+  pair: `pairwise pair [--ttl <minutes>] [--qr | --no-qr]
   Show a 12-word code (and a link and QR code) and wait until another device joins with it.
   --ttl <minutes>  how long the code works, ${TTL_RANGE}
+  --qr, --no-qr    always or never show the QR code (default: when it fits the terminal)
   Ctrl-C cancels the code.`,
   join: `pairwise join [<word>…|<link>]
   Pair with the device that shows these 12 words (or its pairwise:// link). Without words it
@@ -27,8 +28,9 @@ export const COMMAND_HELP: Record<CommandName, string> = {
   List paired devices: name, status, online or last seen, fingerprint.
   Online status is live only while a daemon runs; without one it reads the registry and
   starts no network.`,
-  revoke: `pairwise revoke <name | peer id prefix>
-  Stop trusting a paired device. It is told now, or at the next contact.`,
+  revoke: `pairwise revoke <name | peer id prefix> [--yes]
+  Stop trusting a paired device. It is told now, or at the next contact.
+  Asks first on a terminal; --yes does not ask.`,
   rename: `pairwise rename <name>
   Change this device's name as other devices see it. With a daemon running, online devices
   learn it at once; otherwise no network starts and they learn it at their next contact.`,

@@ -30,7 +30,7 @@ async function cancelAtPrompt(key: 'C-c' | 'C-d', json: boolean): Promise<{ stat
   return { status, screen: term.screen().join('\n') }
 }
 
-describe('pairwise join prompt', { timeout: 60_000, skip }, () => {
+describe('pairwise join prompt', { timeout: 120_000, skip }, () => {
   it('Ctrl-C cancels: "Cancelled.", exit 130', async () => {
     const { status, screen } = await cancelAtPrompt('C-c', false)
     assert.equal(status, 130, screen)

@@ -1,5 +1,6 @@
 import { toErrorPayload, type ErrorPayload } from '../../shared/errors.ts'
 import { EXIT_CODE_FOR } from './exit-codes.ts'
+import { terminalSize, wrap } from './terminal-fit.ts'
 
 // Everything a command prints goes through here, so that --json output is one
 // object per line with a final {"type":"result"} line, and text output puts
@@ -39,7 +40,9 @@ export class Output {
 
   /** A notice that is not the command's output: always stderr, so JSON on stdout stays clean. */
   notice(text: string): void {
-    this.#line(this.#stderr, text)
+    // Word-wrapped on a terminal: a long notice must not break mid-word, nor make a screen layout overflow.
+    const size = terminalSize(this.#stderr)
+    this.#line(this.#stderr, size === undefined ? text : wrap(text, size.cols))
   }
 
   /** Prints the error and returns the exit code it maps to. */

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { buildElectron } from './build-electron.ts'
+import { downloadAdvice, ensureElectronBinary } from './electron-download.ts'
 
 // `npm start`: build, make sure the Electron binary is there, launch the app.
 //
@@ -14,38 +14,15 @@ import { buildElectron } from './build-electron.ts'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const electronDir = path.join(root, 'node_modules', 'electron')
 
-function installedBinary(): string | null {
-  const pathFile = path.join(electronDir, 'path.txt')
-  if (!existsSync(pathFile)) return null
-  const binary = path.join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim())
-  return existsSync(binary) ? binary : null
-}
-
-function ensureBinary(): string | null {
-  const present = installedBinary()
-  if (present !== null) return present
-  console.log('Downloading the Electron binary (first start only)…')
-  const result = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit' })
-  return result.status === 0 ? installedBinary() : null
-}
-
 await buildElectron()
 
-const binary = ensureBinary()
-if (binary === null) {
-  console.error(
-    [
-      '',
-      'The Electron binary could not be downloaded (it comes from github.com, not from the npm registry).',
-      'You can still use Pairwise with the same interface in your browser:',
-      '',
-      '    npx pairwise daemon --ui',
-      '',
-      'and open the link it prints. To retry the desktop app later, run `npm start` again.'
-    ].join('\n')
-  )
+const found = ensureElectronBinary(electronDir, (line) => console.log(line))
+if (!found.ok) {
+  // Only the advice (and the one-line reason): the installer's stack trace stays out of sight.
+  console.error(downloadAdvice(found.reason))
   process.exit(1)
 }
+const binary = found.binary
 
 // Inherited from a shell, this would make the binary behave as plain Node.
 const env = { ...process.env }

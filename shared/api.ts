@@ -166,6 +166,12 @@ export const EVENTS = {
   'attempt-failed': z.object({ failedAttempts: z.number().int(), blocked: z.boolean() }),
   paired: DeviceViewSchema,
   'removed-by-peer': DeviceViewSchema,
+  /**
+   * A paired device told us its new name (over the authenticated presence
+   * exchange). Sent once per rename, so a front end can say "renamed from …"
+   * once; the device list already carries the new name.
+   */
+  'device-renamed': z.object({ device: DeviceViewSchema, previousName: z.string() }),
   /** Nodes were added or removed, or one connected or disconnected. */
   'nodes-changed': z.array(NodeViewSchema)
 } as const

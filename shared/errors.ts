@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'invalid-argument',
   'data-dir-locked',
   'storage-error',
+  'cancelled', // the person stopped the command themselves (Ctrl-C, Ctrl-D at a prompt): not a failure
   'internal'
 ] as const
 

@@ -38,6 +38,7 @@ export const EVENT_NAMES = [
   'attempt-failed',
   'paired',
   'removed-by-peer',
+  'device-renamed',
   'nodes-changed'
 ] as const satisfies readonly EventName[]
 

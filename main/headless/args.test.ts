@@ -103,7 +103,7 @@ test('revoke picks by exact name or peer id prefix, and refuses to guess', () =>
   const oldLaptop = device('Laptop', '12D3KooWDDDD4444', 'revoked')
   const all = [laptop, desk1, desk2, oldLaptop]
   assert.equal(pickDevice(all, 'laptop'), laptop, 'a revoked namesake does not make it ambiguous')
-  assert.equal(pickDevice(all, '12D3KooWBBC'), desk2)
+  assert.equal(pickDevice(all, '12D3KooWBBCC'), desk2)
   assert.throws(
     () => pickDevice(all, 'Desk'),
     (err: PairwiseError) => err.code === 'invalid-argument' && /matches 2 devices/.test(err.message)
@@ -116,9 +116,19 @@ test('revoke picks by exact name or peer id prefix, and refuses to guess', () =>
     () => pickDevice(all, 'Phone'),
     (err: PairwiseError) => err.code === 'not-found' && /Known devices: Laptop/.test(err.message)
   )
+  // Every peer id starts with 12D3KooW: such a prefix never picks a device, even the only one.
+  for (const pool of [all, [laptop]]) {
+    assert.throws(
+      () => pickDevice(pool, '12D3KooW'),
+      (err: PairwiseError) =>
+        err.code === 'invalid-argument' &&
+        /too short/.test(err.message) &&
+        err.message.includes('Laptop (12D3KooWAAAA…)')
+    )
+  }
   assert.throws(
-    () => pickDevice(all, '12D'),
-    (err: PairwiseError) => err.code === 'not-found',
-    'prefixes shorter than 4 characters match nothing'
+    () => pickDevice(all, '12D3KooWBB'),
+    (err: PairwiseError) => err.code === 'invalid-argument' && /Desk .*Desk/.test(err.message),
+    'a short prefix lists the devices it matches'
   )
 })

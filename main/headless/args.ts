@@ -26,6 +26,10 @@ export interface CliOptions {
   metrics: { host: string; port: number } | undefined
   /** `pairwise node`: relay reservations held at once. */
   maxReservations: number | undefined
+  /** `pairwise pair`: true --qr, false --no-qr, undefined: only when it fits the terminal. */
+  qr: boolean | undefined
+  /** `pairwise revoke`: no confirmation question. */
+  yes: boolean
 }
 
 export type ParsedArgs =
@@ -49,6 +53,9 @@ type FlagName =
   | 'announce'
   | 'metrics'
   | 'max-reservations'
+  | 'qr'
+  | 'no-qr'
+  | 'yes'
   | 'help'
   | 'version'
 
@@ -67,6 +74,9 @@ const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[
   announce: { kind: 'list', commands: ['node'] },
   metrics: { kind: 'string', commands: ['node'] },
   'max-reservations': { kind: 'string', commands: ['node'] },
+  qr: { kind: 'boolean', commands: ['pair'] },
+  'no-qr': { kind: 'boolean', commands: ['pair'] },
+  yes: { kind: 'boolean', commands: ['revoke'] },
   help: { kind: 'boolean' },
   version: { kind: 'boolean' }
 }
@@ -202,9 +212,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     uiPort: integerFlag('ui-port', one('ui-port'), 0, 65535, 'a port') ?? 0,
     announce: checkAddresses('announce', values.get('announce') ?? []),
     metrics: hostPort('metrics', one('metrics')),
-    maxReservations: integerFlag('max-reservations', one('max-reservations'), 1, 1_000_000, 'a count')
+    maxReservations: integerFlag('max-reservations', one('max-reservations'), 1, 1_000_000, 'a count'),
+    qr: booleans.has('qr') ? true : booleans.has('no-qr') ? false : undefined,
+    yes: booleans.has('yes')
   }
   if (values.has('ui-port') && !options.ui) throw usageError('--ui-port needs --ui.')
+  if (booleans.has('qr') && booleans.has('no-qr')) throw usageError('--qr and --no-qr cannot both be given.')
   return { kind: 'command', command, positionals, options }
 }
 

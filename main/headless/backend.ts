@@ -10,7 +10,8 @@ import type { Output } from './output.ts'
 
 export interface Backend {
   api: PairingApi
-  via: 'daemon' | 'in-process'
+  /** 'registry': no daemon runs and the command needs no network (see registry-backend.ts). */
+  via: 'daemon' | 'in-process' | 'registry'
   /** This device's listening multiaddrs, with /p2p/<peer id>. */
   addresses(): Promise<string[]>
   close(): Promise<void>
@@ -22,7 +23,15 @@ export function resolveDataDir(options: CliOptions): string {
   return options.dataDir ?? defaultDataDir()
 }
 
-export async function openBackend(options: CliOptions, out: Output): Promise<Backend> {
+/**
+ * `network: false` is for commands that only read or write the registry
+ * (devices, metrics, rename): without a daemon they never start a node.
+ */
+export async function openBackend(
+  options: CliOptions,
+  out: Output,
+  { network = true }: { network?: boolean } = {}
+): Promise<Backend> {
   const dataDir = resolveDataDir(options)
   const daemon = readDaemonInfo(dataDir)
   if (daemon !== undefined) {
@@ -41,6 +50,15 @@ export async function openBackend(options: CliOptions, out: Output): Promise<Bac
       }
       return remote
     }
+  }
+  if (!network) {
+    const [{ openRegistryBackend }, { createInProcessApi }] = await Promise.all([
+      import('./registry-backend.ts'),
+      import('../rpc/in-process.ts')
+    ])
+    const local = await openRegistryBackend(dataDir, options.name, out)
+    // The same dispatch as every transport, so params and results are checked alike.
+    return { api: createInProcessApi(local.api), via: 'registry', addresses: async () => [], close: local.close }
   }
   const [{ startService }, { createInProcessApi }] = await Promise.all([
     import('./service-host.ts'),

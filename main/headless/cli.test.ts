@@ -161,11 +161,14 @@ describe('pairwise CLI', { timeout: 60_000 }, () => {
       `pair printed its multiaddrs: ${session.multiaddrs.join(' ')}`
     )
 
-    // While `pair` owns folder A, another process cannot open it (no daemon to talk to).
-    const locked = await run(['devices', '--data-dir', dirA, ...NET])
+    // While `pair` owns folder A, another process cannot start a node on it (no daemon to talk to)…
+    const locked = await run(['pair', '--data-dir', dirA, ...NET])
     assert.equal(locked.code, 8, locked.stderr)
     assert.match(locked.stderr, /^pairwise: Another Pairwise process \(pid \d+\) is using /m)
     assert.match(locked.stderr, /^hint: /m)
+    // …but `devices` needs no node: it reads the registry beside it.
+    const listed = await run(['devices', '--data-dir', dirA, ...NET])
+    assert.equal(listed.code, 0, listed.stderr)
 
     const join = await run(
       ['join', ...session.words, '--json', '--name', 'Bravo', '--data-dir', dirB, '--bootstrap', bootstrap, ...NET],

@@ -42,10 +42,24 @@ async function prompt(
   previous: string
 ): Promise<string[]> {
   const rl = createInterface({ input, output, terminal: true })
+  // Ctrl-C (SIGINT in raw mode) or Ctrl-D (end of input) means "never mind": a
+  // cancellation with its own code and exit status, never an internal error.
+  const stopped = new Promise<never>((_, reject) => {
+    const cancel = (): void => {
+      // Off the prompt's line, so what follows starts on a line of its own.
+      output.write('\n')
+      reject(cancelled())
+    }
+    rl.once('SIGINT', cancel)
+    rl.once('close', cancel)
+  })
+  stopped.catch(() => undefined)
   try {
     let prefill = previous
     for (let attempt = 0; attempt < MAX_PROMPTS; attempt++) {
-      const answer = rl.question('Enter the 12 words shown on the other computer (or its link): ')
+      const asked = rl.question('Enter the 12 words shown on the other computer (or its link): ')
+      asked.catch(() => undefined)
+      const answer = Promise.race([asked, stopped])
       // Pre-filled with the last try, so one wrong word is fixed without retyping eleven.
       if (prefill !== '') rl.write(prefill)
       const text = await answer
@@ -57,8 +71,13 @@ async function prompt(
     }
     throw new PairwiseError('invalid-argument', 'No code entered.')
   } finally {
+    rl.removeAllListeners('close')
     rl.close()
   }
+}
+
+function cancelled(): PairwiseError {
+  return new PairwiseError('cancelled', 'Cancelled.', { hint: 'Run `pairwise join` again when you have the code.' })
 }
 
 /** The parser's message (it names the word's position and suggestions) plus any checksum fixes. */

@@ -15,7 +15,9 @@ export const EXIT = {
   device: 7,
   locked: 8,
   storage: 9,
-  version: 10
+  version: 10,
+  /** 128 + SIGINT, as shells report a command stopped with Ctrl-C. */
+  cancelled: 130
 } as const
 
 export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
@@ -39,7 +41,8 @@ export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
   'not-found': EXIT.device,
   'data-dir-locked': EXIT.locked,
   'storage-error': EXIT.storage,
-  'version-mismatch': EXIT.version
+  'version-mismatch': EXIT.version,
+  cancelled: EXIT.cancelled
 }
 
 /** For `--help`: the table above as people read it. */
@@ -54,4 +57,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   7  device: device-revoked, not-found
   8  data-dir-locked (another Pairwise process owns the data folder)
   9  storage-error
-  10 version-mismatch`
+  10 version-mismatch
+  130 cancelled (Ctrl-C or Ctrl-D at a prompt)`

@@ -16,20 +16,24 @@ const COMMON = `Common options:
   --json                  one JSON object per line; the last line is the result`
 
 export const COMMAND_HELP: Record<CommandName, string> = {
-  pair: `pairwise pair [--ttl <minutes>]
+  pair: `pairwise pair [--ttl <minutes>] [--qr | --no-qr]
   Show a 12-word code (and a link and QR code) and wait until another device joins with it.
   --ttl <minutes>  how long the code works, ${TTL_RANGE}
+  --qr, --no-qr    always or never show the QR code (default: when it fits the terminal)
   Ctrl-C cancels the code.`,
   join: `pairwise join [<word>…|<link>]
   Pair with the device that shows these 12 words (or its pairwise:// link). Without words it
   asks for them, or reads them from a pipe, which keeps them out of the process list.`,
   devices: `pairwise devices [--json]
   List paired devices: name, status, online or last seen, fingerprint.
-  Online status is live only while a daemon runs.`,
-  revoke: `pairwise revoke <name | peer id prefix>
-  Stop trusting a paired device. It is told now, or at the next contact.`,
+  Online status is live only while a daemon runs; without one it reads the registry and
+  starts no network.`,
+  revoke: `pairwise revoke <name | peer id prefix> [--yes]
+  Stop trusting a paired device. It is told now, or at the next contact.
+  Asks first on a terminal; --yes does not ask.`,
   rename: `pairwise rename <name>
-  Change this device's name as other devices see it.`,
+  Change this device's name as other devices see it. With a daemon running, online devices
+  learn it at once; otherwise no network starts and they learn it at their next contact.`,
   metrics: `pairwise metrics [--json]
   Counters: sessions started, paired, joins failed by reason, codes expired, failed proofs.`,
   daemon: `pairwise daemon [--ui] [--ui-port <port>] [--ttl <minutes>]

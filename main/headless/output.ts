@@ -1,5 +1,6 @@
 import { toErrorPayload, type ErrorPayload } from '../../shared/errors.ts'
 import { EXIT_CODE_FOR } from './exit-codes.ts'
+import { terminalSize, wrap } from './terminal-fit.ts'
 
 // Everything a command prints goes through here, so that --json output is one
 // object per line with a final {"type":"result"} line, and text output puts
@@ -39,7 +40,9 @@ export class Output {
 
   /** A notice that is not the command's output: always stderr, so JSON on stdout stays clean. */
   notice(text: string): void {
-    this.#line(this.#stderr, text)
+    // Word-wrapped on a terminal: a long notice must not break mid-word, nor make a screen layout overflow.
+    const size = terminalSize(this.#stderr)
+    this.#line(this.#stderr, size === undefined ? text : wrap(text, size.cols))
   }
 
   /** Prints the error and returns the exit code it maps to. */
@@ -50,6 +53,9 @@ export class Output {
     if (process.env.PAIRWISE_DEBUG === '1' && payload.code === 'internal') console.error(err)
     if (this.json) {
       this.#line(this.#stdout, JSON.stringify({ type: 'result', ok: false, error: payload, exitCode }))
+    } else if (payload.code === 'cancelled') {
+      // The person asked for it: a plain acknowledgement, not an error report.
+      this.#line(this.#stderr, payload.message)
     } else {
       this.#line(this.#stderr, `pairwise: ${payload.message}`)
       if (payload.hint !== undefined) this.#line(this.#stderr, `hint: ${payload.hint}`)

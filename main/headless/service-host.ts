@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { PairwiseError } from '../../shared/errors.ts'
 import type { NetworkOptions, PairingService } from '../engine/service/types.ts'
 import type { CliOptions } from './args.ts'
 import type { Output } from './output.ts'
+import { openSecretStore } from './secret-notice.ts'
 
 // Starts the engine inside this process. Imported lazily: the libp2p stack
 // takes a few hundred milliseconds to load, and --help, --version, a mistyped
@@ -20,17 +19,8 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
 }
 
 export async function startService(dataDir: string, options: CliOptions, out: Output): Promise<PairingService> {
-  const [{ createPairingService }, { FileSecretStore }] = await Promise.all([
-    import('../engine/service/service.ts'),
-    import('../engine/identity/file-secret-store.ts')
-  ])
-  const firstRun = !existsSync(join(dataDir, 'secret.key'))
-  const secretStore = FileSecretStore.open(dataDir)
-  if (firstRun) {
-    out.notice(
-      `pairwise: this device's key and pair keys are kept in ${dataDir}, in files only this user account can read. No OS keystore is used when Pairwise runs headless, so protect this account (and its backups) accordingly.`
-    )
-  }
+  const { createPairingService } = await import('../engine/service/service.ts')
+  const secretStore = openSecretStore(dataDir, out)
   try {
     return await createPairingService({
       dataDir,

@@ -1,6 +1,9 @@
+import { fitLine, terminalSize } from './terminal-fit.ts'
+
 // A live status for long waits. On a terminal one line is rewritten in place
-// (the countdown ticks); in a pipe or log each change is one new line, and
-// ticks alone print nothing.
+// (the countdown ticks), cut to the terminal's width so it never wraps (a
+// wrapped line cannot be rewritten with \r and leaves stale copies); in a pipe
+// or log each change is one new line, and ticks alone print nothing.
 
 export class StatusLine {
   readonly #stream: NodeJS.WriteStream
@@ -17,16 +20,20 @@ export class StatusLine {
     return this.#tty
   }
 
-  /** `key` is the status without its ticking parts: in a pipe a line is printed only when it changes. */
-  set(text: string, key: string = text): void {
+  /**
+   * `key` is the status without its ticking parts: in a pipe a line is printed only when it changes.
+   * `tail` (e.g. the countdown) is never cut on a narrow terminal; `text` is.
+   */
+  set(text: string, key: string = text, tail = ''): void {
     if (this.#tty) {
-      this.#current = text
-      this.#stream.write(`\r\x1b[2K${text}`)
+      const cols = terminalSize(this.#stream)?.cols
+      this.#current = cols === undefined ? text + tail : fitLine(text, tail, cols)
+      this.#stream.write(`\r\x1b[2K${this.#current}`)
       return
     }
     if (key === this.#lastKey) return
     this.#lastKey = key
-    this.#stream.write(`${text}\n`)
+    this.#stream.write(`${text}${tail}\n`)
   }
 
   /** A line of its own, printed above the live status. */

@@ -4,10 +4,12 @@ import { STATUS_TEXT, dateTime, presenceText, shortFingerprint } from './format.
 interface Props {
   device: DeviceView
   now: number
+  /** The name this device had before the rename it just told us about. */
+  renamedFrom?: string | undefined
   onRevoke: (device: DeviceView) => void
 }
 
-export function DeviceRow({ device, now, onRevoke }: Props) {
+export function DeviceRow({ device, now, renamedFrom, onRevoke }: Props) {
   const trusted = device.status === 'paired' || device.status === 'pending-confirmation'
   return (
     <li className={`device-row device-${device.status}`} data-testid="device-row" data-peer-id={device.peerId}>
@@ -20,6 +22,7 @@ export function DeviceRow({ device, now, onRevoke }: Props) {
           </span>
         </p>
         <p className="device-meta">
+          {renamedFrom !== undefined && <span data-testid="device-renamed-from">renamed from {renamedFrom}</span>}
           <span>{device.os}</span>
           <span className="fingerprint" title={device.fingerprint}>
             {shortFingerprint(device.fingerprint)}

@@ -21,12 +21,19 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
   const now = useNow(30_000)
   const [revoking, setRevoking] = useState<DeviceView | null>(null)
   const [news, setNews] = useState('')
+  // "renamed from …" comes from the one device-renamed event per rename, so it is shown once:
+  // on this screen until it is left or reloaded (the list itself already has the new name).
+  const [renamedFrom, setRenamedFrom] = useState<ReadonlyMap<string, string>>(new Map())
 
   // The list itself is kept current by the app; these only say what just happened.
   useEffect(() => {
     const offs = [
       api.on('removed-by-peer', (d) => setNews(`${d.name} removed this device. The two no longer trust each other.`)),
-      api.on('paired', (d) => setNews(`Paired with ${d.name}.`))
+      api.on('paired', (d) => setNews(`Paired with ${d.name}.`)),
+      api.on('device-renamed', ({ device, previousName }) => {
+        setNews(`${previousName} is now called ${device.name}.`)
+        setRenamedFrom((map) => new Map(map).set(device.peerId, previousName))
+      })
     ]
     return () => offs.forEach((off) => off())
   }, [api])
@@ -50,7 +57,13 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
       ) : (
         <ul className="device-list">
           {sortDevices(devices).map((device) => (
-            <DeviceRow key={device.peerId} device={device} now={now} onRevoke={setRevoking} />
+            <DeviceRow
+              key={device.peerId}
+              device={device}
+              now={now}
+              renamedFrom={renamedFrom.get(device.peerId)}
+              onRevoke={setRevoking}
+            />
           ))}
         </ul>
       )}

@@ -168,6 +168,26 @@ export class Registry {
     })
   }
 
+  /**
+   * A paired device told us (over the MACed presence exchange) that it now has
+   * another name. Returns the name it had, or null when nothing changed (same
+   * name, or the device is not one we trust). Logged so support can see why a
+   * row's name changed.
+   */
+  renamePeer(peerId: string, name: string): string | null {
+    const id = checkPeerId(peerId)
+    const next = checkText(name, 'name', LIMITS.name)
+    return this.#db.transaction(() => {
+      const row = this.#db.get('SELECT name, status FROM devices WHERE peer_id = ?', id)
+      if (row === undefined || row.name === next) return null
+      if (row.status !== 'paired' && row.status !== 'pending-confirmation') return null
+      const at = this.#now()
+      this.#db.run('UPDATE devices SET name = ?, updated_at = ? WHERE peer_id = ?', next, at, id)
+      this.#insertEvent(at, 'peer-renamed', id, null, { from: row.name, to: next })
+      return row.name as string
+    })
+  }
+
   /** pending-confirmation → paired. False (and nothing written) when the device is not pending. */
   confirmPairing(peerId: string): boolean {
     const id = checkPeerId(peerId)

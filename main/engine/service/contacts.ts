@@ -55,6 +55,8 @@ export class Contacts implements Startable {
   readonly #c: ContactsComponents
   readonly #online = new Set<string>()
   readonly #inFlight = new Set<string>()
+  /** Peers to check once more when their exchange in flight ends: it may carry what just changed too late. */
+  readonly #again = new Set<string>()
   readonly #reconnecting = new Set<string>()
   #timer: NodeJS.Timeout | undefined
   #stopped = false
@@ -128,6 +130,18 @@ export class Contacts implements Startable {
     if (known) setTimeout(() => void this.contact(peerId), delayMs).unref()
   }
 
+  /**
+   * A presence check with every device online now, e.g. after this device was
+   * renamed (the messages carry our name). One already on the wire started
+   * before the change, so it is repeated once when it ends.
+   */
+  checkOnlineNow(): void {
+    for (const peerId of this.#online) {
+      if (this.#inFlight.has(peerId)) this.#again.add(peerId)
+      else void this.contact(peerId)
+    }
+  }
+
   /** Presence check with a known device, or delivery of our revocation notice to it. */
   async contact(peerId: string): Promise<void> {
     if (this.#stopped || this.#inFlight.has(peerId)) return
@@ -151,6 +165,7 @@ export class Contacts implements Startable {
       // Unreachable now; the next round or the next connection tries again.
     } finally {
       this.#inFlight.delete(peerId)
+      if (this.#again.delete(peerId)) void this.contact(peerId)
     }
   }
 

@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
-import { defaultDeviceName, loadOrCreateIdentity, osLabel } from '../identity/identity.ts'
+import { loadOrCreateIdentity } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
 import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { DEFAULT_NETWORK, type NetworkOptions } from '../node/network-options.ts'
@@ -28,6 +28,7 @@ import { NodeDirectory } from './node-directory.ts'
 import { PairingHost } from './pairing-host.ts'
 import { Reachability } from './reachability.ts'
 import { ServiceEmitter } from './service-events.ts'
+import { registerThisDevice } from './this-device.ts'
 import { DEFAULT_TIMING, type PairingService, type ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom } from './views.ts'
 
@@ -96,10 +97,7 @@ class Service implements PairingService {
     const datastore = new SqliteDatastore(files.peerStore)
     const service = new Service(identity, registry, new TrustStore(registry, options.secretStore), datastore, lock)
     try {
-      const existing = registry.getThisDevice()
-      const name = options.deviceName ?? (existing?.peerId === identity.peerId ? existing.name : defaultDeviceName())
-      if (existing?.peerId !== identity.peerId || existing.name !== name)
-        registry.setThisDevice({ peerId: identity.peerId, name, os: osLabel() })
+      registerThisDevice(registry, identity.peerId, options.deviceName)
       await service.#startParts(options)
     } catch (err) {
       registry.close()
@@ -126,7 +124,8 @@ class Service implements PairingService {
       localPeerId: this.#identity.peerId,
       privateKey: this.#identity.privateKey,
       trust: this.#trust,
-      localAddresses: () => local.addresses()
+      localAddresses: () => local.addresses(),
+      localName: () => this.#registry.getThisDevice()?.name ?? ''
     }
     const nodes = new NodeDirectory({ node, registry: this.#registry, events: this.#events, startup: startupNodes })
     const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
@@ -191,6 +190,9 @@ class Service implements PairingService {
     this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes }
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
+    this.#trust.events.on('renamed', ({ peerId, previousName }) =>
+      this.#events.emit('device-renamed', { device: this.#deviceView(peerId), previousName })
+    )
     contacts.events.on('online', () => this.#queueDevices())
     const startables: Startable[] = [gate, lan, host, contacts, reachability, nodes]
     for (const part of startables) await part.start()
@@ -262,7 +264,10 @@ class Service implements PairingService {
   }
 
   async renameDevice(params: MethodParams<'renameDevice'>): Promise<MethodResult<'renameDevice'>> {
-    return this.#parts.local.rename(params.name)
+    const device = this.#parts.local.rename(params.name)
+    // Presence messages carry the name: check with the devices online now rather than at the next round.
+    this.#parts.contacts.checkOnlineNow()
+    return device
   }
 
   async getMetrics(): Promise<MethodResult<'getMetrics'>> {

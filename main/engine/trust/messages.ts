@@ -15,11 +15,16 @@ export const REVOKE_PROTOCOL = '/pairwise/revoke/1.0.0'
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`))
 const Addresses = z.array(z.string().max(256)).max(16)
 export const LocalStatusSchema = z.enum(['paired', 'pending'])
+// The sender's current device name, as sent: the MAC covers these exact
+// characters, so it is only capped here; the device-name rules
+// (shared/device.ts) decide afterwards whether we take it (see presence.ts).
+const SenderName = z.string().max(256)
 
 export const PresenceRequestSchema = z.strictObject({
   t: z.literal('presence'),
   nonce: hex(32),
   status: LocalStatusSchema,
+  name: SenderName,
   addrs: Addresses,
   mac: hex(32)
 })
@@ -27,6 +32,7 @@ export const PresenceOkSchema = z.strictObject({
   t: z.literal('presence-ok'),
   nonce: hex(32),
   status: LocalStatusSchema,
+  name: SenderName,
   addrs: Addresses,
   mac: hex(32)
 })
@@ -54,9 +60,10 @@ export function presenceRequestMac(
   from: string,
   to: string,
   nonce: Uint8Array,
-  status: LocalStatus
+  status: LocalStatus,
+  name: string
 ): Uint8Array {
-  return hmac(sha256, pairKey, encode('pairwise/v1/presence/request', from, to, nonce, status))
+  return hmac(sha256, pairKey, encode('pairwise/v1/presence/request', from, to, nonce, status, name))
 }
 
 export function presenceReplyMac(
@@ -65,9 +72,10 @@ export function presenceReplyMac(
   to: string,
   requestNonce: Uint8Array,
   nonce: Uint8Array,
-  status: LocalStatus
+  status: LocalStatus,
+  name: string
 ): Uint8Array {
-  return hmac(sha256, pairKey, encode('pairwise/v1/presence/reply', from, to, requestNonce, nonce, status))
+  return hmac(sha256, pairKey, encode('pairwise/v1/presence/reply', from, to, requestNonce, nonce, status, name))
 }
 
 /** The bytes a revocation notice authenticates, with the pair key (MAC) and with the revoker's identity key (signature). */

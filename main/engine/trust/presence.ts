@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { DeviceInfoSchema } from '../../../shared/device.ts'
 import type { FramedChannel } from '../protocol/framing.ts'
 import { equalBytes, fromHex, toHex } from '../protocol/transcript.ts'
 import type { DeviceRecord } from '../registry/types.ts'
@@ -21,6 +22,9 @@ import {
 //   - the peer says it holds no pairing with us  -> we drop ours (its Complete was lost,
 //     or it forgot us): never a one-sided pairing that lingers
 // A device that revoked us answers with its revocation notice instead (P9).
+// Both messages carry the sender's current name under the MAC, so a rename
+// reaches every paired device at its next check (and contacts.ts checks at
+// once after a rename); a name that breaks the device-name rules is ignored.
 
 export type PresenceResult = 'online' | 'confirmed' | 'dropped' | 'removed-by-peer' | 'failed'
 
@@ -38,9 +42,10 @@ export async function checkPresence(
   const nonce = randomBytes(32)
   const pairKey = await ctx.trust.openPairKey(record)
   try {
-    const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status)
+    const name = ctx.localName()
+    const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status, name)
     await channel.write(
-      encodeJson({ t: 'presence', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) })
+      encodeJson({ t: 'presence', nonce: toHex(nonce), status, name, addrs: ctx.localAddresses(), mac: toHex(mac) })
     )
     const reply = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), PresenceReplySchema)
     if (reply === undefined) return 'failed'
@@ -61,11 +66,12 @@ export async function checkPresence(
           ctx.localPeerId,
           nonce,
           fromHex(reply.nonce),
-          reply.status
+          reply.status,
+          reply.name
         )
         await channel.close()
         if (!equalBytes(expected, fromHex(reply.mac))) return 'failed'
-        return settle(ctx, record, reply.addrs)
+        return settle(ctx, record, reply.addrs, reply.name)
       }
     }
   } finally {
@@ -106,7 +112,7 @@ export async function servePresence(
     const requestNonce = fromHex(request.nonce)
     if (
       !equalBytes(
-        presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status),
+        presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status, request.name),
         fromHex(request.mac)
       )
     ) {
@@ -116,12 +122,13 @@ export async function servePresence(
       return 'failed'
     }
     const nonce = randomBytes(32)
-    const mac = presenceReplyMac(pairKey, ctx.localPeerId, remotePeerId, requestNonce, nonce, status)
+    const name = ctx.localName()
+    const mac = presenceReplyMac(pairKey, ctx.localPeerId, remotePeerId, requestNonce, nonce, status, name)
     await channel.write(
-      encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status, addrs: ctx.localAddresses(), mac: toHex(mac) })
+      encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status, name, addrs: ctx.localAddresses(), mac: toHex(mac) })
     )
     await channel.close()
-    return settle(ctx, record, request.addrs)
+    return settle(ctx, record, request.addrs, request.name)
   } finally {
     pairKey.fill(0)
   }
@@ -141,9 +148,12 @@ function unchanged(ctx: TrustContext, record: DeviceRecord): boolean {
   )
 }
 
-function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[]): PresenceResult {
+function settle(ctx: TrustContext, record: DeviceRecord, addrs: string[], name: string): PresenceResult {
   if (!unchanged(ctx, record)) return 'failed'
   ctx.trust.updatePresence(record.peerId, { lastSeen: Date.now(), addresses: addrs })
+  const valid = DeviceInfoSchema.shape.name.safeParse(name)
+  // Only a name that is already in its normal form: the MAC covered these exact characters.
+  if (valid.success && valid.data === name) ctx.trust.renamePeer(record.peerId, name)
   if (record.status === 'pending-confirmation') {
     ctx.trust.confirm(record.peerId)
     return 'confirmed'

@@ -7,6 +7,8 @@ export interface TrustContext {
   readonly privateKey: PrivateKey
   readonly trust: TrustStore
   localAddresses(): string[]
+  /** This device's current name: every presence message carries it, so a rename reaches paired devices. */
+  localName(): string
 }
 
 export const READ_TIMEOUT_MS = 5_000

@@ -19,9 +19,12 @@ export type TrustChange =
   | 'removed-by-peer'
   | 'revocation-delivered'
   | 'presence'
+  | 'renamed'
 
 export interface TrustEvents {
   change: { peerId: string; change: TrustChange }
+  /** A paired device told us its new name; `previousName` is what we showed until now. */
+  renamed: { peerId: string; previousName: string }
 }
 
 export class TrustStore {
@@ -117,6 +120,14 @@ export class TrustStore {
   updatePresence(peerId: string, presence: { lastSeen: number; addresses?: string[] }): void {
     this.#registry.updatePresence(peerId, presence)
     this.#changed(peerId, 'presence')
+  }
+
+  /** Applies a name a paired device proved it now carries; announces it only when it changed. */
+  renamePeer(peerId: string, name: string): void {
+    const previousName = this.#registry.renamePeer(peerId, name)
+    if (previousName === null) return
+    this.events.emit('renamed', { peerId, previousName })
+    this.#changed(peerId, 'renamed')
   }
 
   #when(changed: boolean, peerId: string, change: TrustChange): boolean {

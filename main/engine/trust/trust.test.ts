@@ -12,7 +12,7 @@ import { FramedChannel } from '../protocol/framing.ts'
 import { toHex } from '../protocol/transcript.ts'
 import type { LocalIdentity } from '../protocol/types.ts'
 import { Registry } from '../registry/registry.ts'
-import { presenceReplyMac, revocationBytes, revocationMac } from './messages.ts'
+import { presenceReplyMac, presenceRequestMac, revocationBytes, revocationMac } from './messages.ts'
 import { checkPresence, servePresence } from './presence.ts'
 import { buildNotice, serveRevocation } from './revocation.ts'
 import type { TrustContext } from './trust-context.ts'
@@ -29,7 +29,7 @@ interface Side extends TrustContext {
   changes: Array<[string, TrustChange]>
 }
 
-async function side(): Promise<Side> {
+async function side(name = 'Device'): Promise<Side> {
   const dir = temp.make()
   const identity = await ephemeralIdentity()
   const store = new MemorySecretStore()
@@ -45,7 +45,8 @@ async function side(): Promise<Side> {
     privateKey: identity.privateKey,
     registry,
     trust,
-    localAddresses: () => []
+    localAddresses: () => [],
+    localName: () => name
   }
 }
 
@@ -145,7 +146,16 @@ describe('revocation notices and presence proofs', () => {
     await pairBoth(a, b, randomBytes(32), { a: 'pending-confirmation' })
     const replies = await exchange(
       (c) => servePresence(a, c, b.localPeerId),
-      [{ t: 'presence', nonce: toHex(randomBytes(32)), status: 'paired', addrs: [], mac: toHex(randomBytes(32)) }]
+      [
+        {
+          t: 'presence',
+          nonce: toHex(randomBytes(32)),
+          status: 'paired',
+          name: 'B',
+          addrs: [],
+          mac: toHex(randomBytes(32))
+        }
+      ]
     )
     assert.deepEqual(replies, [{ t: 'unknown' }])
     assert.equal(a.registry.getDevice(b.localPeerId)?.status, 'pending-confirmation')
@@ -163,10 +173,18 @@ describe('revocation notices and presence proofs', () => {
       )!
       const nonce = randomBytes(32)
       const mac = good
-        ? presenceReplyMac(pairKey, b.localPeerId, a.localPeerId, Buffer.from(request.nonce, 'hex'), nonce, 'paired')
+        ? presenceReplyMac(
+            pairKey,
+            b.localPeerId,
+            a.localPeerId,
+            Buffer.from(request.nonce, 'hex'),
+            nonce,
+            'paired',
+            'B'
+          )
         : randomBytes(32)
       await channel.write(
-        encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status: 'paired', addrs: [], mac: toHex(mac) })
+        encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status: 'paired', name: 'B', addrs: [], mac: toHex(mac) })
       )
       await channel.close()
     }
@@ -205,5 +223,47 @@ describe('revocation notices and presence proofs', () => {
     assert.equal(await checkPresence(a, new FramedChannel(mine), stale), 'failed')
     await serving
     assert.equal(a.registry.getDevice(b.localPeerId)?.status, 'pending-confirmation')
+  })
+
+  it("a presence check carries each side's current name under the MAC; both rows follow a rename", async () => {
+    const a = await side('Alice')
+    const b = await side('Bob renamed')
+    await pairBoth(a, b, randomBytes(32))
+    const renames: string[] = []
+    a.trust.events.on('renamed', ({ previousName }) => void renames.push(previousName))
+    const [mine, theirs] = memoryPipe()
+    const serving = servePresence(a, new FramedChannel(theirs), b.localPeerId)
+    assert.equal(await checkPresence(b, new FramedChannel(mine), b.registry.getDevice(a.localPeerId)!), 'online')
+    assert.equal(await serving, 'online')
+    assert.equal(a.registry.getDevice(b.localPeerId)?.name, 'Bob renamed')
+    assert.equal(b.registry.getDevice(a.localPeerId)?.name, 'Alice')
+    assert.deepEqual(renames, ['B'], 'announced once, with the name shown before')
+    assert.ok(a.changes.some(([, change]) => change === 'renamed'))
+  })
+
+  it('a name changed on the wire breaks the MAC; a name against the device-name rules is not taken', async () => {
+    const a = await side('Alice')
+    const b = await side('Bob')
+    const pairKey = randomBytes(32)
+    await pairBoth(a, b, pairKey)
+    // A man in the middle swaps the name in B's request: the MAC, made over "Bob", no longer matches.
+    const nonce = randomBytes(32)
+    const mac = presenceRequestMac(pairKey, b.localPeerId, a.localPeerId, nonce, 'paired', 'Bob')
+    const [mine, theirs] = memoryPipe()
+    const serving = servePresence(a, new FramedChannel(theirs), b.localPeerId)
+    await new FramedChannel(mine).write(
+      encodeJson({ t: 'presence', nonce: toHex(nonce), status: 'paired', name: 'Eve', addrs: [], mac: toHex(mac) })
+    )
+    assert.equal(await serving, 'failed')
+    assert.equal(a.registry.getDevice(b.localPeerId)?.name, 'B')
+
+    // A correctly MACed name that is blank after trimming is ignored (the row keeps its name).
+    const blank = await side('   ')
+    await pairBoth(a, blank, randomBytes(32))
+    const [m2, t2] = memoryPipe()
+    const serving2 = servePresence(a, new FramedChannel(t2), blank.localPeerId)
+    assert.equal(await checkPresence(blank, new FramedChannel(m2), blank.registry.getDevice(a.localPeerId)!), 'online')
+    await serving2
+    assert.equal(a.registry.getDevice(blank.localPeerId)?.name, 'B')
   })
 })

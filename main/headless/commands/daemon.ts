@@ -88,6 +88,13 @@ function logEvents(
         `${describeDevice(device)} removed this device; it is no longer trusted.`
       )
     ),
+    service.on('device-renamed', ({ device, previousName }) =>
+      out.event(
+        'device-renamed',
+        { device, previousName },
+        `${describeDevice(device)} was renamed from “${previousName}”.`
+      )
+    ),
     service.on('attempt-failed', ({ failedAttempts, blocked }) =>
       out.event(
         'attempt-failed',

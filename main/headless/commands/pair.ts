@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import type { DeviceView, PairingSessionView } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { formatCountdown, formatMinutes } from '../../../shared/format.ts'
@@ -7,6 +8,7 @@ import { openBackend, type Backend } from '../backend.ts'
 import { onInterrupt } from '../interrupt.ts'
 import type { Output } from '../output.ts'
 import { StatusLine } from '../status-line.ts'
+import { rowsOf, terminalSize, type TerminalSize } from '../terminal-fit.ts'
 import { describeDevice } from './device-format.ts'
 
 // `pairwise pair`: show a code, wait for the joiner, exit 0 once both sides
@@ -48,8 +50,8 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     if (session === undefined || out.json || settled || (session.state !== 'waiting' && session.state !== 'committing'))
       return
     const left = session.expiresAt - Date.now()
-    const { text, key } = statusText(session, left)
-    status.set(text, key)
+    const { text, tail, key } = statusText(session, left)
+    status.set(text, key, tail)
   }
 
   const confirmedDevice = async (peerId: string): Promise<DeviceView | undefined> => {
@@ -128,7 +130,7 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     session = await api.startPairing(options.ttlMinutes === undefined ? {} : { ttlMinutes: options.ttlMinutes })
     // Ctrl-C while the node was starting: the code was never shown, so it must not stay valid either.
     if (settled) await api.cancelPairing({}).catch(() => undefined)
-    else await showCode(session, backend, out)
+    else await showCode(session, backend, out, options.qr)
     if (!settled && backend.via !== 'daemon' && !options.mdns && options.bootstrap.length === 0) {
       out.notice(
         'pairwise: with --no-mdns and no --bootstrap, only a device that already knows this one can join. ' +
@@ -196,7 +198,12 @@ async function joinerHungUp(backend: Backend, peerId: string): Promise<void> {
   }
 }
 
-async function showCode(session: PairingSessionView, backend: Backend, out: Output): Promise<void> {
+async function showCode(
+  session: PairingSessionView,
+  backend: Backend,
+  out: Output,
+  qr: boolean | undefined
+): Promise<void> {
   const addresses = await backend.addresses()
   if (out.json) {
     out.event('session', {
@@ -210,12 +217,55 @@ async function showCode(session: PairingSessionView, backend: Backend, out: Outp
     })
     return
   }
+  const size = terminalSize(process.stdout)
+  const text = codeText(session, size)
+  const code = await qrCode(session.link, qr, size, text)
+  // The QR code comes first: if anything scrolls off a small terminal, it is the QR, never the words.
+  if (code !== undefined) out.text(code)
+  out.text(text)
+  if (code === undefined && qr === undefined && size !== undefined)
+    out.text('No QR code: this terminal is too small for it (--qr shows it anyway).\n')
+}
+
+/** The words, the link and what to do, sized for `size` (a link wider than the terminal starts at column 0). */
+function codeText(session: PairingSessionView, size: TerminalSize | undefined): string {
+  const indent = size !== undefined && session.link.length + 2 >= size.cols ? '' : '  '
+  return [
+    'Pairing code — read these 12 words to the person at the other computer:',
+    '',
+    wordGrid(session.words),
+    '',
+    'Or open this link there:',
+    `${indent}${session.link}`,
+    '',
+    `Not a wallet recovery phrase — it expires in ${formatMinutes(session.ttlMs)} and works once.`,
+    'On the other computer run:  pairwise join',
+    ''
+  ].join('\n')
+}
+
+/**
+ * The QR code for the link: always with --qr, never with --no-qr; otherwise
+ * when the terminal has room for it above the words, the link and the status
+ * line (in a pipe there is no screen to overflow, so it is printed).
+ */
+async function qrCode(
+  link: string,
+  wanted: boolean | undefined,
+  size: TerminalSize | undefined,
+  below: string
+): Promise<string | undefined> {
+  if (wanted === false) return undefined
   const { default: QRCode } = await import('qrcode')
-  const qr = await QRCode.toString(session.link, { type: 'terminal', small: true })
-  out.text(`Pairing code — read these 12 words to the person at the other computer:\n\n${wordGrid(session.words)}\n`)
-  out.text(`\nOr open this link there:\n  ${session.link}\n\n${qr}`)
-  out.text(`Not a wallet recovery phrase — it expires in ${formatMinutes(session.ttlMs)} and works once.`)
-  out.text(`On the other computer run:  pairwise join\n`)
+  const qr = (await QRCode.toString(link, { type: 'terminal', small: true })).replace(/\n+$/, '')
+  if (wanted === true || size === undefined) return qr
+  // Measured without its colour escapes (the terminal renderer draws with background colours).
+  const plain = stripVTControlCharacters(qr)
+  const width = Math.max(...plain.split('\n').map((line) => [...line].length))
+  // +2: the status line under it all, and the row the cursor stays on.
+  const fits = width < size.cols && rowsOf(plain, size.cols) + rowsOf(below, size.cols) + 2 <= size.rows
+  if (fits) return qr
+  return undefined
 }
 
 /** 3 columns of 4, numbered down each column, as the desktop app shows them. */
@@ -240,7 +290,7 @@ const REACH_TEXT: Record<PairingSessionView['reach'], string> = {
   local: ' · reachable on this network only'
 }
 
-function statusText(view: PairingSessionView, leftMs: number): { text: string; key: string } {
+function statusText(view: PairingSessionView, leftMs: number): { text: string; tail: string; key: string } {
   let key: string
   if (view.state === 'committing')
     key = `Verified ${view.joiner?.name ?? shortPeer(view.joiner?.peerId ?? '')}; saving the pairing…`
@@ -252,7 +302,8 @@ function statusText(view: PairingSessionView, leftMs: number): { text: string; k
   if (view.failedAttempts > 0)
     key += ` · ${view.failedAttempts} wrong-code attempt${view.failedAttempts === 1 ? '' : 's'}`
   // The whole-minute count is part of the key: a log gets a line per minute left, not per second.
-  return { text: `${key} · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / MINUTE_MS)}` }
+  // The countdown is the tail: on a narrow terminal the rest is cut, never the time left.
+  return { text: key, tail: ` · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / MINUTE_MS)}` }
 }
 
 function progressData(view: PairingSessionView): Record<string, unknown> {

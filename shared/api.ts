@@ -55,6 +55,15 @@ export const PairingSessionViewSchema = z.object({
   ttlMs: z.number(),
   state: SessionStateSchema,
   failedAttempts: z.number().int(),
+  /** Peers no longer answered after too many wrong codes. */
+  blockedPeers: z.number().int(),
+  /** The session ended ('failed') because too many wrong codes were tried: the code is burnt. */
+  burnt: z.boolean(),
+  /**
+   * Connections and pairing streams from strangers turned away (evicted or answered "busy") during this
+   * session: "Many devices are trying to connect; some were refused".
+   */
+  refused: z.number().int(),
   /** The joiner being verified or paired, once known. */
   joiner: z.object({ peerId: z.string(), name: z.string().optional() }).nullable(),
   advertisedTo: z.number().int(),
@@ -91,6 +100,12 @@ export const MetricsSchema = z.object({
   joinsFailed: z.record(z.string(), z.number()),
   codesExpired: z.number(),
   failedProofs: z.number(),
+  /** Peers blocked by the per-peer cap on wrong codes, over all sessions. */
+  peersBlocked: z.number(),
+  /** Codes burnt by the per-session cap on wrong codes. */
+  codesBurnt: z.number(),
+  /** Connections and pairing streams from strangers turned away while a code was shown. */
+  strangersRefused: z.number(),
   revocationsSent: z.number(),
   revocationsPending: z.number(),
   devices: z.record(z.string(), z.number())

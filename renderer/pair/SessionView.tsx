@@ -4,7 +4,7 @@ import { COPY_FEEDBACK, useCopy } from './use-copy.ts'
 import { QrCode } from './QrCode.tsx'
 import { WordGrid } from './WordGrid.tsx'
 import { formatCountdown, formatMinutes } from '../../shared/format.ts'
-import { formatAttempts, REACH_NOTE, sessionStatus } from './session-status.ts'
+import { formatAttempts, formatCrowd, REACH_NOTE, sessionStatus } from './session-status.ts'
 import { useAttemptsBlocked } from './use-attempts-blocked.ts'
 
 interface Props {
@@ -50,6 +50,11 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
         {status.active && (
           <p className="status status-info" data-testid="session-reach" data-reach={session.reach}>
             {REACH_NOTE[session.reach]}
+          </p>
+        )}
+        {status.active && session.refused > 0 && (
+          <p className="status status-warning" data-testid="session-crowd" data-refused={session.refused}>
+            {formatCrowd(session.refused)}
           </p>
         )}
         {session.failedAttempts > 0 && (

@@ -38,14 +38,18 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
       return { text: 'Pairing cancelled. This code no longer works.', tone: 'info', active: false }
     case 'failed':
       return {
-        text:
-          session.failedAttempts > 0
-            ? 'Pairing stopped after too many wrong codes. Get a new code.'
-            : 'Pairing failed. Get a new code.',
+        text: session.burnt
+          ? 'Pairing stopped after too many wrong codes: this code no longer works. Get a new code.'
+          : 'Pairing failed. Get a new code.',
         tone: 'error',
         active: false
       }
   }
+}
+
+/** Strangers flooding this device while the code waits; the count is how many were turned away. */
+export function formatCrowd(refused: number): string {
+  return `Many devices are trying to connect; some were refused (${refused} so far). The right device still gets through.`
 }
 
 export function formatAttempts(count: number): string {

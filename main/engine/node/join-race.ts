@@ -51,6 +51,29 @@ export interface JoinRaceOptions {
 }
 
 const MAX_CANDIDATES_IN_FLIGHT = 8
+/** Tries per candidate; the candidate's deadline usually ends the retries first. */
+const MAX_TRIES = 40
+
+/**
+ * Whether a failed attempt says "not now" rather than "no". `busy` is always worth another try. A DHT
+ * candidate is the device holding this code (only holders of the code can make a record that opens),
+ * so when it is unreachable, times out or drops the stream — what a flood of strangers does to it —
+ * it is asked again; a LAN or stored candidate that fails that way may be any device, and is not.
+ * Refusals that name the code's fate (expired, used, wrong, blocked) are final, and so is any failure
+ * after the initiator proved the code (the caller checks): that exchange ran, and its end is the answer.
+ */
+export function worthRetrying(err: unknown, path: DiscoveryPath): boolean {
+  if (err instanceof PairwiseError && err.code === 'busy') return true
+  if (path !== 'dht') return false
+  if (!(err instanceof PairwiseError)) return true
+  return err.code === 'device-unreachable' || err.code === 'timed-out' || err.code === 'protocol-error'
+}
+
+/** 150 ms doubling to 2 s, with jitter so joiners turned away together do not come back together. */
+function retryDelayMs(attempt: number): number {
+  const base = Math.min(2_000, 150 * 2 ** attempt)
+  return base / 2 + Math.random() * (base / 2)
+}
 const MAX_CANDIDATES_WAITING = 64
 
 // When nothing succeeds, the most telling refusal is what the person hears.
@@ -133,15 +156,28 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         message: `${pathLabel(candidate.path)}: connecting to a device`
       })
       const candidateSignal = AbortSignal.any([signal, AbortSignal.timeout(options.candidateTimeoutMs ?? 15_000)])
+      // A flooded initiator answers `busy`, evicts our stream or connection, or lets a dial stall: ask again
+      // with backoff until this candidate's deadline (bounded in count too). See worthRetrying.
       for (let attempt = 0; ; attempt++) {
+        const reached = { verifying: false }
         try {
-          result.resolve(await exchangeWith(candidate, peer, candidateSignal, () => (dialled = true)))
+          result.resolve(await exchangeWith(candidate, peer, candidateSignal, () => (dialled = true), reached))
           return
         } catch (err) {
-          // A busy initiator (other joiners, perhaps hostile ones) is asked again shortly; bounded.
-          if (!(err instanceof PairwiseError && err.code === 'busy') || attempt >= 4 || won || candidateSignal.aborted)
+          if (
+            reached.verifying ||
+            !worthRetrying(err, candidate.path) ||
+            attempt >= MAX_TRIES ||
+            won ||
+            candidateSignal.aborted
+          )
             throw err
-          await sleep(150 * 2 ** attempt, candidateSignal)
+          options.progress({
+            step: 'connecting',
+            path: candidate.path,
+            message: `${pathLabel(candidate.path)}: the device is busy or did not answer; trying again`
+          })
+          await sleep(retryDelayMs(attempt), candidateSignal)
         }
       }
     } catch (err) {
@@ -166,7 +202,8 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     candidate: Candidate,
     peer: ReturnType<typeof peerIdFromString>,
     candidateSignal: AbortSignal,
-    onDialled: () => void
+    onDialled: () => void,
+    reached: { verifying: boolean }
   ): Promise<PairingOutcome> => {
     const connection = await connectToDevice(node, peer, candidate.addrs, {
       signal: candidateSignal,
@@ -201,6 +238,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
           }
         },
         onProgress: (step) => {
+          if (step === 'verifying') reached.verifying = true
           if (step === 'verifying')
             options.progress({
               step: 'verifying',

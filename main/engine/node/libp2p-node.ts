@@ -14,6 +14,7 @@ import type { Datastore } from 'interface-datastore'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import { classifyAddress } from './address-class.ts'
+import { libp2pLimitsFor, type ConnectionGuard } from './connection-guard.ts'
 import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
 import { NODE_CONNECTION_HEADROOM, RELAY_SERVER_DEFAULTS, type RelayServerLimits } from './network-constants.ts'
 import type { NetworkOptions } from './network-options.ts'
@@ -23,6 +24,8 @@ import { relayReservations, type RelayReservations } from './relay-reservations.
 export { DEFAULT_NETWORK, type NetworkOptions } from './network-options.ts'
 
 export const KAD_PROTOCOL = '/pairwise/kad/1.0.0'
+/** A handshake over a slow relay takes a few round trips; anything slower is not a joiner worth waiting for. */
+export const INBOUND_UPGRADE_TIMEOUT_MS = 5_000
 export const MDNS_SERVICE_TAG = '_pairwise._udp.local'
 
 /**
@@ -65,6 +68,19 @@ export function gaterFor(policy: PeerPolicy): ConnectionGater {
   }
 }
 
+/** The gater with the guard's hooks: pending handshakes are tracked from accept until Noise is done. */
+function guardGater(gater: ConnectionGater, guard: ConnectionGuard | undefined): ConnectionGater {
+  if (guard === undefined) return gater
+  return {
+    ...gater,
+    denyInboundConnection: guard.denyInboundConnection,
+    denyInboundEncryptedConnection: (peer, maConn) => {
+      guard.handshakeDone(maConn)
+      return gater.denyInboundEncryptedConnection?.(peer, maConn) ?? false
+    }
+  }
+}
+
 export interface CreateNodeOptions {
   privateKey: PrivateKey
   network: NetworkOptions
@@ -80,8 +96,10 @@ export interface CreateNodeOptions {
   /** Node only: relay reservation limits. */
   relayLimits?: Partial<RelayServerLimits>
   metrics?: (components: never) => Metrics
-  /** Inbound connections per host and pending inbound connections allowed at once. */
+  /** Inbound connections per host per second (libp2p's rate limit) and, unguarded, pending inbound connections. */
   inboundLimit?: number
+  /** A device's share of connections for strangers (connection-guard.ts). */
+  guard?: ConnectionGuard
   /**
    * False when the caller runs identify itself (the service does, to keep it
    * and the DHT and peer-store work it sets off off a pairing's critical path).
@@ -152,13 +170,22 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
     transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: gaterFor(options.policy),
+    connectionGater: guardGater(gaterFor(options.policy), options.guard),
     connectionManager: {
       // libp2p's per-host inbound rate limit is tuned for the public internet.
       // A LAN device or a loopback test opens more than 5 connections a
       // second from one address; raise it only this far.
       inboundConnectionThreshold: inboundLimit,
       maxIncomingPendingConnections: inboundLimit,
+      ...(options.guard === undefined
+        ? {}
+        : {
+            // Above the guard's own caps, which make room before these refuse anyone.
+            ...libp2pLimitsFor(options.guard.limits),
+            // One total deadline for TCP accept -> Noise -> yamux (libp2p's default is 10 s): a socket that
+            // never finishes, or drips its handshake, holds a pending slot at most this long.
+            inboundUpgradeTimeout: INBOUND_UPGRADE_TIMEOUT_MS
+          }),
       // Every reservation holds a connection: libp2p's default of 300 would cap a node far below its reservations.
       ...(role === 'node' ? { maxConnections: relayLimits.maxReservations + NODE_CONNECTION_HEADROOM } : {})
     },

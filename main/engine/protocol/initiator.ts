@@ -37,6 +37,7 @@ import {
 } from './transcript.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
+import { FailureSketch } from './failure-sketch.ts'
 
 // The initiator's session: one code, one device at most (P5). Exchanges with
 // joiners run concurrently; the first joiner whose signed Response verifies
@@ -68,17 +69,22 @@ const EXCHANGE_TRANSITIONS: TransitionTable<ExchangeState> = {
 }
 
 export interface SessionLimits {
-  /** Wrong proofs one peer may send before this session stops answering it. */
+  /** Wrong proofs one peer may send before this session stops answering it (kept in a FailureSketch). */
   maxFailuresPerPeer: number
-  /** Distinct failing peers remembered; beyond it the oldest is forgotten (bounded memory). */
-  maxTrackedPeers: number
+  /**
+   * Wrong proofs this session takes in all before the code is burnt (state 'failed'). A wrong proof
+   * comes only from someone who knows the rendezvous id but not the words — a person who mistypes
+   * gets a checksum error or a different rendezvous id — so every one is hostile; this bounds how
+   * many guesses a code ever answers, whatever the number of peer ids.
+   */
+  maxFailuresPerSession: number
   /** Joiners verified at the same time. */
   maxConcurrentExchanges: number
 }
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   maxFailuresPerPeer: 3,
-  maxTrackedPeers: 1024,
+  maxFailuresPerSession: 64,
   maxConcurrentExchanges: 16
 }
 
@@ -95,6 +101,8 @@ export interface SessionEvents {
   verifying: { peerId: string }
   /** Someone sent a wrong proof. `blocked` once this peer is no longer answered. */
   'attempt-failed': { peerId: string; sessionFailures: number; peerFailures: number; blocked: boolean }
+  /** The session cap on wrong proofs was reached: the code is burnt and the session ends 'failed'. */
+  burnt: { sessionFailures: number }
   paired: { outcome: PairingOutcome; confirmed: boolean }
 }
 
@@ -127,10 +135,12 @@ export class InitiatorSession {
   readonly #timeouts: ProtocolTimeouts
   readonly #machine: StateMachine<SessionState>
   readonly #expiryTimer: TimerHandle
-  readonly #failuresByPeer = new Map<string, number>()
+  readonly #failuresByPeer = new FailureSketch()
   readonly #inFlight = new Set<AbortController>()
   readonly #ended: PromiseWithResolvers<SessionState> = Promise.withResolvers()
   #sessionFailures = 0
+  #blockedPeers = 0
+  #burnt = false
   #outcome: PairingOutcome | undefined
   /** The one exchange that claimed this session; only its fate settles the session. */
   #claimedBy: StateMachine<ExchangeState> | undefined
@@ -174,6 +184,16 @@ export class InitiatorSession {
 
   get failedAttempts(): number {
     return this.#sessionFailures
+  }
+
+  /** Peers that reached the per-peer cap (each counted once). */
+  get blockedPeers(): number {
+    return this.#blockedPeers
+  }
+
+  /** The session ended because of the per-session cap on wrong proofs. */
+  get burnt(): boolean {
+    return this.#burnt
   }
 
   get outcome(): PairingOutcome | undefined {
@@ -318,7 +338,7 @@ export class InitiatorSession {
 
   #admissionRefusal(remotePeerId: string): RefusalReason | undefined {
     if (!this.#machine.is('waiting')) return this.#terminalRefusal()
-    if ((this.#failuresByPeer.get(remotePeerId) ?? 0) >= this.#limits.maxFailuresPerPeer) return 'attempts-exceeded'
+    if (this.#failuresByPeer.count(remotePeerId) >= this.#limits.maxFailuresPerPeer) return 'attempts-exceeded'
     if (this.#inFlight.size >= this.#limits.maxConcurrentExchanges) return 'busy'
     return undefined
   }
@@ -330,7 +350,7 @@ export class InitiatorSession {
       case 'cancelled':
         return 'code-cancelled'
       case 'failed':
-        return 'internal'
+        return this.#burnt ? 'attempts-exceeded' : 'internal'
       default:
         return 'code-used'
     }
@@ -338,35 +358,22 @@ export class InitiatorSession {
 
   #recordFailure(peerId: string): void {
     this.#sessionFailures++
-    const peerFailures = (this.#failuresByPeer.get(peerId) ?? 0) + 1
-    this.#failuresByPeer.delete(peerId)
-    this.#failuresByPeer.set(peerId, peerFailures)
-    if (this.#failuresByPeer.size > this.#limits.maxTrackedPeers) {
-      // Bounded memory, but a blocked peer is never forgotten: evict the oldest peer still under the limit,
-      // or, when every tracked peer is blocked, do not track the newcomer.
-      let evict: string | undefined
-      for (const [peer, count] of this.#failuresByPeer) {
-        if (count < this.#limits.maxFailuresPerPeer && peer !== peerId) {
-          evict = peer
-          break
-        }
-      }
-      this.#failuresByPeer.delete(evict ?? peerId)
+    const peerFailures = this.#failuresByPeer.add(peerId)
+    const blocked = peerFailures >= this.#limits.maxFailuresPerPeer
+    // Counted once, at the failure that blocks; later attempts are refused before their proof is read.
+    if (peerFailures === this.#limits.maxFailuresPerPeer) this.#blockedPeers++
+    this.events.emit('attempt-failed', { peerId, sessionFailures: this.#sessionFailures, peerFailures, blocked })
+    if (this.#sessionFailures >= this.#limits.maxFailuresPerSession && this.#machine.is('waiting')) {
+      this.#burnt = true
+      this.events.emit('burnt', { sessionFailures: this.#sessionFailures })
+      this.#machine.to('failed')
     }
-    this.events.emit('attempt-failed', {
-      peerId,
-      sessionFailures: this.#sessionFailures,
-      peerFailures,
-      blocked: peerFailures >= this.#limits.maxFailuresPerPeer
-    })
   }
 
   #finish(state: SessionState): void {
     this.#expiryTimer.cancel()
-    for (const abort of this.#inFlight)
-      abort.abort(
-        new PairwiseError(state === 'expired' ? 'code-expired' : 'code-cancelled', 'The pairing session ended.')
-      )
+    const code = state === 'expired' ? 'code-expired' : this.#burnt ? 'attempts-exceeded' : 'code-cancelled'
+    for (const abort of this.#inFlight) abort.abort(new PairwiseError(code, 'The pairing session ended.'))
     if (state === 'unconfirmed' && this.#outcome !== undefined)
       this.events.emit('paired', { outcome: this.#outcome, confirmed: false })
     this.#entropy.fill(0)

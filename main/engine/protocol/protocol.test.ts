@@ -477,17 +477,20 @@ describe('pairing protocol', () => {
     assert.equal(responder.stats.refused['timed-out'], 1)
   })
 
-  it('P8 streams beyond the concurrency cap are refused as busy', async () => {
-    const responder = new PairingResponder({ limits: { maxConcurrentStreams: 2, helloTimeoutMs: 2000 } })
+  it('P8 streams beyond the waiting cap evict the oldest waiting stream (busy); the newcomer is served', async () => {
+    const responder = new PairingResponder({ limits: { maxWaiting: 2, helloTimeoutMs: 2000 } })
     const stranger = await ephemeralIdentity()
     const held = [memoryPipe(), memoryPipe()]
-    const serving = held.map(([a]) => responder.handleStream(a, stranger.peerId))
+    const serving = held.map(([a], i) => responder.handleStream(a, `${stranger.peerId}-${i}`, `host-${i}`))
     const { joinerEnd, served } = connect(responder, stranger.peerId)
-    assert.equal(await readRefusal(joinerEnd), 'busy')
+    assert.equal(await readRefusal(new FramedChannel(held[0]![1])), 'busy', 'the oldest waiting stream made room')
+    await joinerEnd.write(strangerHello())
+    assert.equal(await readRefusal(joinerEnd), 'no-device-waiting', 'the newcomer was read')
     await served
     for (const [, b] of held) await b.close()
     await Promise.all(serving)
     assert.equal(responder.activeStreams, 0)
+    assert.equal(responder.turnedAway, 1)
   })
 
   it('version mismatch is refused with a typed error', async () => {
@@ -549,27 +552,20 @@ describe('pairing protocol', () => {
     assert.equal(log.confirmed.length, 0)
   })
 
-  it('P8: one peer may hold only a couple of streams; others are still served', async () => {
-    const responder = new PairingResponder({ limits: { maxStreamsPerPeer: 2, helloTimeoutMs: 2000 } })
+  it('P8: one peer may hold only a couple of waiting streams: its own oldest makes room; others are untouched', async () => {
+    const responder = new PairingResponder({ limits: { maxWaitingPerPeer: 2, helloTimeoutMs: 2000 } })
     const greedy = await ephemeralIdentity()
     const held = [memoryPipe(), memoryPipe()]
     const serving = held.map(([a]) => responder.handleStream(a, greedy.peerId))
-    const third = connect(responder, greedy.peerId)
-    assert.equal(await readRefusal(third.joinerEnd), 'busy')
-    await third.served
     const polite = await ephemeralIdentity()
     const other = connect(responder, polite.peerId)
-    await other.joinerEnd.write(
-      encodeMessage({
-        t: 'hello',
-        v: PROTOCOL_VERSION,
-        rendezvous: toHex(randomBytes(32)),
-        nonce: toHex(randomBytes(32)),
-        proof: toHex(randomBytes(32))
-      })
-    )
+    const third = connect(responder, greedy.peerId)
+    assert.equal(await readRefusal(new FramedChannel(held[0]![1])), 'busy', "greedy's oldest stream was evicted")
+    await other.joinerEnd.write(strangerHello())
     assert.equal(await readRefusal(other.joinerEnd), 'no-device-waiting', 'another peer is answered normally')
     await other.served
+    await third.joinerEnd.close()
+    await third.served
     for (const [, b] of held) await b.close()
     await Promise.all(serving)
   })
@@ -604,3 +600,13 @@ describe('pairing protocol', () => {
     assert.equal(await session.ended, 'unconfirmed')
   })
 })
+
+function strangerHello(): Uint8Array {
+  return encodeMessage({
+    t: 'hello',
+    v: PROTOCOL_VERSION,
+    rendezvous: toHex(randomBytes(32)),
+    nonce: toHex(randomBytes(32)),
+    proof: toHex(randomBytes(32))
+  })
+}

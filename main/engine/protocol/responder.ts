@@ -11,24 +11,23 @@ import {
   type RefusalReason
 } from './messages.ts'
 import type { InitiatorSession } from './initiator.ts'
+import { DEFAULT_ADMISSION_LIMITS, StreamAdmission, type AdmissionLimits } from './stream-admission.ts'
 
 // The initiator's front door for `/pairwise/pair/1.0.0` streams. It reads one
 // Hello and hands the stream to the session for that rendezvous id. Unknown
 // ids, bad versions and garbage get a refusal and a closed stream and leave
 // no trace (P8): nothing is allocated per stranger beyond the stream itself.
 
-export interface ResponderLimits {
-  /** Streams being read or verified at once, across all sessions. */
-  maxConcurrentStreams: number
-  /** Streams one remote peer may hold at once: a handful of peer ids must not occupy every slot. */
-  maxStreamsPerPeer: number
-  /** Longest wait for a stranger's Hello. Short: it is all a stranger may cost us. */
+export interface ResponderLimits extends AdmissionLimits {
+  /**
+   * Longest wait for a stranger's Hello, counted once from the stream's start: a peer that drips a byte
+   * at a time cannot stretch it (a per-read timeout could be). Short: it is all a stranger may cost us.
+   */
   helloTimeoutMs: number
 }
 
 export const DEFAULT_RESPONDER_LIMITS: ResponderLimits = {
-  maxConcurrentStreams: 64,
-  maxStreamsPerPeer: 2,
+  ...DEFAULT_ADMISSION_LIMITS,
   helloTimeoutMs: 2_000
 }
 
@@ -41,13 +40,13 @@ export class PairingResponder {
   readonly #sessions = new Map<string, InitiatorSession>()
   readonly #limits: ResponderLimits
   readonly #clock: Clock
-  #active = 0
-  readonly #activeByPeer = new Map<string, number>()
+  readonly #admission: StreamAdmission
   readonly stats: ResponderStats = { streams: 0, refused: {} }
 
   constructor(options: { limits?: Partial<ResponderLimits>; clock?: Clock } = {}) {
     this.#limits = { ...DEFAULT_RESPONDER_LIMITS, ...options.limits }
     this.#clock = options.clock ?? systemClock
+    this.#admission = new StreamAdmission(this.#limits)
   }
 
   add(session: InitiatorSession): void {
@@ -65,25 +64,39 @@ export class PairingResponder {
   }
 
   get activeStreams(): number {
-    return this.#active
+    return this.#admission.waiting + this.#admission.active
   }
 
-  /** Serves one inbound stream from an authenticated peer. Never throws. */
-  async handleStream(duplex: ByteDuplex, remotePeerId: string): Promise<void> {
+  /** Streams evicted or answered `busy` since start: the "some were refused" the initiator is told. */
+  get turnedAway(): number {
+    return this.#admission.turnedAway
+  }
+
+  /** 2 in an exchange, 1 waiting for its Hello, 0 no pairing stream: connection eviction spares the advanced. */
+  progressOf(peerId: string): number {
+    return this.#admission.progressOf(peerId)
+  }
+
+  /**
+   * Serves one inbound stream from an authenticated peer. Never throws. `remoteHost` is the
+   * connection's IP address (per-host fairness); streams without one share the peer's own bucket.
+   */
+  async handleStream(duplex: ByteDuplex, remotePeerId: string, remoteHost: string = remotePeerId): Promise<void> {
     this.stats.streams++
     const channel = new FramedChannel(duplex)
-    const mine = this.#activeByPeer.get(remotePeerId) ?? 0
-    if (this.#active >= this.#limits.maxConcurrentStreams || mine >= this.#limits.maxStreamsPerPeer) {
-      await this.#refuse(channel, 'busy')
-      return
-    }
-    this.#active++
-    this.#activeByPeer.set(remotePeerId, mine + 1)
+    const ticket = this.#admission.admit(remotePeerId, remoteHost)
     try {
-      const timeout = timeoutSignal(this.#clock, this.#limits.helloTimeoutMs)
+      const timeout = timeoutSignal(this.#clock, this.#limits.helloTimeoutMs, ticket.evicted.signal)
       let hello
       try {
         hello = decodeMessage(await channel.read(timeout.signal), HelloSchema)
+      } catch (err) {
+        if (ticket.evicted.signal.aborted) {
+          // Made room for a newer stream; the peer may come back.
+          await this.#refuse(channel, 'busy', 'evicted')
+          return
+        }
+        throw err
       } finally {
         timeout.dispose()
       }
@@ -100,20 +113,21 @@ export class PairingResponder {
         await this.#refuse(channel, 'no-device-waiting')
         return
       }
+      if (!this.#admission.activate(ticket)) {
+        await this.#refuse(channel, 'busy')
+        return
+      }
       await session.handleHello(channel, hello, remotePeerId)
     } catch (err) {
       this.#count(err instanceof PairwiseError && err.code === 'timed-out' ? 'timed-out' : 'protocol-error')
       channel.abort(err instanceof Error ? err.message : 'protocol error')
     } finally {
-      this.#active--
-      const left = (this.#activeByPeer.get(remotePeerId) ?? 1) - 1
-      if (left <= 0) this.#activeByPeer.delete(remotePeerId)
-      else this.#activeByPeer.set(remotePeerId, left)
+      this.#admission.release(ticket)
     }
   }
 
-  async #refuse(channel: FramedChannel, reason: RefusalReason): Promise<void> {
-    this.#count(reason)
+  async #refuse(channel: FramedChannel, reason: RefusalReason, counted: string = reason): Promise<void> {
+    this.#count(counted)
     try {
       await channel.write(encodeMessage({ t: 'refuse', reason, v: PROTOCOL_VERSION }))
     } catch {

@@ -36,6 +36,11 @@ export class NodeDirectory implements Startable {
     return [...new Set([...this.#c.startup, ...this.#stored()])]
   }
 
+  /** One of the nodes this device uses (the connection guard never pushes it out). */
+  isNode(peerId: string): boolean {
+    return this.#peerIds().has(peerId)
+  }
+
   start(): void {
     const { node } = this.#c
     node.addEventListener('peer:connect', this.#onPeer)

@@ -8,6 +8,7 @@ import { osLabel } from '../identity/identity.ts'
 import { createAdvertisement } from '../node/advertisement.ts'
 import { PAIR_PROTOCOL } from '../node/join-race.ts'
 import { publishWhileWaiting } from '../node/publisher.ts'
+import { hostOf, type ConnectionGuard } from '../node/connection-guard.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { InitiatorSession } from '../protocol/initiator.ts'
 import { PairingResponder } from '../protocol/responder.ts'
@@ -23,6 +24,8 @@ export interface PairingHostComponents extends PairingComponents {
   defaultTtlMinutes: number | undefined
   /** How others can reach this device now. */
   reach(): Reach
+  /** The node's share of connections for strangers; its evictions count as refused. */
+  guard?: ConnectionGuard
 }
 
 interface ActiveSession {
@@ -34,9 +37,13 @@ interface ActiveSession {
   joiner: { peerId: string; name?: string } | null
   advertisedTo: number
   stopPublishing: AbortController
+  /** Strangers turned away before this session began: the view counts only this session's. */
+  refusedBefore: number
 }
 
 const MAX_PAIR_STREAMS = 8
+/** How often a waiting session re-checks the refused count, so a flood is shown without an event per refusal. */
+const CROWD_CHECK_MS = 1_000
 /** Room for addresses in the sealed advertisement body (~760 bytes of JSON with the name and OS). */
 const AD_ADDRESS_BYTES = 600
 /** Longest the first publish waits for a relay reservation. */
@@ -55,7 +62,12 @@ export class PairingHost implements Startable {
   async start(): Promise<void> {
     await this.#c.node.handle(
       PAIR_PROTOCOL,
-      (stream, connection) => this.#responder.handleStream(streamDuplex(stream), connection.remotePeer.toString()),
+      (stream, connection) =>
+        this.#responder.handleStream(
+          streamDuplex(stream),
+          connection.remotePeer.toString(),
+          hostOf(connection.remoteAddr)
+        ),
       { maxInboundStreams: MAX_PAIR_STREAMS, runOnLimitedConnection: true }
     )
   }
@@ -76,6 +88,16 @@ export class PairingHost implements Startable {
     return this.#active?.session.state === 'committing' && this.#active.joiner?.peerId === peerId
   }
 
+  /** The peer is in a pairing exchange past its Hello: the connection guard spares it. */
+  inExchange(peerId: string): boolean {
+    return this.#responder.progressOf(peerId) === 2
+  }
+
+  /** Streams and connections turned away since start (responder and connection guard together). */
+  #turnedAway(): number {
+    return this.#responder.turnedAway + (this.#c.guard?.turnedAway ?? 0)
+  }
+
   view(): PairingSessionView | null {
     const a = this.#active
     if (a === null) return null
@@ -87,6 +109,9 @@ export class PairingHost implements Startable {
       ttlMs: a.ttlMs,
       state: a.session.state,
       failedAttempts: a.session.failedAttempts,
+      blockedPeers: a.session.blockedPeers,
+      burnt: a.session.burnt,
+      refused: this.#turnedAway() - a.refusedBefore,
       joiner: a.joiner,
       advertisedTo: a.advertisedTo,
       reach: this.#c.reach()
@@ -132,7 +157,8 @@ export class PairingHost implements Startable {
       ttlMs,
       joiner: null,
       advertisedTo: 0,
-      stopPublishing: new AbortController()
+      stopPublishing: new AbortController(),
+      refusedBefore: this.#turnedAway()
     }
     this.#active = active
     this.#responder.add(session)
@@ -197,6 +223,20 @@ export class PairingHost implements Startable {
       events.emit('attempt-failed', { failedAttempts: e.sessionFailures, blocked: e.blocked })
       this.#emit()
     })
+    session.events.on('burnt', ({ sessionFailures }) => {
+      registry.logEvent('code-burnt', { details: { count: sessionFailures } })
+    })
+    // A flood is shown as a count that changes at most once a second, not an event per refusal.
+    let refusedShown = 0
+    const crowdCheck = setInterval(() => {
+      const refused = this.#turnedAway() - active.refusedBefore
+      if (refused !== refusedShown) {
+        refusedShown = refused
+        this.#emit()
+      }
+    }, CROWD_CHECK_MS)
+    crowdCheck.unref()
+    active.stopPublishing.signal.addEventListener('abort', () => clearInterval(crowdCheck), { once: true })
     session.events.on('paired', ({ outcome }) => {
       active.joiner = { peerId: outcome.remotePeerId, name: outcome.remoteDevice.name }
     })
@@ -216,6 +256,9 @@ export class PairingHost implements Startable {
         if (state === 'expired') registry.logEvent('code-expired')
         if (session.failedAttempts > 0)
           registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
+        if (session.blockedPeers > 0) registry.logEvent('peers-blocked', { details: { count: session.blockedPeers } })
+        const refused = this.#turnedAway() - active.refusedBefore
+        if (refused > 0) registry.logEvent('strangers-refused', { details: { count: refused } })
         registry.logEvent('session-ended', { reason: state })
         // A pairing left unconfirmed is settled by a presence check once the dust settles (P7).
         if (state === 'unconfirmed' && active.joiner !== null) contacts.schedule(active.joiner.peerId, 1_000)

@@ -12,6 +12,7 @@ import { PairwiseError } from '../../../shared/errors.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import { loadOrCreateIdentity } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
+import { ConnectionGuard } from '../node/connection-guard.ts'
 import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { DEFAULT_NETWORK, type NetworkOptions } from '../node/network-options.ts'
 import { SqliteDatastore } from '../node/sqlite-datastore.ts'
@@ -63,6 +64,8 @@ interface Parts {
   gate: IdentifyGate
   reachability: Reachability
   nodes: NodeDirectory
+  /** Stops the connection guard watching the node. */
+  unguard: () => void
 }
 
 class Service implements PairingService {
@@ -113,12 +116,15 @@ class Service implements PairingService {
     const bootstrap = [...new Set([...startupNodes, ...this.#registry.listNodes().map((n) => n.address)])]
     const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
     const timing = { ...DEFAULT_TIMING, ...options.timing }
+    // Strangers get a bounded, fair share of connections; paired devices and our nodes are never pushed out.
+    const guard = new ConnectionGuard()
     const node = await createNode({
       privateKey: this.#identity.privateKey,
       network,
       policy: this,
       datastore: this.#datastore,
-      identifyOnOpen: false
+      identifyOnOpen: false,
+      guard
     })
     const trustContext: TrustContext = {
       localPeerId: this.#identity.peerId,
@@ -160,7 +166,15 @@ class Service implements PairingService {
       events: this.#events,
       defaultTtlMinutes: options.codeTtlMinutes,
       onIdle,
-      reach: () => reachability.reach
+      reach: () => reachability.reach,
+      guard
+    })
+    const unguard = guard.attach(node, {
+      isProtected: (peer) => {
+        const status = this.#registry.getDevice(peer)?.status
+        return status === 'paired' || status === 'pending-confirmation' || nodes.isNode(peer)
+      },
+      inExchange: (peer) => host.inExchange(peer)
     })
     const lan = new LanDiscovery({
       node,
@@ -187,7 +201,7 @@ class Service implements PairingService {
       bootstrap: () => nodes.addresses(),
       pairing: () => host.pairing || joining.joining
     })
-    this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes }
+    this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes, unguard }
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
     this.#trust.events.on('renamed', ({ peerId, previousName }) =>
@@ -214,8 +228,9 @@ class Service implements PairingService {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    const { joining, host, contacts, lan, gate, reachability, nodes, node } = this.#parts
+    const { joining, host, contacts, lan, gate, reachability, nodes, node, unguard } = this.#parts
     joining.stop()
+    unguard()
     for (const part of [host, contacts, lan, gate, reachability, nodes]) await part.stop()
     await node.stop()
     this.#registry.close()

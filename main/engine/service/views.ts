@@ -42,18 +42,22 @@ export function metricsFrom(registry: Registry): Metrics {
   const counts = registry.counts()
   const events = counts.events
   const joinsFailed: Record<string, number> = {}
-  let failedProofs = 0
+  // Sums of the counts each session logs when it ends (pairing-host.ts).
+  const sums: Record<string, number> = { 'failed-proofs': 0, 'peers-blocked': 0, 'strangers-refused': 0 }
   for (const event of registry.listEvents({ limit: 10_000 })) {
     if (event.kind === 'join-failed')
       joinsFailed[event.reason ?? 'unknown'] = (joinsFailed[event.reason ?? 'unknown'] ?? 0) + 1
-    if (event.kind === 'failed-proofs') failedProofs += Number(event.details.count ?? 0)
+    if (event.kind in sums) sums[event.kind] = sums[event.kind]! + Number(event.details.count ?? 0)
   }
   return {
     sessionsStarted: events['session-started'] ?? 0,
     paired: (events['paired'] ?? 0) + (events['confirmed'] ?? 0),
     joinsFailed,
     codesExpired: events['code-expired'] ?? 0,
-    failedProofs,
+    failedProofs: sums['failed-proofs']!,
+    peersBlocked: sums['peers-blocked']!,
+    codesBurnt: events['code-burnt'] ?? 0,
+    strangersRefused: sums['strangers-refused']!,
     revocationsSent: events['revocation-delivered'] ?? 0,
     revocationsPending: registry.pendingRevocations().length,
     devices: { ...counts.devices }

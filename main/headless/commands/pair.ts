@@ -81,7 +81,7 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
         })
       })
     }
-    settle({ ok: false, error: endedError(view.state) })
+    settle({ ok: false, error: endedError(view.state, view.burnt) })
   }
 
   const unsubscribe = [
@@ -301,15 +301,23 @@ function statusText(view: PairingSessionView, leftMs: number): { text: string; t
   key += REACH_TEXT[view.reach]
   if (view.failedAttempts > 0)
     key += ` · ${view.failedAttempts} wrong-code attempt${view.failedAttempts === 1 ? '' : 's'}`
+  if (view.refused > 0) key += ` · ${crowdText(view.refused)}`
   // The whole-minute count is part of the key: a log gets a line per minute left, not per second.
   // The countdown is the tail: on a narrow terminal the rest is cut, never the time left.
   return { text: key, tail: ` · ${formatCountdown(leftMs)} left`, key: `${key} ${Math.ceil(leftMs / MINUTE_MS)}` }
+}
+
+/** A flood of strangers, in words; the count is of connections and streams turned away this session. */
+export function crowdText(refused: number): string {
+  return `Many devices are trying to connect; some were refused (${refused} so far)`
 }
 
 function progressData(view: PairingSessionView): Record<string, unknown> {
   return {
     state: view.state,
     failedAttempts: view.failedAttempts,
+    blockedPeers: view.blockedPeers,
+    refused: view.refused,
     advertisedTo: view.advertisedTo,
     reach: view.reach,
     joiner: view.joiner,
@@ -317,7 +325,11 @@ function progressData(view: PairingSessionView): Record<string, unknown> {
   }
 }
 
-function endedError(state: PairingSessionView['state']): PairwiseError {
+function endedError(state: PairingSessionView['state'], burnt = false): PairwiseError {
+  if (burnt)
+    return new PairwiseError('attempts-exceeded', 'Someone tried too many wrong codes; this code no longer works.', {
+      hint: 'Run `pairwise pair` again for a new code, and read the words only to the person at the other device.'
+    })
   switch (state) {
     case 'expired':
       return new PairwiseError('code-expired', 'The code expired before another device joined.', {

@@ -1,0 +1,150 @@
+import type { Connection, MultiaddrConnection } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { PairwiseLibp2p } from './libp2p-node.ts'
+
+// A device's share of connections for strangers, so that a flood cannot keep a
+// real joiner from connecting (availability; P8).
+//
+// libp2p refuses every inbound connection once `maxIncomingPendingConnections`
+// sockets sit in their handshake or `maxConnections` are open: 64 sockets that
+// never finish Noise, or 300 idle connections, locked every joiner out. Here the
+// device keeps its own, lower caps and makes room instead of refusing:
+//   - handshakes (pending): per host and overall, the OLDEST pending handshake is
+//     aborted when a new one arrives at the cap. A real handshake takes
+//     milliseconds; one that has been pending longest is the least advanced.
+//     libp2p's own total deadline (`inboundUpgradeTimeout`) bounds each one, so
+//     a peer that drips handshake bytes cannot stretch it.
+//   - open inbound connections from strangers (not paired, not dialled by us):
+//     per host and overall, the oldest stranger not in a pairing exchange is
+//     closed. libp2p's hard limits sit above these caps (see libp2p-node.ts), so
+//     the slots above them stay reserved for our own dials and paired devices.
+// Per-host caps keep one address from pushing everyone else out; the overall
+// caps bound what many addresses together can hold.
+
+export interface ConnectionGuardLimits {
+  maxPendingPerHost: number
+  maxPending: number
+  maxStrangersPerHost: number
+  maxStrangers: number
+}
+
+export const DEFAULT_GUARD_LIMITS: ConnectionGuardLimits = {
+  maxPendingPerHost: 8,
+  maxPending: 128,
+  maxStrangersPerHost: 32,
+  maxStrangers: 192
+}
+
+/** libp2p's hard limits for a guarded node: the guard's caps plus room it never gives to strangers. */
+export function libp2pLimitsFor(limits: ConnectionGuardLimits): {
+  maxConnections: number
+  maxIncomingPendingConnections: number
+} {
+  return { maxConnections: limits.maxStrangers + 128, maxIncomingPendingConnections: limits.maxPending * 2 }
+}
+
+export interface GuardHooks {
+  /** Paired devices and our nodes: never closed by the guard. */
+  isProtected(peerId: string): boolean
+  /** True while the peer is in a pairing exchange past its Hello: it is spared. */
+  inExchange(peerId: string): boolean
+}
+
+export class ConnectionGuard {
+  readonly limits: ConnectionGuardLimits
+  /** Insertion-ordered: the first entry is the oldest. */
+  readonly #pending = new Set<MultiaddrConnection>()
+  readonly #strangers = new Set<Connection>()
+  #hooks: GuardHooks = { isProtected: () => false, inExchange: () => false }
+  /** Handshakes aborted and connections closed to make room, since start. */
+  turnedAway = 0
+
+  constructor(limits: Partial<ConnectionGuardLimits> = {}) {
+    this.limits = { ...DEFAULT_GUARD_LIMITS, ...limits }
+  }
+
+  /** Starts watching a node's connections; the hooks come from parts built after the node. */
+  attach(node: PairwiseLibp2p, hooks: GuardHooks): () => void {
+    this.#hooks = hooks
+    const onOpen = (event: CustomEvent<Connection>): void => this.#admit(event.detail)
+    const onClose = (event: CustomEvent<Connection>): void => void this.#strangers.delete(event.detail)
+    node.addEventListener('connection:open', onOpen)
+    node.addEventListener('connection:close', onClose)
+    return () => {
+      node.removeEventListener('connection:open', onOpen)
+      node.removeEventListener('connection:close', onClose)
+      this.#strangers.clear()
+      this.#pending.clear()
+    }
+  }
+
+  /** The connection gater's `denyInboundConnection`: never denies, makes room instead. */
+  denyInboundConnection = (maConn: MultiaddrConnection): boolean => {
+    for (const c of this.#pending) if (c.status !== 'open') this.#pending.delete(c)
+    const host = hostOf(maConn.remoteAddr)
+    const abort = (c: MultiaddrConnection): void => c.abort(new Error('too many pending handshakes'))
+    const all = (): boolean => true
+    this.#makeRoom(this.#pending, (c) => hostOf(c.remoteAddr) === host, all, this.limits.maxPendingPerHost, abort)
+    this.#makeRoom(this.#pending, all, all, this.limits.maxPending, abort)
+    this.#pending.add(maConn)
+    return false
+  }
+
+  /**
+   * The gater's `denyInboundEncryptedConnection` point: Noise is done, the peer is known, and the
+   * connection is no longer a pending handshake. (libp2p sets no "upgraded" mark on the raw connection,
+   * which stays open underneath; without this it would look pending forever.)
+   */
+  handshakeDone(maConn: MultiaddrConnection): void {
+    this.#pending.delete(maConn)
+  }
+
+  get strangers(): number {
+    return this.#strangers.size
+  }
+
+  #admit(connection: Connection): void {
+    if (connection.direction !== 'inbound' || this.#hooks.isProtected(connection.remotePeer.toString())) return
+    const host = hostOf(connection.remoteAddr)
+    const close = (c: Connection): void => {
+      this.#strangers.delete(c)
+      c.abort(new Error('too many connections from strangers'))
+    }
+    const evictable = (c: Connection): boolean => c !== connection && !this.#hooks.inExchange(c.remotePeer.toString())
+    const sameHost = (c: Connection): boolean => hostOf(c.remoteAddr) === host
+    this.#makeRoom(this.#strangers, sameHost, evictable, this.limits.maxStrangersPerHost, close)
+    this.#makeRoom(this.#strangers, () => true, evictable, this.limits.maxStrangers, close)
+    this.#strangers.add(connection)
+  }
+
+  /**
+   * Evicts the oldest evictable members of a scope until the scope has room for one more
+   * (fewer than `cap`). Bounded by the set's size.
+   */
+  #makeRoom<T>(
+    set: Set<T>,
+    inScope: (item: T) => boolean,
+    evictable: (item: T) => boolean,
+    cap: number,
+    evict: (item: T) => void
+  ): void {
+    let over = 1 - cap
+    for (const item of set) if (inScope(item)) over++
+    if (over <= 0) return
+    let turned = 0
+    for (const item of [...set]) {
+      if (over <= 0) break
+      if (!inScope(item) || !evictable(item)) continue
+      set.delete(item)
+      evict(item)
+      turned++
+      over--
+    }
+    this.turnedAway += turned
+  }
+}
+
+/** The IP address a connection comes from (for a relayed one, the relay's). */
+export function hostOf(ma: Multiaddr): string {
+  return ma.getComponents()[0]?.value ?? ma.toString()
+}

@@ -1,0 +1,113 @@
+// P6 as the design states it: failed proofs are capped per remote peer and
+// per session, and both caps hold however many peers were blocked before
+// (issue 10, item 2: past 1,024 blocked peers a fresh peer used to be answered
+// forever, and one session answered 3,512 wrong proofs). Over in-memory pipes:
+// wrong proofs are refused before any peer-id cryptography, so peer ids here
+// are plain strings, thousands of them in a second.
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { describe, it } from 'node:test'
+import { connect, join, makeInitiator } from '../../../test-support/engine/in-memory-pairing.ts'
+import { deriveCodeKeys } from '../code/derive.ts'
+import { PairwiseError } from '../../../shared/errors.ts'
+import { FailureSketch } from './failure-sketch.ts'
+import type { PairingResponder } from './responder.ts'
+import { ChallengeSchema, decodeMessage, encodeMessage, PROTOCOL_VERSION } from './messages.ts'
+import { toHex } from './transcript.ts'
+
+/** One wrong-proof Hello for the live session from `peerId`; resolves with the initiator's answer. */
+async function wrongProof(responder: PairingResponder, rendezvous: string, peerId: string): Promise<string> {
+  const { joinerEnd, served } = connect(responder, peerId)
+  await joinerEnd.write(
+    encodeMessage({
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      rendezvous,
+      nonce: toHex(randomBytes(32)),
+      proof: toHex(randomBytes(32))
+    })
+  )
+  const msg = decodeMessage(await joinerEnd.read(AbortSignal.timeout(2_000)), ChallengeSchema)
+  await served
+  return msg.t === 'refuse' ? msg.reason : 'answered'
+}
+
+async function blockPeers(
+  responder: PairingResponder,
+  rendezvous: string,
+  count: number,
+  perPeer: number
+): Promise<string[]> {
+  const peers = Array.from({ length: count }, (_, i) => `attacker-${i}`)
+  for (const peer of peers) {
+    for (let i = 0; i < perPeer; i++) assert.equal(await wrongProof(responder, rendezvous, peer), 'wrong-code')
+  }
+  return peers
+}
+
+describe('P6 attempt limits', { timeout: 120_000 }, () => {
+  it('the per-peer cap holds past 1,024 blocked peers: a fresh peer is blocked after 3, memory stays fixed', async () => {
+    const sketchBytes = new FailureSketch().bytes
+    const { session, responder, entropy, identity } = await makeInitiator({ limits: { maxFailuresPerSession: 10_000 } })
+    const rendezvous = toHex(deriveCodeKeys(entropy).rendezvous)
+    const blocked = await blockPeers(responder, rendezvous, 1_100, 3)
+    assert.equal(session.blockedPeers, 1_100)
+    // Every one of them, the first blocked included, is still refused without its proof being read.
+    for (const peer of [blocked[0]!, blocked[512]!, blocked.at(-1)!])
+      assert.equal(await wrongProof(responder, rendezvous, peer), 'attempts-exceeded')
+
+    const fresh = 'fresh-peer'
+    const answers: string[] = []
+    for (let i = 0; i < 200; i++) answers.push(await wrongProof(responder, rendezvous, fresh))
+    assert.deepEqual(answers.slice(0, 3), ['wrong-code', 'wrong-code', 'wrong-code'])
+    assert.ok(
+      answers.slice(3).every((a) => a === 'attempts-exceeded'),
+      'blocked after 3, for all 197 attempts after'
+    )
+    assert.equal(session.blockedPeers, 1_101)
+    assert.equal(session.failedAttempts, 3_303, 'refused-before-reading attempts are not proofs checked')
+    assert.equal(session.state, 'waiting', 'under the session cap the code still works')
+    assert.equal(new FailureSketch().bytes, sketchBytes, 'the per-peer memory does not depend on the peers')
+
+    // The real joiner, who knows the words, still pairs.
+    const { outcome } = await join(responder, identity.peerId, entropy)
+    assert.equal(outcome.role, 'joiner')
+    assert.equal(await session.ended, 'paired')
+  })
+
+  it('the per-session cap holds past 1,024 blocked peers: the code is burnt and the session ends failed', async () => {
+    const cap = 3_500
+    const { session, responder, entropy, identity } = await makeInitiator({ limits: { maxFailuresPerSession: cap } })
+    const rendezvous = toHex(deriveCodeKeys(entropy).rendezvous)
+    const burnt: number[] = []
+    session.events.on('burnt', ({ sessionFailures }) => burnt.push(sessionFailures))
+    await blockPeers(responder, rendezvous, 1_150, 3)
+    assert.equal(session.blockedPeers, 1_150)
+    assert.equal(session.state, 'waiting')
+    // 3,450 so far; fresh peers (one wrong proof each) take it to the cap.
+    const answers: string[] = []
+    for (let i = 0; i < 60; i++) answers.push(await wrongProof(responder, rendezvous, `late-${i}`))
+    assert.deepEqual(answers.slice(0, 50), Array(50).fill('wrong-code'))
+    assert.ok(
+      answers.slice(50).every((a) => a === 'attempts-exceeded'),
+      'after the cap every Hello is refused'
+    )
+    assert.equal(session.failedAttempts, cap)
+    assert.deepEqual(burnt, [cap])
+    assert.equal(session.state, 'failed')
+    assert.equal(session.burnt, true)
+    // The words themselves no longer work: the person is told to make a new code.
+    await assert.rejects(
+      join(responder, identity.peerId, entropy),
+      (e: unknown) => e instanceof PairwiseError && e.code === 'attempts-exceeded'
+    )
+  })
+
+  it('with the default limits, 64 wrong proofs burn a code whatever the peer ids', async () => {
+    const { session, responder, entropy } = await makeInitiator()
+    const rendezvous = toHex(deriveCodeKeys(entropy).rendezvous)
+    for (let i = 0; i < 64; i++) assert.equal(await wrongProof(responder, rendezvous, `peer-${i}`), 'wrong-code')
+    assert.equal(session.state, 'failed')
+    assert.equal(await wrongProof(responder, rendezvous, 'peer-64'), 'attempts-exceeded')
+  })
+})

@@ -39,16 +39,19 @@ async function storedAd(
 }
 
 describe('DHT record store limits (P8)', () => {
-  it('refuses provider records and a fifth record from one advertiser; a republish replaces its own', async () => {
+  it('refuses provider records; a fifth record from one advertiser replaces its own oldest, never another', async () => {
     const store = new DhtRecordStore(100)
     assert.throws(() => store.put('/dht/provider/abc/def', Uint8Array.of(1)), RecordStoreFullError)
+    const other = await storedAd(await advertiser())
+    store.put(other.key, other.value)
     const one = await advertiser()
     const ads = await Promise.all([1, 2, 3, 4, 5].map(() => storedAd(one)))
-    for (const ad of ads.slice(0, 4)) store.put(ad.key, ad.value)
-    assert.throws(() => store.put(ads[4]!.key, ads[4]!.value), RecordStoreFullError)
-    store.put(ads[0]!.key, ads[0]!.value)
-    assert.equal(store.size, 4)
-    assert.equal(store.refused, 2)
+    for (const ad of ads) store.put(ad.key, ad.value)
+    assert.equal(store.size, 5, "four of the advertiser's, one of the other's")
+    assert.equal(store.has(ads[0]!.key), false, 'its oldest code made room')
+    assert.ok(ads.slice(1).every((ad) => store.has(ad.key)))
+    assert.ok(store.has(other.key), "another advertiser's record is untouched")
+    assert.equal(store.refused, 1)
   })
 
   it('when full, junk never evicts a live record; expired records make room', async () => {

@@ -7,7 +7,7 @@ import { advertisementHolder } from './advertisement.ts'
 // 48 h. So:
 //   - provider records are refused outright: Pairwise never uses them;
 //   - one advertiser (peer id) holds at most a few records: a device shows
-//     one code at a time, and a republish replaces its own record;
+//     one code at a time, so its newest record replaces its own oldest;
 //   - a record is dropped once its code expired (plus the grace window in
 //     which joiners still hear "expired");
 //   - when full, expired records go first and then a new record is REFUSED:
@@ -54,7 +54,8 @@ export class DhtRecordStore {
     const existing = this.#entries.get(key)
     if (existing === undefined) {
       if (holder !== undefined && (this.#byPeer.get(holder.peer) ?? 0) >= MAX_RECORDS_PER_ADVERTISER) {
-        return this.#refuse('this advertiser holds enough records')
+        // A device shows one code at a time: its newest record supersedes its oldest. (Never someone else's.)
+        this.#dropOldestOf(holder.peer)
       }
       if (this.#entries.size >= this.#max) this.#dropExpired()
       if (this.#entries.size >= this.#max) return this.#refuse('the record store is full')
@@ -96,6 +97,12 @@ export class DhtRecordStore {
     const left = (this.#byPeer.get(entry.peer) ?? 1) - 1
     if (left <= 0) this.#byPeer.delete(entry.peer)
     else this.#byPeer.set(entry.peer, left)
+  }
+
+  #dropOldestOf(peer: string): void {
+    for (const [key, entry] of this.#entries) {
+      if (entry.peer === peer) return this.#forget(key, entry)
+    }
   }
 
   #dropExpired(): void {

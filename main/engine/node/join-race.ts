@@ -2,15 +2,17 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { DiscoveryPath, JoinProgress } from '../../../shared/api.ts'
 import type { DeviceInfo } from '../../../shared/device.ts'
-import { PairwiseError, type ErrorCode } from '../../../shared/errors.ts'
+import { PairwiseError } from '../../../shared/errors.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
 import { advertisementKey, openAdvertisement } from './advertisement.ts'
-import { KAD_PROTOCOL, type PairwiseLibp2p } from './libp2p-node.ts'
+import type { PairwiseLibp2p } from './libp2p-node.ts'
 import { streamDuplex } from './stream-duplex.ts'
-import { connectToDevice, type DialProgress } from './candidate-dialer.ts'
+import { connectToDevice } from './candidate-dialer.ts'
+import { DHT_PEER_WAIT_MS, waitForDhtPeer } from './dht-peer.ts'
+import { dialMessage, exhaustedError, pathLabel, timeoutError } from './join-messages.ts'
 import { sleep } from '../util/sleep.ts'
 
 // The joiner asks every path at once — LAN peers found by mDNS, the DHT
@@ -74,23 +76,8 @@ function retryDelayMs(attempt: number): number {
   const base = Math.min(2_000, 150 * 2 ** attempt)
   return base / 2 + Math.random() * (base / 2)
 }
-const MAX_CANDIDATES_WAITING = 64
 
-// When nothing succeeds, the most telling refusal is what the person hears.
-const ERROR_RANK: ErrorCode[] = [
-  'storage-error',
-  'code-expired',
-  'code-used',
-  'code-cancelled',
-  'attempts-exceeded',
-  'version-mismatch',
-  'device-unreachable',
-  'wrong-code',
-  'busy',
-  'timed-out',
-  'protocol-error',
-  'invalid-argument'
-]
+const MAX_CANDIDATES_WAITING = 64
 
 export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome> {
   const { node } = options
@@ -374,95 +361,4 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     for (const cleanup of cleanups) cleanup()
     race.abort()
   }
-}
-
-/** Longest a join waits for its first DHT server before looking up anyway. */
-const DHT_PEER_WAIT_MS = 5_000
-
-/** Resolves true once a connected peer is known to serve our DHT protocol (or false after `timeoutMs`). */
-async function waitForDhtPeer(node: PairwiseLibp2p, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
-  const done = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-  const found = Promise.withResolvers<boolean>()
-  // Listening first, then checking: an identify that lands in between is not missed.
-  const onIdentify = (event: CustomEvent<{ protocols: string[] }>): void => {
-    if (event.detail.protocols.includes(KAD_PROTOCOL)) found.resolve(true)
-  }
-  const onAbort = (): void => found.resolve(false)
-  node.addEventListener('peer:identify', onIdentify)
-  done.addEventListener('abort', onAbort, { once: true })
-  try {
-    for (const peer of node.getPeers()) {
-      const protocols = await node.peerStore.get(peer).then(
-        (p) => p.protocols,
-        () => [] as string[]
-      )
-      if (protocols.includes(KAD_PROTOCOL)) found.resolve(true)
-    }
-    return await found.promise
-  } finally {
-    node.removeEventListener('peer:identify', onIdentify)
-    done.removeEventListener('abort', onAbort)
-  }
-}
-
-function dialMessage(path: DiscoveryPath, p: DialProgress): string {
-  const relay = p.relay === undefined ? 'a relay' : `relay ${p.relay.slice(-8)}`
-  if (p.via === 'direct')
-    return p.outcome === 'failed'
-      ? `${pathLabel(path)}: no direct connection; trying the relay`
-      : `${pathLabel(path)}: connected directly`
-  if (p.outcome === 'trying') return `${pathLabel(path)}: connecting through ${relay}`
-  return p.outcome === 'connected'
-    ? `${pathLabel(path)}: connected through ${relay}`
-    : `${pathLabel(path)}: ${relay} did not connect us`
-}
-
-function pathLabel(path: DiscoveryPath): string {
-  return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : 'Known addresses'
-}
-
-function describePaths(paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): string {
-  return [...paths].map((p) => `${pathLabel(p)} (${asked[p]} asked)`).join(', ')
-}
-
-function bestError(errors: PairwiseError[]): PairwiseError | undefined {
-  for (const code of ERROR_RANK) {
-    const found = errors.find((e) => e.code === code)
-    if (found !== undefined) return found
-  }
-  return undefined
-}
-
-/** When only this LAN was searched, the words are rarely the problem. */
-export const NO_NODE_HINT =
-  'Nothing answered on this network. If the other device is on a different network, both devices need the same ' +
-  'Pairwise node: run `pairwise node` on a machine both can reach and pass --bootstrap <its address> on both ' +
-  '(see docs/running-a-node.md). Otherwise check the words.'
-
-function exhaustedError(
-  errors: PairwiseError[],
-  paths: Set<DiscoveryPath>,
-  asked: Record<DiscoveryPath, number>
-): PairwiseError {
-  const best = bestError(errors)
-  if (best !== undefined) return best
-  const where = paths.has('dht') ? 'Check the words, and that the other device still shows them.' : NO_NODE_HINT
-  return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
-    hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
-    details: { paths: [...paths], asked }
-  })
-}
-
-function timeoutError(
-  errors: PairwiseError[],
-  paths: Set<DiscoveryPath>,
-  asked: Record<DiscoveryPath, number>,
-  timeoutMs: number
-): PairwiseError {
-  const best = bestError(errors)
-  if (best !== undefined && best.code !== 'timed-out') return best
-  return new PairwiseError('timed-out', `No device answered within ${Math.round(timeoutMs / 1000)} seconds.`, {
-    hint: `Tried: ${describePaths(paths, asked)}. Check that both devices are on the same network or can reach a shared bootstrap node.`,
-    details: { paths: [...paths], asked }
-  })
 }

@@ -9,28 +9,17 @@ import type {
   ServiceState
 } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { APP_VERSION } from '../../../shared/version.ts'
 import { loadOrCreateIdentity } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
-import { ConnectionGuard } from '../node/connection-guard.ts'
-import { createNode, type PairwiseLibp2p } from '../node/libp2p-node.ts'
-import { DEFAULT_NETWORK, type NetworkOptions } from '../node/network-options.ts'
+import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { SqliteDatastore } from '../node/sqlite-datastore.ts'
 import { Registry } from '../registry/registry.ts'
-import type { TrustContext } from '../trust/trust-context.ts'
 import { TrustStore, type TrustChange } from '../trust/trust-store.ts'
-import { Contacts } from './contacts.ts'
 import { acquireDataDirLock, dataFiles } from './data-dir.ts'
-import { IdentifyGate } from './identify-gate.ts'
-import { Joining } from './joining.ts'
-import { LanDiscovery } from './lan-discovery.ts'
-import { LocalDevice } from './local-device.ts'
-import { NodeDirectory } from './node-directory.ts'
-import { PairingHost } from './pairing-host.ts'
-import { Reachability } from './reachability.ts'
 import { ServiceEmitter } from './service-events.ts'
 import { registerThisDevice } from './this-device.ts'
-import { DEFAULT_TIMING, type PairingService, type ServiceOptions } from './types.ts'
+import { createParts, type Parts } from './parts.ts'
+import type { PairingService, ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom } from './views.ts'
 
 // The engine's one PairingService: a thin facade that owns the lifecycle and
@@ -52,20 +41,6 @@ export async function createPairingService(options: ServiceOptions): Promise<Pai
     lock.release()
     throw err
   }
-}
-
-interface Parts {
-  node: PairwiseLibp2p
-  local: LocalDevice
-  host: PairingHost
-  joining: Joining
-  contacts: Contacts
-  lan: LanDiscovery
-  gate: IdentifyGate
-  reachability: Reachability
-  nodes: NodeDirectory
-  /** Stops the connection guard watching the node. */
-  unguard: () => void
 }
 
 class Service implements PairingService {
@@ -111,97 +86,20 @@ class Service implements PairingService {
   }
 
   async #startParts(options: ServiceOptions): Promise<void> {
-    const startupNodes = options.network?.bootstrap ?? []
-    // Nodes from the command line for this run, and the ones the person added in Settings.
-    const bootstrap = [...new Set([...startupNodes, ...this.#registry.listNodes().map((n) => n.address)])]
-    const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
-    const timing = { ...DEFAULT_TIMING, ...options.timing }
-    // Strangers get a bounded, fair share of connections; paired devices and our nodes are never pushed out.
-    const guard = new ConnectionGuard()
-    const node = await createNode({
-      privateKey: this.#identity.privateKey,
-      network,
-      policy: this,
-      datastore: this.#datastore,
-      identifyOnOpen: false,
-      guard
-    })
-    const trustContext: TrustContext = {
-      localPeerId: this.#identity.peerId,
-      privateKey: this.#identity.privateKey,
-      trust: this.#trust,
-      localAddresses: () => local.addresses(),
-      localName: () => this.#registry.getThisDevice()?.name ?? ''
-    }
-    const nodes = new NodeDirectory({ node, registry: this.#registry, events: this.#events, startup: startupNodes })
-    const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
-    const onIdle = (): void => gate.release()
-    const local = new LocalDevice({
-      node,
-      registry: this.#registry,
-      protection: options.secretStore.protection,
-      appVersion: options.appVersion ?? APP_VERSION,
-      allowLoopback: network.allowLoopback
-    })
-    const contacts: Contacts = new Contacts({
-      node,
-      trust: trustContext,
-      reconnectMs: timing.reconnectMs,
-      allowLoopback: network.allowLoopback,
-      awaitingAckFrom: (peer): boolean => host.awaitingAckFrom(peer),
-      dhtUsable,
-      isRefused: (peer) => this.isRefused(peer)
-    })
-    const reachability = new Reachability({
-      node,
-      followDhtMode: () => network.dhtMode === 'auto' && nodes.addresses().length > 0
-    })
-    const host: PairingHost = new PairingHost({
-      node,
-      identity: this.#identity,
-      local,
-      trust: this.#trust,
-      registry: this.#registry,
-      contacts,
-      events: this.#events,
-      defaultTtlMinutes: options.codeTtlMinutes,
-      onIdle,
-      reach: () => reachability.reach,
-      guard
-    })
-    const unguard = guard.attach(node, {
-      isProtected: (peer) => {
-        const status = this.#registry.getDevice(peer)?.status
-        return status === 'paired' || status === 'pending-confirmation' || nodes.isNode(peer)
+    const parts = await createParts(
+      {
+        identity: this.#identity,
+        registry: this.#registry,
+        trust: this.#trust,
+        datastore: this.#datastore,
+        events: this.#events,
+        policy: this,
+        deviceView: (peer) => this.#deviceView(peer)
       },
-      inExchange: (peer) => host.inExchange(peer)
-    })
-    const lan = new LanDiscovery({
-      node,
-      localPeerId: this.#identity.peerId,
-      onPeer: (peer) => contacts.schedule(peer)
-    })
-    const joining = new Joining({
-      node,
-      identity: this.#identity,
-      local,
-      trust: this.#trust,
-      registry: this.#registry,
-      contacts,
-      lan,
-      events: this.#events,
-      timing,
-      allowLoopback: network.allowLoopback,
-      dhtUsable,
-      onIdle,
-      deviceView: (peer) => this.#deviceView(peer)
-    })
-    const gate = new IdentifyGate({
-      node,
-      bootstrap: () => nodes.addresses(),
-      pairing: () => host.pairing || joining.joining
-    })
-    this.#parts = { node, local, host, joining, contacts, lan, gate, reachability, nodes, unguard }
+      options
+    )
+    this.#parts = parts
+    const { contacts, gate, lan, host, reachability, nodes } = parts
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
     this.#trust.events.on('renamed', ({ peerId, previousName }) =>

@@ -1,0 +1,84 @@
+import type { DiscoveryPath } from '../../../shared/api.ts'
+import { PairwiseError, type ErrorCode } from '../../../shared/errors.ts'
+import type { DialProgress } from './candidate-dialer.ts'
+
+// What the person hears about a join: per-path progress lines, and when
+// nothing succeeds, the most telling of the errors collected on the way.
+
+// When nothing succeeds, the most telling refusal is what the person hears.
+const ERROR_RANK: ErrorCode[] = [
+  'storage-error',
+  'code-expired',
+  'code-used',
+  'code-cancelled',
+  'attempts-exceeded',
+  'version-mismatch',
+  'device-unreachable',
+  'wrong-code',
+  'busy',
+  'timed-out',
+  'protocol-error',
+  'invalid-argument'
+]
+
+export function dialMessage(path: DiscoveryPath, p: DialProgress): string {
+  const relay = p.relay === undefined ? 'a relay' : `relay ${p.relay.slice(-8)}`
+  if (p.via === 'direct')
+    return p.outcome === 'failed'
+      ? `${pathLabel(path)}: no direct connection; trying the relay`
+      : `${pathLabel(path)}: connected directly`
+  if (p.outcome === 'trying') return `${pathLabel(path)}: connecting through ${relay}`
+  return p.outcome === 'connected'
+    ? `${pathLabel(path)}: connected through ${relay}`
+    : `${pathLabel(path)}: ${relay} did not connect us`
+}
+
+export function pathLabel(path: DiscoveryPath): string {
+  return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : 'Known addresses'
+}
+
+function describePaths(paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): string {
+  return [...paths].map((p) => `${pathLabel(p)} (${asked[p]} asked)`).join(', ')
+}
+
+function bestError(errors: PairwiseError[]): PairwiseError | undefined {
+  for (const code of ERROR_RANK) {
+    const found = errors.find((e) => e.code === code)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** When only this LAN was searched, the words are rarely the problem. */
+export const NO_NODE_HINT =
+  'Nothing answered on this network. If the other device is on a different network, both devices need the same ' +
+  'Pairwise node: run `pairwise node` on a machine both can reach and pass --bootstrap <its address> on both ' +
+  '(see docs/running-a-node.md). Otherwise check the words.'
+
+export function exhaustedError(
+  errors: PairwiseError[],
+  paths: Set<DiscoveryPath>,
+  asked: Record<DiscoveryPath, number>
+): PairwiseError {
+  const best = bestError(errors)
+  if (best !== undefined) return best
+  const where = paths.has('dht') ? 'Check the words, and that the other device still shows them.' : NO_NODE_HINT
+  return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
+    hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
+    details: { paths: [...paths], asked }
+  })
+}
+
+export function timeoutError(
+  errors: PairwiseError[],
+  paths: Set<DiscoveryPath>,
+  asked: Record<DiscoveryPath, number>,
+  timeoutMs: number
+): PairwiseError {
+  const best = bestError(errors)
+  if (best !== undefined && best.code !== 'timed-out') return best
+  return new PairwiseError('timed-out', `No device answered within ${Math.round(timeoutMs / 1000)} seconds.`, {
+    hint: `Tried: ${describePaths(paths, asked)}. Check that both devices are on the same network or can reach a shared bootstrap node.`,
+    details: { paths: [...paths], asked }
+  })
+}

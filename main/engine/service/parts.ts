@@ -1,0 +1,143 @@
+import type { DeviceView } from '../../../shared/api.ts'
+import { APP_VERSION } from '../../../shared/version.ts'
+import type { LocalIdentity } from '../identity/local-identity.ts'
+import { ConnectionGuard } from '../node/connection-guard.ts'
+import { createNode, type PairwiseLibp2p, type PeerPolicy } from '../node/libp2p-node.ts'
+import { DEFAULT_NETWORK, type NetworkOptions } from '../node/network-options.ts'
+import type { SqliteDatastore } from '../node/sqlite-datastore.ts'
+import type { Registry } from '../registry/registry.ts'
+import type { TrustContext } from '../trust/trust-context.ts'
+import type { TrustStore } from '../trust/trust-store.ts'
+import { Contacts } from './contacts.ts'
+import { IdentifyGate } from './identify-gate.ts'
+import { Joining } from './joining.ts'
+import { LanDiscovery } from './lan-discovery.ts'
+import { LocalDevice } from './local-device.ts'
+import { NodeDirectory } from './node-directory.ts'
+import { PairingHost } from './pairing-host.ts'
+import { Reachability } from './reachability.ts'
+import type { ServiceEmitter } from './service-events.ts'
+import { DEFAULT_TIMING, type ServiceOptions } from './types.ts'
+
+// The service's parts, built and wired to each other: who needs whom is read
+// here, in one place; each part gets exactly the components it uses.
+
+export interface Parts {
+  node: PairwiseLibp2p
+  local: LocalDevice
+  host: PairingHost
+  joining: Joining
+  contacts: Contacts
+  lan: LanDiscovery
+  gate: IdentifyGate
+  reachability: Reachability
+  nodes: NodeDirectory
+  /** Stops the connection guard watching the node. */
+  unguard: () => void
+}
+
+export interface PartsContext {
+  identity: LocalIdentity
+  registry: Registry
+  trust: TrustStore
+  datastore: SqliteDatastore
+  events: ServiceEmitter
+  /** The service's connection policy (revoked peers refused, except while pairing). */
+  policy: PeerPolicy
+  deviceView(peerId: string): DeviceView
+}
+
+/** Creates the libp2p node and every part (not started yet). */
+export async function createParts(c: PartsContext, options: ServiceOptions): Promise<Parts> {
+  const startupNodes = options.network?.bootstrap ?? []
+  // Nodes from the command line for this run, and the ones the person added in Settings.
+  const bootstrap = [...new Set([...startupNodes, ...c.registry.listNodes().map((n) => n.address)])]
+  const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
+  const timing = { ...DEFAULT_TIMING, ...options.timing }
+  // Strangers get a bounded, fair share of connections; paired devices and our nodes are never pushed out.
+  const guard = new ConnectionGuard()
+  const node = await createNode({
+    privateKey: c.identity.privateKey,
+    network,
+    policy: c.policy,
+    datastore: c.datastore,
+    identifyOnOpen: false,
+    guard
+  })
+  const trustContext: TrustContext = {
+    localPeerId: c.identity.peerId,
+    privateKey: c.identity.privateKey,
+    trust: c.trust,
+    localAddresses: () => local.addresses(),
+    localName: () => c.registry.getThisDevice()?.name ?? ''
+  }
+  const nodes = new NodeDirectory({ node, registry: c.registry, events: c.events, startup: startupNodes })
+  const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
+  const onIdle = (): void => gate.release()
+  const local = new LocalDevice({
+    node,
+    registry: c.registry,
+    protection: options.secretStore.protection,
+    appVersion: options.appVersion ?? APP_VERSION,
+    allowLoopback: network.allowLoopback
+  })
+  const contacts: Contacts = new Contacts({
+    node,
+    trust: trustContext,
+    reconnectMs: timing.reconnectMs,
+    allowLoopback: network.allowLoopback,
+    awaitingAckFrom: (peer): boolean => host.awaitingAckFrom(peer),
+    dhtUsable,
+    isRefused: (peer) => c.policy.isRefused(peer)
+  })
+  const reachability = new Reachability({
+    node,
+    followDhtMode: () => network.dhtMode === 'auto' && nodes.addresses().length > 0
+  })
+  const host: PairingHost = new PairingHost({
+    node,
+    identity: c.identity,
+    local,
+    trust: c.trust,
+    registry: c.registry,
+    contacts,
+    events: c.events,
+    defaultTtlMinutes: options.codeTtlMinutes,
+    onIdle,
+    reach: () => reachability.reach,
+    guard
+  })
+  const unguard = guard.attach(node, {
+    isProtected: (peer) => {
+      const status = c.registry.getDevice(peer)?.status
+      return status === 'paired' || status === 'pending-confirmation' || nodes.isNode(peer)
+    },
+    inExchange: (peer) => host.inExchange(peer)
+  })
+  const lan = new LanDiscovery({
+    node,
+    localPeerId: c.identity.peerId,
+    onPeer: (peer) => contacts.schedule(peer)
+  })
+  const joining = new Joining({
+    node,
+    identity: c.identity,
+    local,
+    trust: c.trust,
+    registry: c.registry,
+    contacts,
+    lan,
+    events: c.events,
+    timing,
+    allowLoopback: network.allowLoopback,
+    dhtUsable,
+    onIdle,
+    deviceView: (peer) => c.deviceView(peer)
+  })
+  const gate = new IdentifyGate({
+    node,
+    bootstrap: () => nodes.addresses(),
+    pairing: () => host.pairing || joining.joining
+  })
+  return { node, local, host, joining, contacts, lan, gate, reachability, nodes, unguard }
+}

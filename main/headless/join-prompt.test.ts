@@ -1,22 +1,15 @@
 // Ctrl-C or Ctrl-D at the `pairwise join` prompt, typed into a real terminal
 // (tmux, 80×24): a cancellation with its own exit status, never "internal".
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { TmuxTerminal } from '../../test-support/tmux-terminal.ts'
+import { terminalSuite } from '../../test-support/cli.ts'
 
 const BIN = fileURLToPath(new URL('../../bin/pairwise.mjs', import.meta.url))
 const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
 const SIZE = { cols: 80, rows: 24 }
-const temp = new TempDirs('join-prompt')
-const terminals: TmuxTerminal[] = []
-const skip = TmuxTerminal.available() ? false : 'tmux is not installed (apt-get install tmux)'
-
-after(() => {
-  for (const t of terminals) t.close()
-  temp.removeAll()
-})
+const { temp, terminals, skip } = terminalSuite('join-prompt')
 
 async function cancelAtPrompt(key: 'C-c' | 'C-d', json: boolean): Promise<{ status: number; screen: string }> {
   const args = ['join', '--no-mdns', '--data-dir', temp.make(), ...(json ? ['--json'] : [])]

@@ -4,31 +4,16 @@
 // taken, so any node it started would fail to bind, and the node's peer store
 // file is never created.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { runCli } from '../../test-support/cli.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 
-const BIN = fileURLToPath(new URL('../../bin/pairwise.mjs', import.meta.url))
-const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
 const temp = new TempDirs('offline-cli')
 
-function run(args: string[], ms = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
-  const out = { stdout: '', stderr: '' }
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out.stdout += c))
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (out.stderr += c))
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, ...out })
-    })
-  )
-}
+const run = (args: string[], ms = 20_000): ReturnType<typeof runCli> => runCli(args, ms)
 
 describe('registry-only commands', { timeout: 60_000 }, () => {
   let busy: Server

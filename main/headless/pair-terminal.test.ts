@@ -5,24 +5,17 @@
 import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { TmuxTerminal, type TerminalSize } from '../../test-support/tmux-terminal.ts'
+import { terminalSuite } from '../../test-support/cli.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BIN = join(ROOT, 'bin', 'pairwise.mjs')
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
 const NET = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--loopback']
-const temp = new TempDirs('pair-terminal')
-const terminals: TmuxTerminal[] = []
-const skip = TmuxTerminal.available() ? false : 'tmux is not installed (apt-get install tmux)'
-
-after(() => {
-  for (const t of terminals) t.close()
-  temp.removeAll()
-})
+const { temp, terminals, skip } = terminalSuite('pair-terminal')
 
 /** Runs `pair` until its status line shows, returns the screen, then cancels it with Ctrl-C. */
 async function pairScreen(size: TerminalSize, extra: string[], artifact: string) {

@@ -7,42 +7,21 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
-import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { before, describe, it } from 'node:test'
 import { FileSecretStore } from '../engine/identity/file-secret-store.ts'
 import { Registry } from '../engine/registry/registry.ts'
 import { dataFiles } from '../engine/service/data-dir.ts'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { TmuxTerminal } from '../../test-support/tmux-terminal.ts'
+import { CLI_BIN, CLI_ENV, LOOPBACK_NET, runCli, terminalSuite } from '../../test-support/cli.ts'
 
-const BIN = fileURLToPath(new URL('../../bin/pairwise.mjs', import.meta.url))
-const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
-const NET = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--loopback']
-const temp = new TempDirs('revoke')
-const terminals: TmuxTerminal[] = []
-const skip = TmuxTerminal.available() ? false : 'tmux is not installed (apt-get install tmux)'
+const BIN = CLI_BIN
+const ENV = CLI_ENV
+const NET = LOOPBACK_NET
+const { temp, terminals, skip } = terminalSuite('revoke')
 
-after(() => {
-  for (const t of terminals) t.close()
-  temp.removeAll()
-})
-
-function run(args: string[], ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
-  const out = { stdout: '', stderr: '' }
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out.stdout += c))
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (out.stderr += c))
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, ...out })
-    })
-  )
-}
+const run = (args: string[], ms = 30_000): ReturnType<typeof runCli> => runCli(args, ms)
 
 /** A port nothing listens on: taken, then released. */
 async function closedPort(): Promise<number> {

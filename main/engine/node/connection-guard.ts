@@ -59,8 +59,16 @@ export class ConnectionGuard {
   /** Handshakes aborted and connections closed to make room, since start. */
   turnedAway = 0
 
-  constructor(limits: Partial<ConnectionGuardLimits> = {}) {
+  /**
+   * Hosts with no per-host cap. Only one-machine runs (tests, benchmarks: allowLoopback) pass
+   * 127.0.0.1 here, where every device and DHT node shares that one address; the overall caps
+   * still hold, and strangers on any other address (127.0.1.x included) are capped as usual.
+   */
+  readonly #uncappedHosts: Set<string>
+
+  constructor(limits: Partial<ConnectionGuardLimits> = {}, options: { uncappedHosts?: string[] } = {}) {
     this.limits = { ...DEFAULT_GUARD_LIMITS, ...limits }
+    this.#uncappedHosts = new Set(options.uncappedHosts ?? [])
   }
 
   /** Starts watching a node's connections; the hooks come from parts built after the node. */
@@ -84,7 +92,9 @@ export class ConnectionGuard {
     const host = hostOf(maConn.remoteAddr)
     const abort = (c: MultiaddrConnection): void => c.abort(new Error('too many pending handshakes'))
     const all = (): boolean => true
-    this.#makeRoom(this.#pending, (c) => hostOf(c.remoteAddr) === host, all, this.limits.maxPendingPerHost, abort)
+    if (!this.#uncappedHosts.has(host)) {
+      this.#makeRoom(this.#pending, (c) => hostOf(c.remoteAddr) === host, all, this.limits.maxPendingPerHost, abort)
+    }
     this.#makeRoom(this.#pending, all, all, this.limits.maxPending, abort)
     this.#pending.add(maConn)
     return false
@@ -112,7 +122,9 @@ export class ConnectionGuard {
     }
     const evictable = (c: Connection): boolean => c !== connection && !this.#hooks.inExchange(c.remotePeer.toString())
     const sameHost = (c: Connection): boolean => hostOf(c.remoteAddr) === host
-    this.#makeRoom(this.#strangers, sameHost, evictable, this.limits.maxStrangersPerHost, close)
+    if (!this.#uncappedHosts.has(host)) {
+      this.#makeRoom(this.#strangers, sameHost, evictable, this.limits.maxStrangersPerHost, close)
+    }
     this.#makeRoom(this.#strangers, () => true, evictable, this.limits.maxStrangers, close)
     this.#strangers.add(connection)
   }

@@ -55,7 +55,7 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
   const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
   const timing = { ...DEFAULT_TIMING, ...options.timing }
   // Strangers get a bounded, fair share of connections; paired devices and our nodes are never pushed out.
-  const guard = new ConnectionGuard()
+  const guard = new ConnectionGuard({}, network.allowLoopback ? { uncappedHosts: ['127.0.0.1', '::1'] } : {})
   const node = await createNode({
     privateKey: c.identity.privateKey,
     network,
@@ -110,7 +110,9 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
   const unguard = guard.attach(node, {
     isProtected: (peer) => {
       const status = c.registry.getDevice(peer)?.status
-      return status === 'paired' || status === 'pending-confirmation' || nodes.isNode(peer)
+      // A revoked device we still owe a notice must stay reachable until it has heard it (P9).
+      const trusted = status === 'paired' || status === 'pending-confirmation' || c.trust.owesNotice(peer)
+      return trusted || nodes.isNode(peer)
     },
     inExchange: (peer) => host.inExchange(peer)
   })

@@ -55,6 +55,11 @@ const MAX_CANDIDATES_WAITING = 64
 
 // When nothing succeeds, the most telling refusal is what the person hears.
 const ERROR_RANK: ErrorCode[] = [
+  'storage-full',
+  'storage-read-only',
+  'storage-damaged',
+  'storage-missing',
+  'storage-foreign',
   'storage-error',
   'code-expired',
   'code-used',

@@ -31,8 +31,9 @@ export async function startService(dataDir: string, options: CliOptions, out: Ou
       `pairwise: this device's key and pair keys are kept in ${dataDir}, in files only this user account can read. No OS keystore is used when Pairwise runs headless, so protect this account (and its backups) accordingly.`
     )
   }
+  let service: PairingService
   try {
-    return await createPairingService({
+    service = await createPairingService({
       dataDir,
       secretStore,
       network: networkOptions(options),
@@ -50,4 +51,7 @@ export async function startService(dataDir: string, options: CliOptions, out: Ou
       }
     )
   }
+  // What start-up repaired by itself (a damaged peer store rebuilt): said once, on stderr.
+  for (const warning of service.warnings) out.notice(`pairwise: warning: ${warning.message}`)
+  return service
 }

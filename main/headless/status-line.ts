@@ -1,6 +1,9 @@
+import { escapeForTerminal } from './terminal-text.ts'
+
 // A live status for long waits. On a terminal one line is rewritten in place
 // (the countdown ticks); in a pipe or log each change is one new line, and
-// ticks alone print nothing.
+// ticks alone print nothing. The text is escaped (terminal-text.ts): it may
+// hold a joiner's name, and only this class writes control sequences here.
 
 export class StatusLine {
   readonly #stream: NodeJS.WriteStream
@@ -18,7 +21,8 @@ export class StatusLine {
   }
 
   /** `key` is the status without its ticking parts: in a pipe a line is printed only when it changes. */
-  set(text: string, key: string = text): void {
+  set(raw: string, key: string = raw): void {
+    const text = escapeForTerminal(raw)
     if (this.#tty) {
       this.#current = text
       this.#stream.write(`\r\x1b[2K${text}`)
@@ -30,7 +34,8 @@ export class StatusLine {
   }
 
   /** A line of its own, printed above the live status. */
-  log(text: string): void {
+  log(raw: string): void {
+    const text = escapeForTerminal(raw)
     if (this.#tty) this.#stream.write(`\r\x1b[2K${text}\n${this.#current}`)
     else this.#stream.write(`${text}\n`)
   }

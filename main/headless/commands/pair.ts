@@ -213,7 +213,8 @@ async function showCode(session: PairingSessionView, backend: Backend, out: Outp
   const { default: QRCode } = await import('qrcode')
   const qr = await QRCode.toString(session.link, { type: 'terminal', small: true })
   out.text(`Pairing code — read these 12 words to the person at the other computer:\n\n${wordGrid(session.words)}\n`)
-  out.text(`\nOr open this link there:\n  ${session.link}\n\n${qr}`)
+  out.text(`\nOr open this link there:\n  ${session.link}\n`)
+  out.drawing(qr)
   out.text(`Not a wallet recovery phrase — it expires in ${formatMinutes(session.ttlMs)} and works once.`)
   out.text(`On the other computer run:  pairwise join\n`)
 }

@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { Key } from 'interface-datastore'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { startDevice } from '../../../test-support/engine/loopback-network.ts'
 import { canMount, mountTmpfs, type Tmpfs } from '../../../test-support/tmpfs.ts'
+import { SqliteDatastore } from '../node/sqlite-datastore.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const BIN = join(ROOT, 'bin', 'pairwise.mjs')
@@ -80,5 +82,27 @@ describe('a read-only data folder and a full disk', { timeout: 120_000, skip }, 
     assert.equal(run.code, 9, JSON.stringify(run.lines))
     assert.equal(result.error?.code, 'storage-full')
     assert.ok(!run.lines.some((l) => l.type === 'session'), 'no code was shown')
+  })
+
+  it('full while running: the peer store keeps refused writes in memory and says so once, libp2p never sees SQLITE_FULL', async () => {
+    const fs = mountTmpfs(512)
+    mounts.push(fs)
+    const warnings: string[] = []
+    const ds = new SqliteDatastore(join(fs.dir, 'peerstore.db'), {
+      maxStoredPeers: 100_000,
+      onWarning: (w) => warnings.push(w.code)
+    })
+    try {
+      const value = new Uint8Array(4096).fill(7)
+      let i = 0
+      // 512 KiB cannot hold 256 records of 4 KiB (plus the WAL): the disk refuses one of them.
+      for (; i < 256 && ds.writeFault === undefined; i++) ds.put(new Key(`/peers/p${i}`), value)
+      assert.deepEqual(warnings, ['peer-store-full'])
+      assert.deepEqual(ds.get(new Key(`/peers/p${i - 1}`)), value, 'the refused write is still readable')
+      for (let j = 0; j < 5; j++) ds.put(new Key(`/peers/q${j}`), value)
+      assert.equal(warnings.length, 1, 'said once')
+    } finally {
+      ds.close()
+    }
   })
 })

@@ -17,7 +17,7 @@ const ENTROPY_BYTES = 16
  * the whole list and looks every word up linearly: the ~24,000 trials of one search take 3 s
  * through it and ~40 ms here. The tests compare this search with a brute force through scure.
  */
-function checksumFits(indices: readonly number[]): boolean {
+export function checksumFits(indices: readonly number[]): boolean {
   const bits = new Uint8Array(ENTROPY_BYTES + 1)
   indices.forEach((index, i) => {
     for (let b = 0; b < BITS_PER_WORD; b++) {

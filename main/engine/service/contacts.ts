@@ -36,7 +36,17 @@ export interface ContactsEvents {
 }
 
 const EXCHANGE_TIMEOUT_MS = 10_000
-const RECONNECT_DIAL_MS = 5_000
+/** The stored addresses: a LAN or public address answers within this if it still works. */
+const STORED_DIAL_MS = 5_000
+/** Asking the network where the device is now. */
+const LOOKUP_MS = 10_000
+/**
+ * Dialling what the network said. libp2p merges our relay dial into any dial
+ * to the same peer already under way (the DHT lookup itself dials the peer it
+ * finds) and tries the peer's private addresses of another network first, ~6 s
+ * each, before the relay: this wait covers one such address plus the relay.
+ */
+const FOUND_DIAL_MS = 15_000
 const MAX_INBOUND_STREAMS = 4
 
 export class Contacts implements Startable {
@@ -205,17 +215,17 @@ export class Contacts implements Startable {
     const { node } = this.#c
     const peer = peerIdFromString(peerId)
     try {
-      const signal = AbortSignal.timeout(RECONNECT_DIAL_MS)
+      const signal = AbortSignal.timeout(STORED_DIAL_MS)
       await connectToDevice(node, peer, stored, { signal, allowLoopback: this.#c.allowLoopback }).catch(async () => {
         if (!this.#c.dhtUsable() || this.#stopped) return
         const found = await node.peerRouting.findPeer(peer, {
-          signal: AbortSignal.timeout(RECONNECT_DIAL_MS),
+          signal: AbortSignal.timeout(LOOKUP_MS),
           useCache: false
         })
         const addresses = found.multiaddrs.map(String)
         if (addresses.length > 0)
           await connectToDevice(node, peer, addresses, {
-            signal: AbortSignal.timeout(RECONNECT_DIAL_MS),
+            signal: AbortSignal.timeout(FOUND_DIAL_MS),
             allowLoopback: this.#c.allowLoopback
           })
       })

@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import type { DeviceView, JoinProgress } from '../../../shared/api.ts'
-import { parseCodeOrThrow } from '../../../shared/code/index.ts'
+import {
+  describeCorrection,
+  nearMisses,
+  parseCode,
+  parseCodeOrThrow,
+  splitCodeWords
+} from '../../../shared/code/index.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { raceJoin, type Candidate } from '../node/join-race.ts'
 import type { LanDiscovery } from './lan-discovery.ts'
+import { probeNearMisses } from './near-miss-probe.ts'
 import { commitPairing, type PairingComponents } from './pairing-components.ts'
+import type { PairingOutcome } from '../protocol/types.ts'
 import type { ServiceTiming } from './types.ts'
 
 // The joiner's side: one join at a time, racing every discovery path (LAN,
@@ -45,41 +53,39 @@ export class Joining {
   }
 
   async join(code: string, givenId: string | undefined): Promise<DeviceView> {
-    const { entropy } = parseCodeOrThrow(code)
     if (this.#current !== null) {
-      entropy.fill(0)
       throw new PairwiseError('busy', 'Already joining with another code.', {
         hint: 'Wait for it to finish or cancel it first.'
       })
     }
-    const { events, contacts } = this.#c
+    const parsed = parseCode(code)
+    // A code that cannot be right may still be one slip away from one that is (checked below, on the network).
+    const repairable = !parsed.ok && (parsed.error.code === 'checksum-mismatch' || parsed.error.code === 'invalid-word')
+    // Throws the typed error for this input (which word, what to do).
+    if (!parsed.ok && !(repairable && this.#c.dhtUsable())) parseCodeOrThrow(code)
+    const typed = splitCodeWords(code)
     const joinId = givenId ?? randomBytes(6).toString('hex')
     const abort = new AbortController()
+    const deadline = AbortSignal.any([abort.signal, AbortSignal.timeout(this.#c.timing.joinTimeoutMs)])
     this.#current = abort
     const progress = (update: Omit<JoinProgress, 'joinId' | 'at'>): void =>
-      events.emit('join-progress', { joinId, at: Date.now(), ...update })
+      this.#c.events.emit('join-progress', { joinId, at: Date.now(), ...update })
+    let entropy = parsed.ok ? parsed.entropy : undefined
     try {
-      const { timing } = this.#c
-      const outcome = await raceJoin({
-        node: this.#c.node,
-        entropy,
-        identity: this.#c.identity,
-        device: this.#c.local.info(),
-        commit: async (o) => {
-          // Online first: the one change notice the commit sends then shows the device as it is.
-          contacts.setOnline(o.remotePeerId)
-          await commitPairing(this.#c, o, 'paired')
-        },
-        progress,
-        signal: abort.signal,
-        timeoutMs: timing.joinTimeoutMs,
-        lanWaitMs: timing.lanWaitMs,
-        dhtPatienceMs: timing.dhtPatienceMs,
-        useDht: this.#c.dhtUsable(),
-        allowLoopback: this.#c.allowLoopback,
-        stored: () => this.#storedCandidates(),
-        ...(this.#c.lan.enabled ? { lan: this.#c.lan } : {})
-      })
+      if (entropy === undefined)
+        entropy = await this.#corrected(typed, progress, deadline, () => parseCodeOrThrow(code))
+      let outcome: PairingOutcome
+      try {
+        outcome = await this.#race(entropy, progress, abort.signal)
+      } catch (err) {
+        // Valid words, but nobody waits for them: perhaps two were swapped, or one misheard into another word.
+        if (!(parsed.ok && err instanceof PairwiseError && err.code === 'no-device-waiting' && this.#c.dhtUsable()))
+          throw err
+        const fixed = await this.#corrected(typed, progress, deadline, () => err, true)
+        entropy.fill(0)
+        entropy = fixed
+        outcome = await this.#race(entropy, progress, abort.signal)
+      }
       progress({ step: 'paired', message: `Paired with ${outcome.remoteDevice.name}` })
       return this.#c.deviceView(outcome.remotePeerId)
     } catch (err) {
@@ -91,10 +97,70 @@ export class Joining {
       progress({ step: 'failed', message: error.message })
       throw error
     } finally {
-      entropy.fill(0)
+      entropy?.fill(0)
       this.#current = null
       this.#c.onIdle()
     }
+  }
+
+  async #race(
+    entropy: Uint8Array,
+    progress: (u: Omit<JoinProgress, 'joinId' | 'at'>) => void,
+    signal: AbortSignal
+  ): Promise<PairingOutcome> {
+    const { timing, contacts } = this.#c
+    return raceJoin({
+      node: this.#c.node,
+      entropy,
+      identity: this.#c.identity,
+      device: this.#c.local.info(),
+      commit: async (o) => {
+        // Online first: the one change notice the commit sends then shows the device as it is.
+        contacts.setOnline(o.remotePeerId)
+        await commitPairing(this.#c, o, 'paired')
+      },
+      progress,
+      signal,
+      timeoutMs: timing.joinTimeoutMs,
+      lanWaitMs: timing.lanWaitMs,
+      dhtPatienceMs: timing.dhtPatienceMs,
+      useDht: this.#c.dhtUsable(),
+      allowLoopback: this.#c.allowLoopback,
+      stored: () => this.#storedCandidates(),
+      ...(this.#c.lan.enabled ? { lan: this.#c.lan } : {})
+    })
+  }
+
+  /**
+   * The one close variant of the typed words that a device waits for, found by
+   * probing their public rendezvous (near-miss-probe.ts). None: the original
+   * failure stands. Several: the person is asked to check the words again.
+   */
+  async #corrected(
+    typed: string[],
+    progress: (u: Omit<JoinProgress, 'joinId' | 'at'>) => void,
+    signal: AbortSignal,
+    original: () => unknown,
+    afterNoAnswer = false
+  ): Promise<Uint8Array> {
+    const misses = nearMisses(typed)
+    if (misses.length === 0) throw original()
+    const why = afterNoAnswer ? 'Nobody waits for these words' : 'These words do not fit together'
+    progress({ step: 'searching', path: 'dht', message: `${why}; checking ${misses.length} close variants` })
+    const found = await probeNearMisses(this.#c.node, misses, signal)
+    if (found.length === 1) {
+      const fix = found[0]!
+      progress({ step: 'found', path: 'dht', message: `Corrected: ${describeCorrection(fix.correction)}` })
+      this.#c.registry.logEvent('code-corrected', { details: { kind: fix.correction.kind } })
+      return fix.entropy
+    }
+    if (found.length > 1) {
+      throw new PairwiseError('checksum-mismatch', 'These words are one slip away from more than one waiting code.', {
+        hint: `Possible fixes: ${found.map((f) => describeCorrection(f.correction)).join('; ')}. Read the words back to the other person to tell which.`,
+        details: { corrections: found.map((f) => f.correction) }
+      })
+    }
+    throw original()
   }
 
   /**

@@ -1,0 +1,55 @@
+import type { NearMiss } from '../../../shared/code/index.ts'
+import { deriveCodeKeys } from '../code/derive.ts'
+import { advertisementKey, openAdvertisement } from '../node/advertisement.ts'
+import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
+
+// Which close variants of a typed code have a device waiting, asked by their
+// PUBLIC rendezvous only: a DHT lookup of each variant's record key. No proof
+// is sent to anyone, so no attempt is counted against any initiator, and no
+// secret leaves this device — the lookups reveal only the rendezvous keys of
+// a few dozen near-miss codes, which anyone could compute from the typed words.
+//
+// A variant whose record exists AND opens is the code with overwhelming
+// probability: the record's key is the public half of a key derived from that
+// variant's 128-bit entropy, every DHT node checks that the record is signed
+// with it, and its body is sealed with another key derived from the same
+// entropy. Only someone holding exactly that code can make such a record; a
+// stranger's code colliding with one of ≤ 64 variants has odds of ~2^-122.
+// Nor does the probe help an eavesdropper: it starts from ~all 12 words.
+
+const PROBES_AT_ONCE = 8
+const PROBE_TIMEOUT_MS = 4_000
+
+export async function probeNearMisses(
+  node: PairwiseLibp2p,
+  misses: NearMiss[],
+  signal: AbortSignal
+): Promise<NearMiss[]> {
+  const found: NearMiss[] = []
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < misses.length && !signal.aborted) {
+      const miss = misses[next++]!
+      if (await hasWaitingDevice(node, miss.entropy, signal)) found.push(miss)
+    }
+  }
+  await Promise.all(Array.from({ length: PROBES_AT_ONCE }, worker))
+  // Ranked as the variants were (most likely slip first), not by who answered first.
+  return misses.filter((m) => found.includes(m))
+}
+
+async function hasWaitingDevice(node: PairwiseLibp2p, entropy: Uint8Array, signal: AbortSignal): Promise<boolean> {
+  const keys = deriveCodeKeys(entropy)
+  try {
+    const lookup = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)])
+    for await (const event of node.services.dht.get(advertisementKey(keys), { signal: lookup })) {
+      const value =
+        event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+      // A record in its after-expiry grace window still names the code: the join then says it expired.
+      if (value !== undefined && (await openAdvertisement(value, keys)) !== undefined) return true
+    }
+  } catch {
+    // No record for this variant (or no answer in time).
+  }
+  return false
+}

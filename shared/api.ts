@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES } from './errors.ts'
-import { PeerIdTextSchema, MAX_DEVICE_NAME } from './device.ts'
+import { LocalDeviceNameSchema, PeerIdTextSchema } from './device.ts'
 import { CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from './limits.ts'
 import { DEVICE_STATUSES, SESSION_STATES } from './states.ts'
 
@@ -112,10 +112,16 @@ export const MetricsSchema = z.object({
 })
 export type Metrics = z.infer<typeof MetricsSchema>
 
+/** Something about the data folder the person should know although the service runs (a rebuilt cache). */
+export const StorageWarningSchema = z.object({ code: z.string().max(64), message: z.string(), file: z.string() })
+export type StorageWarning = z.infer<typeof StorageWarningSchema>
+
 export const ServiceStateSchema = z.object({
   thisDevice: ThisDeviceSchema,
   session: PairingSessionViewSchema.nullable(),
-  devices: z.array(DeviceViewSchema)
+  devices: z.array(DeviceViewSchema),
+  /** Optional so older daemons still parse. */
+  warnings: z.array(StorageWarningSchema).optional()
 })
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
@@ -160,7 +166,7 @@ export const METHODS = {
   },
   revokeDevice: { params: z.object({ peerId: PeerIdTextSchema }).strict(), result: DeviceViewSchema },
   renameDevice: {
-    params: z.object({ name: z.string().trim().min(1).max(MAX_DEVICE_NAME) }).strict(),
+    params: z.object({ name: LocalDeviceNameSchema }).strict(),
     result: ThisDeviceSchema
   },
   getMetrics: { params: z.object({}).strict(), result: MetricsSchema },

@@ -22,7 +22,12 @@ export const ERROR_CODES = [
   'not-found', // unknown device, unknown session
   'invalid-argument',
   'data-dir-locked',
-  'storage-error',
+  'storage-error', // the data folder could not be read or written (cause in details.cause, file in details.file)
+  'storage-read-only', // the data folder or a file in it cannot be written
+  'storage-full', // the disk holding the data folder is full
+  'storage-damaged', // a file in the data folder is damaged: not what Pairwise wrote
+  'storage-foreign', // a file in the data folder belongs to another program or a newer Pairwise
+  'storage-missing', // a file this data folder once held is gone or empty: never silently recreated
   'cancelled', // the person stopped the command themselves (Ctrl-C, Ctrl-D at a prompt): not a failure
   'internal'
 ] as const

@@ -6,6 +6,8 @@ import { openWithKey, sealWithKey } from '../engine/identity/aead-box.ts'
 import { readFileIfExists, writeFileAtomic } from '../engine/identity/atomic-file.ts'
 import { ensurePrivateDir } from '../engine/identity/file-secret-store.ts'
 import type { SecretProtection, SecretStore } from '../engine/identity/secret-store.ts'
+import { heldBefore } from '../engine/storage/marker.ts'
+import { storageFault } from '../engine/storage/storage-fault.ts'
 
 /**
  * The part of Electron's `safeStorage` this store uses, so tests can pass a
@@ -77,6 +79,8 @@ export class SafeStorageSecretStore implements SecretStore {
           }
         )
       }
+      // A new sealing key could never open the device key sealed with the lost one (storage/marker.ts).
+      if (heldBefore(dataDir)) throw storageFault('missing', 'The sealed key that protects secrets', file)
       const key = new Uint8Array(randomBytes(KEY_BYTES))
       writeFileAtomic(file, await crypto.encrypt(encodeKey(key)))
       return new SafeStorageSecretStore(key, protection)

@@ -72,7 +72,10 @@ test('mistakes are usage errors that say what is wrong', () => {
   assert.match(usage(['pair', '--bootstrap', '/ip4/1.2.3.4/tcp/1']), /no \/p2p\//)
   assert.match(usage(['pair', '--listen', 'localhost:80']), /not a multiaddr/)
   assert.match(usage(['pair'], { PAIRWISE_BOOTSTRAP: 'nonsense' }), /not a multiaddr/)
-  assert.match(usage(['rename', 'x', '--name', ' ']), /--name must be 1 to 64/)
+  assert.match(usage(['rename', 'x', '--name', ' ']), /--name: A device name cannot be empty/)
+  assert.match(usage(['rename', 'x', '--name', 'a'.repeat(65)]), /at most 64/)
+  assert.match(usage(['rename', 'x', '--name', 'Bank\x1b[2J']), /control or text-direction/)
+  assert.match(usage(['rename', 'x', '--name', 'evil\u202etxt.exe']), /control or text-direction/)
 })
 
 test('after -- everything is a word, even what looks like a flag', () => {

@@ -1,5 +1,6 @@
 import { PairwiseError } from '../../shared/errors.ts'
 import { CODE_TTL_MAX_MINUTES, CODE_TTL_MIN_MINUTES } from '../../shared/limits.ts'
+import { deviceNameProblem, normalizeDeviceName } from '../../shared/device-name.ts'
 
 // A small argv parser: a handful of commands and flags do not justify a
 // dependency, and this one loads in no time (`pairwise --version` is timed).
@@ -247,9 +248,10 @@ function hostPort(flag: string, raw: string | undefined): { host: string; port: 
 
 function checkName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined
-  const trimmed = name.trim()
-  if (trimmed.length < 1 || trimmed.length > 64) throw usageError('--name must be 1 to 64 characters long.')
-  return trimmed
+  const normal = normalizeDeviceName(name)
+  const problem = deviceNameProblem(normal)
+  if (problem !== undefined) throw usageError(`--name: ${problem}`)
+  return normal
 }
 
 // Full parsing needs @multiformats/multiaddr (and the network stack); the node

@@ -41,6 +41,11 @@ export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
   'not-found': EXIT.device,
   'data-dir-locked': EXIT.locked,
   'storage-error': EXIT.storage,
+  'storage-read-only': EXIT.storage,
+  'storage-full': EXIT.storage,
+  'storage-damaged': EXIT.storage,
+  'storage-foreign': EXIT.storage,
+  'storage-missing': EXIT.storage,
   'version-mismatch': EXIT.version,
   cancelled: EXIT.cancelled
 }
@@ -56,6 +61,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   6  wrong code: wrong-code, attempts-exceeded
   7  device: device-revoked, not-found
   8  data-dir-locked (another Pairwise process owns the data folder)
-  9  storage-error
+  9  storage: storage-error, storage-read-only, storage-full, storage-damaged,
+     storage-foreign, storage-missing
   10 version-mismatch
   130 cancelled (Ctrl-C or Ctrl-D at a prompt)`

@@ -1,10 +1,13 @@
 import { toErrorPayload, type ErrorPayload } from '../../shared/errors.ts'
 import { EXIT_CODE_FOR } from './exit-codes.ts'
 import { terminalSize, wrap } from './terminal-fit.ts'
+import { escapeForTerminal, escapeJsonForTerminal } from './terminal-text.ts'
 
 // Everything a command prints goes through here, so that --json output is one
 // object per line with a final {"type":"result"} line, and text output puts
-// results on stdout and errors, hints and notices on stderr.
+// results on stdout and errors, hints and notices on stderr. Text for people
+// is escaped on its way out (terminal-text.ts): a device name or an echoed
+// argument can never drive the terminal. JSON escapes control characters itself.
 
 export class Output {
   readonly json: boolean
@@ -45,6 +48,11 @@ export class Output {
     this.#line(this.#stderr, size === undefined ? text : wrap(text, size.cols))
   }
 
+  /** Text this process drew itself and that must keep its escapes (the QR code's colours). Never pass input here. */
+  drawing(text: string): void {
+    if (!this.json) this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
   /** Prints the error and returns the exit code it maps to. */
   fail(err: unknown): number {
     const payload: ErrorPayload = toErrorPayload(err)
@@ -64,6 +72,7 @@ export class Output {
   }
 
   #line(stream: NodeJS.WritableStream, text: string): void {
-    stream.write(text.endsWith('\n') ? text : `${text}\n`)
+    const safe = this.json && stream === this.#stdout ? escapeJsonForTerminal(text) : escapeForTerminal(text)
+    stream.write(safe.endsWith('\n') ? safe : `${safe}\n`)
   }
 }

@@ -21,8 +21,9 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
 export async function startService(dataDir: string, options: CliOptions, out: Output): Promise<PairingService> {
   const { createPairingService } = await import('../engine/service/service.ts')
   const secretStore = openSecretStore(dataDir, out)
+  let service: PairingService
   try {
-    return await createPairingService({
+    service = await createPairingService({
       dataDir,
       secretStore,
       network: networkOptions(options),
@@ -40,4 +41,7 @@ export async function startService(dataDir: string, options: CliOptions, out: Ou
       }
     )
   }
+  // What start-up repaired by itself (a damaged peer store rebuilt): said once, on stderr.
+  for (const warning of service.warnings) out.notice(`pairwise: warning: ${warning.message}`)
+  return service
 }

@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/client.ts'
 import { ApiContext } from './api-context.ts'
 import { Nav } from './Nav.tsx'
 import { ReconnectBanner } from './ReconnectBanner.tsx'
+import { StorageWarnings } from './StorageWarnings.tsx'
 import { useServiceState } from './use-service-state.ts'
 import type { TabId } from './tabs.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
@@ -26,6 +27,7 @@ export function App({ client }: { client: ApiClient }) {
         <Nav current={tab} onSelect={setTab} />
       </header>
       <ReconnectBanner connection={connection} />
+      <StorageWarnings warnings={state?.warnings} />
       <main className="app-main">
         {state === null ? (
           loadError === null ? (

@@ -17,16 +17,19 @@ export function sealWithKey(key: Uint8Array, plaintext: Uint8Array, associatedDa
   return out
 }
 
+/** The box said no: the sealed bytes are damaged or were sealed with another key (callers name the file). */
+export class SealedBoxError extends PairwiseError {}
+
 export function openWithKey(key: Uint8Array, sealed: Uint8Array, associatedData?: Uint8Array): Uint8Array {
   if (sealed.length < 1 + NONCE_BYTES + 16 || sealed[0] !== VERSION) {
-    throw new PairwiseError('storage-error', 'A stored secret is damaged or from an unknown version.')
+    throw new SealedBoxError('storage-error', 'A stored secret is damaged or from an unknown version.')
   }
   try {
     return xchacha20poly1305(key, sealed.subarray(1, 1 + NONCE_BYTES), associatedData).decrypt(
       sealed.subarray(1 + NONCE_BYTES)
     )
   } catch (err) {
-    throw new PairwiseError('storage-error', 'A stored secret could not be decrypted.', {
+    throw new SealedBoxError('storage-error', 'A stored secret could not be decrypted.', {
       hint: 'The data folder may have been copied from another device or damaged.',
       cause: err
     })

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { PairwiseError } from '../../../shared/errors.ts'
+import { heldBefore, HELD_FILES } from '../storage/marker.ts'
+import { onFile, storageFault } from '../storage/storage-fault.ts'
 import { openWithKey, sealWithKey } from './aead-box.ts'
 import type { SecretStore } from './secret-store.ts'
 import { readFileIfExists, writeFileAtomic } from './atomic-file.ts'
@@ -11,6 +12,8 @@ import { readFileIfExists, writeFileAtomic } from './atomic-file.ts'
  * mode 0600 in a 0700 directory. This protects secrets as well as the account
  * protects its files — no better — and the CLI and daemon say so.
  */
+const WHAT = HELD_FILES.secretKey.what
+
 export class FileSecretStore implements SecretStore {
   readonly protection = 'file-permissions' as const
   readonly #key: Uint8Array
@@ -20,16 +23,17 @@ export class FileSecretStore implements SecretStore {
   }
 
   static open(dataDir: string): FileSecretStore {
-    ensurePrivateDir(dataDir)
+    onFile('The data folder', dataDir, () => ensurePrivateDir(dataDir))
     const file = join(dataDir, 'secret.key')
-    let key = readFileIfExists(file)
-    if (key === undefined) {
-      key = randomBytes(32)
-      writeFileAtomic(file, key)
+    let key = onFile(WHAT, file, () => readFileIfExists(file))
+    if (key === undefined || key.length === 0) {
+      // A new sealing key could never open the device key sealed with the old one.
+      if (heldBefore(dataDir)) throw storageFault('missing', WHAT, file)
+      const fresh = randomBytes(32)
+      onFile(WHAT, file, () => writeFileAtomic(file, fresh))
+      key = fresh
     } else if (key.length !== 32) {
-      throw new PairwiseError('storage-error', `The key file ${file} is damaged.`, {
-        hint: 'Restore it from a backup, or move the data folder away to start over (paired devices will need pairing again).'
-      })
+      throw storageFault('damaged', WHAT, file)
     }
     return new FileSecretStore(key)
   }

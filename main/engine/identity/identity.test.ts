@@ -50,7 +50,8 @@ describe('device identity and secrets at rest (P10)', () => {
     writeFileSync(join(dir, IDENTITY_FILE), Buffer.from('not a sealed key at all'))
     await assert.rejects(
       loadOrCreateIdentity(dir, FileSecretStore.open(dir)),
-      (e: unknown) => e instanceof PairwiseError && e.code === 'storage-error'
+      (e: unknown) =>
+        e instanceof PairwiseError && e.code === 'storage-damaged' && e.message.includes(join(dir, IDENTITY_FILE))
     )
   })
 

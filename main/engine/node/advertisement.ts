@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { codeKeyFromSeed, verifyCodeSignature } from '../code/code-key.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { fromHex, toHex } from '../protocol/transcript.ts'
-import { PeerIdTextSchema } from '../../../shared/device.ts'
+import { DeviceNameSchema, PeerIdTextSchema } from '../../../shared/device.ts'
 import { CODE_TTL_MAX_MS, MINUTE_MS } from '../../../shared/limits.ts'
 
 // A pairing advertisement is the DHT record under /pairwise/<code public key>.
@@ -44,7 +44,7 @@ type AdRecord = z.infer<typeof RecordSchema>
 
 const SealedBodySchema = z.strictObject({
   addrs: z.array(z.string().max(256)).max(16),
-  name: z.string().max(64),
+  name: DeviceNameSchema,
   os: z.string().max(32)
 })
 export type AdvertisementBody = z.infer<typeof SealedBodySchema>

@@ -7,6 +7,11 @@ import type { DialProgress } from './candidate-dialer.ts'
 
 // When nothing succeeds, the most telling refusal is what the person hears.
 const ERROR_RANK: ErrorCode[] = [
+  'storage-full',
+  'storage-read-only',
+  'storage-damaged',
+  'storage-missing',
+  'storage-foreign',
   'storage-error',
   'code-expired',
   'code-used',

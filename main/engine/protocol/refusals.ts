@@ -21,9 +21,17 @@ export function refusalToError(reason: RefusalReason): PairwiseError {
         hint: 'Start pairing again on the other device.'
       })
     case 'wrong-code':
-      return new PairwiseError('wrong-code', 'The other device did not accept this code.', {
-        hint: 'Check each word against the other screen and try again.'
-      })
+      // A mistyped code derives another rendezvous id and is answered 'no-device-waiting'. This
+      // answer means the proof, bound to both peer ids, did not match on the other side although
+      // it named the right session: our connection is not the one it sees — something in between
+      // relays it — or the proof came from an older code. Blaming the words would mislead.
+      return new PairwiseError(
+        'wrong-code',
+        'The device waiting for this code could not verify this connection: something between the two devices may be relaying it.',
+        {
+          hint: 'The words were probably right. Try again on a network you trust; if it repeats, someone may be interfering with the connection.'
+        }
+      )
     case 'attempts-exceeded':
       return new PairwiseError('attempts-exceeded', 'Too many wrong attempts from this device.', {
         hint: 'Get a new code on the other device.'

@@ -4,32 +4,36 @@ import { PairwiseError } from '../../../shared/errors.ts'
 import { prepareDatabaseFile, tightenSidecars } from './file-mode.ts'
 import type { Row } from './rows.ts'
 import { migrate } from './schema.ts'
-import { storageFailure, toStorageError } from './storage-error.ts'
+import { fromFsError } from '../storage/storage-fault.ts'
+import { closed, REGISTRY_WHAT, toStorageError } from './storage-error.ts'
 
 // The registry's SQLite file: opened with the settings that make its
 // guarantees hold, prepared statements cached, every failure turned into a
 // storage error, and write transactions that take the lock up front.
 
-function openFailure(err: unknown): unknown {
+function openFailure(err: unknown, file: string): unknown {
   if (err instanceof PairwiseError) return err
   const errno = (err as NodeJS.ErrnoException | null)?.code
   if (typeof errno === 'string' && !errno.startsWith('ERR_')) {
-    return storageFailure(
-      'The device registry file could not be created or opened.',
-      'Check that the data directory exists, that you own it, and that the disk is not full.',
-      { errno }
-    )
+    const fault = fromFsError(err, REGISTRY_WHAT, file)
+    if (fault !== err) return fault
+    return new PairwiseError('storage-error', `The device registry (${file}) could not be created or opened.`, {
+      hint: 'Check that the data directory exists, that you own it, and that the disk is not full.',
+      details: { file, errno, cause: 'other' }
+    })
   }
-  return toStorageError(err)
+  return toStorageError(err, file)
 }
 
 export class RegistryDatabase {
   readonly #db: DatabaseSync
+  readonly #file: string
   readonly #statements = new Map<string, StatementSync>()
   #closed = false
 
-  private constructor(db: DatabaseSync) {
+  private constructor(db: DatabaseSync, file: string) {
     this.#db = db
+    this.#file = file
   }
 
   static open(location: string, busyTimeoutMs: number): RegistryDatabase {
@@ -47,16 +51,16 @@ export class RegistryDatabase {
       // a power cut, not just a process crash. Registry writes are rare, so the cost is small.
       db.exec('PRAGMA synchronous = FULL')
       db.exec('PRAGMA foreign_keys = ON')
-      migrate(db)
+      migrate(db, location)
       tightenSidecars(location)
-      return new RegistryDatabase(db)
+      return new RegistryDatabase(db, location)
     } catch (err) {
       try {
         db?.close()
       } catch {
         // The open error is the one worth reporting.
       }
-      throw openFailure(err)
+      throw openFailure(err, location)
     }
   }
 
@@ -68,7 +72,7 @@ export class RegistryDatabase {
   }
 
   #statement(sql: string): StatementSync {
-    if (this.#closed) throw storageFailure('The device registry is closed.', 'Restart Pairwise.')
+    if (this.#closed) throw closed(this.#file)
     let stmt = this.#statements.get(sql)
     if (stmt === undefined) {
       stmt = this.#db.prepare(sql)
@@ -93,7 +97,7 @@ export class RegistryDatabase {
     try {
       return fn()
     } catch (err) {
-      throw toStorageError(err)
+      throw toStorageError(err, this.#file)
     }
   }
 
@@ -103,7 +107,7 @@ export class RegistryDatabase {
    */
   transaction<T>(fn: () => T): T {
     return this.guard(() => {
-      if (this.#closed) throw storageFailure('The device registry is closed.', 'Restart Pairwise.')
+      if (this.#closed) throw closed(this.#file)
       if (this.#db.isTransaction) throw new Error('Registry transactions do not nest.')
       this.#db.exec('BEGIN IMMEDIATE')
       try {

@@ -99,28 +99,31 @@ describe('open', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600)
   })
 
-  test('a file that is not SQLite gives storage-error and is left untouched', () => {
+  test('a file that is not SQLite gives storage-damaged, names the file and is left untouched', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true })
     const garbage = Buffer.from('this is not a database, just some words '.repeat(50))
     fs.writeFileSync(file, garbage)
-    const err = rejects(open, 'storage-error')
-    assert.match(err.message, /not a Pairwise database/)
+    const err = rejects(open, 'storage-damaged')
+    assert.match(err.message, /damaged or is not a Pairwise file/)
+    assert.ok(err.message.includes(file), 'the message names the file')
+    assert.equal(err.details?.file, file)
+    assert.equal(err.details?.cause, 'damaged')
     assert.ok(err.hint !== undefined && err.hint.length > 0)
     assert.deepEqual(fs.readFileSync(file), garbage)
   })
 
-  test('a short garbage file gives storage-error too', () => {
+  test('a short garbage file gives storage-damaged too', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true })
     fs.writeFileSync(file, 'oops')
-    rejects(open, 'storage-error')
+    rejects(open, 'storage-damaged')
   })
 
-  test('a newer schema version gives storage-error with a hint to update', () => {
+  test('a newer schema version gives storage-foreign with a hint to update', () => {
     open().close()
     const db = new DatabaseSync(file)
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
     db.close()
-    const err = rejects(open, 'storage-error')
+    const err = rejects(open, 'storage-foreign')
     assert.match(err.message, /newer version/)
     assert.match(err.hint ?? '', /Update Pairwise/)
   })
@@ -130,7 +133,7 @@ describe('open', () => {
     const db = new DatabaseSync(file)
     db.exec('CREATE TABLE notes (body TEXT)')
     db.close()
-    const err = rejects(open, 'storage-error')
+    const err = rejects(open, 'storage-foreign')
     assert.match(err.message, /another program/)
     const check = new DatabaseSync(file)
     assert.equal(check.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'devices'").get()?.n, 0)

@@ -28,6 +28,7 @@ import {
   checkText,
   checkTimestamp,
   checkAddresses,
+  checkDeviceName,
   LIMITS
 } from './validate.ts'
 
@@ -76,7 +77,7 @@ export class Registry {
 
   setThisDevice(input: { peerId: string; name: string; os: string }): ThisDevice {
     const peerId = checkPeerId(input?.peerId)
-    const name = checkText(input.name, 'name', LIMITS.name)
+    const name = checkDeviceName(input.name)
     const os = checkText(input.os, 'os', LIMITS.os)
     return this.#db.transaction(() => {
       const at = this.#now()

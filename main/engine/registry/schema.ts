@@ -5,7 +5,8 @@
 // foreign_keys being off: the pragma cannot change inside a transaction.)
 
 import type { DatabaseSync } from 'node:sqlite'
-import { storageFailure } from './storage-error.ts'
+import { storageFault } from '../storage/storage-fault.ts'
+import { REGISTRY_WHAT } from './storage-error.ts'
 
 /** 'PWRG' — marks the file as ours, so we never migrate some other program's database. */
 export const APPLICATION_ID = 0x50575247
@@ -80,47 +81,44 @@ function pragmaNumber(db: DatabaseSync, name: 'user_version' | 'application_id')
   return typeof value === 'number' ? value : 0
 }
 
-function tooNew(version: number): Error {
-  return storageFailure(
-    `The device registry was written by a newer version of Pairwise (schema ${version}; this version understands up to ${SCHEMA_VERSION}).`,
-    'Update Pairwise, or point this version at a different data directory.',
-    { schemaVersion: version, supportedVersion: SCHEMA_VERSION }
-  )
+function tooNew(version: number, file: string): Error {
+  return storageFault('foreign', REGISTRY_WHAT, file, {
+    message: `The device registry (${file}) was written by a newer version of Pairwise (schema ${version}; this version understands up to ${SCHEMA_VERSION}).`,
+    hint: 'Update Pairwise, or point this version at a different data directory.',
+    details: { schemaVersion: version, supportedVersion: SCHEMA_VERSION }
+  })
 }
 
-function notOurs(): Error {
-  return storageFailure(
-    'The device registry file belongs to another program.',
-    'Choose a different data directory, or move that file aside.'
-  )
+function notOurs(file: string): Error {
+  return storageFault('foreign', REGISTRY_WHAT, file)
 }
 
-function assertOurs(db: DatabaseSync, version: number): void {
+function assertOurs(db: DatabaseSync, version: number, file: string): void {
   const appId = pragmaNumber(db, 'application_id')
-  if (appId !== 0 && appId !== APPLICATION_ID) throw notOurs()
+  if (appId !== 0 && appId !== APPLICATION_ID) throw notOurs(file)
   if (version === 0 && appId === 0) {
     const foreign = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").get()
-    if (foreign?.n !== 0) throw notOurs()
+    if (foreign?.n !== 0) throw notOurs(file)
   }
 }
 
 /** Brings the database to SCHEMA_VERSION. Safe to call on every open and from two processes at once. */
-export function migrate(db: DatabaseSync): void {
+export function migrate(db: DatabaseSync, file: string): void {
   const seen = pragmaNumber(db, 'user_version')
-  if (seen > SCHEMA_VERSION) throw tooNew(seen)
-  assertOurs(db, seen)
+  if (seen > SCHEMA_VERSION) throw tooNew(seen, file)
+  assertOurs(db, seen, file)
   if (seen === SCHEMA_VERSION) return
   for (let step = 0; step < SCHEMA_VERSION; step++) {
     db.exec('BEGIN IMMEDIATE')
     try {
       // Re-read under the write lock: another process may have migrated since we looked.
       const version = pragmaNumber(db, 'user_version')
-      if (version > SCHEMA_VERSION) throw tooNew(version)
+      if (version > SCHEMA_VERSION) throw tooNew(version, file)
       if (version === SCHEMA_VERSION) {
         db.exec('COMMIT')
         return
       }
-      assertOurs(db, version)
+      assertOurs(db, version, file)
       db.exec(MIGRATIONS[version] as string)
       db.exec(`PRAGMA user_version = ${version + 1}`)
       db.exec('COMMIT')

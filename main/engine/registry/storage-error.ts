@@ -1,7 +1,9 @@
-// SQLite failures become one error code with a message a person can act on.
+// SQLite failures become storage faults (see ../storage/storage-fault.ts): a
+// code per cause, a message that names the file, a hint a person can act on.
 // The SQLite text stays in `details` for bug reports; the message stays plain.
 
 import { PairwiseError } from '../../../shared/errors.ts'
+import { storageFault, type StorageCause } from '../storage/storage-fault.ts'
 
 interface SqliteFailure {
   code?: unknown
@@ -11,13 +13,17 @@ interface SqliteFailure {
 }
 
 // Primary result codes (the low byte of an extended code), from sqlite3.h.
+const SQLITE_PERM = 3
 const SQLITE_BUSY = 5
+const SQLITE_LOCKED = 6
 const SQLITE_READONLY = 8
 const SQLITE_IOERR = 10
 const SQLITE_CORRUPT = 11
 const SQLITE_FULL = 13
 const SQLITE_CANTOPEN = 14
 const SQLITE_NOTADB = 26
+
+export const REGISTRY_WHAT = 'The device registry'
 
 function isSqliteFailure(err: unknown): err is SqliteFailure {
   if (typeof err !== 'object' || err === null) return false
@@ -26,57 +32,47 @@ function isSqliteFailure(err: unknown): err is SqliteFailure {
   return code === 'ERR_SQLITE_ERROR' || code === 'ERR_INVALID_STATE'
 }
 
-function describe(primary: number | undefined, closed: boolean): { message: string; hint: string } {
-  if (closed) return { message: 'The device registry is closed.', hint: 'Restart Pairwise.' }
+export function sqliteCause(primary: number | undefined): StorageCause {
   switch (primary) {
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-      return {
-        message: 'The device registry file is not a Pairwise database or is damaged.',
-        hint: 'Move the file aside so Pairwise can start a new registry (paired devices will need to pair again), or restore it from a backup.'
-      }
+      return 'damaged'
     case SQLITE_BUSY:
-      return {
-        message: 'The device registry is in use by another program.',
-        hint: 'Close other Pairwise windows or daemons using the same data directory, then try again.'
-      }
+    case SQLITE_LOCKED:
+      return 'busy'
     case SQLITE_FULL:
-      return {
-        message: 'The disk is full, so the device registry could not be saved.',
-        hint: 'Free some disk space and try again.'
-      }
+      return 'disk-full'
     case SQLITE_READONLY:
+    case SQLITE_PERM:
     case SQLITE_CANTOPEN:
-      return {
-        message: 'The device registry could not be opened for writing.',
-        hint: 'Check that the data directory exists and that you own it and its files.'
-      }
+      return 'read-only'
     case SQLITE_IOERR:
-      return {
-        message: 'The device registry could not be read or written (a disk error).',
-        hint: 'Check the disk, then try again.'
-      }
+      return 'io'
     default:
-      return {
-        message: 'The device registry could not be read or written.',
-        hint: 'Try again; if it keeps happening, restart Pairwise.'
-      }
+      return 'other'
   }
 }
 
-/** Passes PairwiseErrors and programming errors through untouched; wraps SQLite failures. */
-export function toStorageError(err: unknown): unknown {
+/** The storage cause of a SQLite error, or undefined when `err` is not one. */
+export function sqliteErrorCause(err: unknown): StorageCause | undefined {
+  if (!isSqliteFailure(err) || err.code !== 'ERR_SQLITE_ERROR') return undefined
+  return sqliteCause(typeof err.errcode === 'number' ? err.errcode & 0xff : undefined)
+}
+
+/** Passes PairwiseErrors and programming errors through untouched; wraps SQLite failures about `file`. */
+export function toStorageError(err: unknown, file: string, what = REGISTRY_WHAT): unknown {
   if (err instanceof PairwiseError || !isSqliteFailure(err)) return err
-  const errcode = typeof err.errcode === 'number' ? err.errcode : undefined
-  const { message, hint } = describe(
-    errcode === undefined ? undefined : errcode & 0xff,
-    err.code === 'ERR_INVALID_STATE'
-  )
   const sqlite = typeof err.errstr === 'string' ? err.errstr : typeof err.message === 'string' ? err.message : 'unknown'
-  return new PairwiseError('storage-error', message, {
-    hint,
-    details: { sqlite, errcode: errcode ?? null },
-    cause: err
+  if (err.code === 'ERR_INVALID_STATE') return closed(file)
+  const errcode = typeof err.errcode === 'number' ? err.errcode : undefined
+  const cause = sqliteCause(errcode === undefined ? undefined : errcode & 0xff)
+  return storageFault(cause, what, file, { details: { sqlite, errcode: errcode ?? null }, cause: err })
+}
+
+export function closed(file: string): PairwiseError {
+  return new PairwiseError('storage-error', 'The device registry is closed.', {
+    hint: 'Restart Pairwise.',
+    details: { file, cause: 'closed' }
   })
 }
 

@@ -2,6 +2,7 @@
 // Names, addresses and versions arrive from remote peers: the bounds keep one hostile
 // peer from bloating the database or the settings screen.
 
+import { deviceNameProblem } from '../../../shared/device-name.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import type { EventInput, PairingInput } from './types.ts'
 
@@ -37,6 +38,14 @@ export function checkText(value: unknown, field: string, max: number): string {
   return value
 }
 
+/** Names reach terminals and screens: the same rules as shared/device-name.ts, at the last gate before disk. */
+export function checkDeviceName(value: unknown): string {
+  const name = checkText(value, 'name', LIMITS.name)
+  const problem = deviceNameProblem(name)
+  if (problem !== undefined) throw invalid(problem, 'name')
+  return name
+}
+
 export function checkPeerId(value: unknown): string {
   return checkText(value, 'peerId', LIMITS.peerId)
 }
@@ -66,7 +75,7 @@ export function checkPairing(input: PairingInput): PairingInput {
   }
   return {
     peerId: checkPeerId(input.peerId),
-    name: checkText(input.name, 'name', LIMITS.name),
+    name: checkDeviceName(input.name),
     os: checkText(input.os, 'os', LIMITS.os),
     appVersion: checkText(input.appVersion, 'appVersion', LIMITS.appVersion),
     addresses: checkAddresses(input.addresses),

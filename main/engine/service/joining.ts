@@ -163,9 +163,15 @@ export class Joining {
     throw original()
   }
 
+  /**
+   * Devices this one revoked are not asked: the Hello names the new code's rendezvous
+   * id, and a device we stopped trusting has no business learning that a code is in use.
+   * (It can still pair again through LAN or DHT discovery, with a fresh code, P9.)
+   */
   #storedCandidates(): Candidate[] {
     return this.#c.trust
       .listDevices({ includeRevoked: true })
+      .filter((record) => record.status !== 'revoked')
       .slice(0, MAX_STORED_CANDIDATES)
       .map((record) => ({ peerId: record.peerId, addrs: record.addresses, path: 'stored' as const }))
   }

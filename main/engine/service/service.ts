@@ -6,7 +6,8 @@ import type {
   EventPayload,
   MethodParams,
   MethodResult,
-  ServiceState
+  ServiceState,
+  StorageWarning
 } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { loadOrCreateIdentity } from '../identity/identity.ts'
@@ -15,6 +16,10 @@ import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { SqliteDatastore } from '../node/sqlite-datastore.ts'
 import { Registry } from '../registry/registry.ts'
 import { TrustStore, type TrustChange } from '../trust/trust-store.ts'
+import { PEER_STORE_WHAT } from '../node/peer-store-file.ts'
+import { assertRoomToPair } from '../storage/free-space.ts'
+import { storageFault } from '../storage/storage-fault.ts'
+import { foreignIdentity, heldBefore, readMarker, requireHeldFiles, writeMarker } from '../storage/marker.ts'
 import { acquireDataDirLock, dataFiles } from './data-dir.ts'
 import { ServiceEmitter } from './service-events.ts'
 import { registerThisDevice } from './this-device.ts'
@@ -49,6 +54,8 @@ class Service implements PairingService {
   readonly #trust: TrustStore
   readonly #datastore: SqliteDatastore
   readonly #lock: { release(): void }
+  readonly warnings: readonly StorageWarning[]
+  readonly #dataDir: string
   readonly #events = new ServiceEmitter()
   #parts!: Parts
   #devicesQueued = false
@@ -59,8 +66,12 @@ class Service implements PairingService {
     registry: Registry,
     trust: TrustStore,
     datastore: SqliteDatastore,
-    lock: { release(): void }
+    lock: { release(): void },
+    warnings: readonly StorageWarning[],
+    dataDir: string
   ) {
+    this.warnings = warnings
+    this.#dataDir = dataDir
     this.#identity = identity
     this.#registry = registry
     this.#trust = trust
@@ -69,13 +80,41 @@ class Service implements PairingService {
   }
 
   static async start(options: ServiceOptions, lock: { release(): void }): Promise<Service> {
-    const identity = await loadOrCreateIdentity(options.dataDir, options.secretStore)
-    const files = dataFiles(options.dataDir)
+    const { dataDir } = options
+    // Once this folder has held an identity and a registry, neither is ever recreated
+    // silently (see storage/marker.ts): nothing starts, so no peer hears "unknown".
+    const marker = readMarker(dataDir)
+    const held = heldBefore(dataDir)
+    if (held) requireHeldFiles(dataDir, ['identity', 'registry'])
+    const identity = await loadOrCreateIdentity(dataDir, options.secretStore, { mayCreate: !held })
+    if (marker !== undefined && marker.peerId !== identity.peerId) throw foreignIdentity(dataDir, marker)
+    const files = dataFiles(dataDir)
     const registry = Registry.open(files.registry)
-    const datastore = new SqliteDatastore(files.peerStore)
-    const service = new Service(identity, registry, new TrustStore(registry, options.secretStore), datastore, lock)
+    const warnings: StorageWarning[] = []
+    let datastore: SqliteDatastore
+    try {
+      datastore = new SqliteDatastore(files.peerStore, {
+        onWarning: (w) => warnings.push(w),
+        // Paired and revoked devices are never evicted as strangers (a notice may still be owed).
+        keep: () => registry.listDevices({ includeRevoked: true }).map((d) => d.peerId)
+      })
+    } catch (err) {
+      registry.close()
+      throw err
+    }
+    const service = new Service(
+      identity,
+      registry,
+      new TrustStore(registry, options.secretStore),
+      datastore,
+      lock,
+      warnings,
+      dataDir
+    )
     try {
       registerThisDevice(registry, identity.peerId, options.deviceName)
+      // Written once both files exist: from now on their absence is damage, not a first start.
+      if (marker === undefined) writeMarker(dataDir, identity.peerId)
       await service.#startParts(options)
     } catch (err) {
       registry.close()
@@ -143,10 +182,19 @@ class Service implements PairingService {
   // ---- API ---------------------------------------------------------------
 
   async getState(): Promise<ServiceState> {
-    return { thisDevice: this.#parts.local.view(), session: this.#parts.host.view(), devices: this.#devices() }
+    return {
+      thisDevice: this.#parts.local.view(),
+      session: this.#parts.host.view(),
+      devices: this.#devices(),
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {})
+    }
   }
 
   async startPairing(params: MethodParams<'startPairing'> = {}): Promise<MethodResult<'startPairing'>> {
+    // Never show a code that cannot work: say the disk is full instead (see storage/free-space.ts).
+    assertRoomToPair(this.#dataDir)
+    const fault = this.#datastore.writeFault
+    if (fault?.code === 'peer-store-full') throw storageFault('disk-full', PEER_STORE_WHAT, fault.file)
     return this.#parts.host.begin(params.ttlMinutes)
   }
 

@@ -1,5 +1,6 @@
 import { defaultDeviceName, osLabel } from '../identity/identity.ts'
 import type { Registry } from '../registry/registry.ts'
+import { cleanDeviceName } from '../../../shared/device-name.ts'
 
 /**
  * Makes the registry's "this device" row match the identity key: the name
@@ -8,6 +9,7 @@ import type { Registry } from '../registry/registry.ts'
  */
 export function registerThisDevice(registry: Registry, peerId: string, deviceName?: string): void {
   const existing = registry.getThisDevice()
-  const name = deviceName ?? (existing?.peerId === peerId ? existing.name : defaultDeviceName())
+  // A name stored by an older version was never checked: made acceptable, not refused.
+  const name = deviceName ?? (existing?.peerId === peerId ? cleanDeviceName(existing.name) : defaultDeviceName())
   if (existing?.peerId !== peerId || existing.name !== name) registry.setThisDevice({ peerId, name, os: osLabel() })
 }

@@ -1,4 +1,4 @@
-import type { PairingApi } from '../../../shared/api.ts'
+import type { PairingApi, StorageWarning } from '../../../shared/api.ts'
 import type { SecretStore } from '../identity/secret-store.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import type { NetworkOptions } from '../node/network-options.ts'
@@ -39,6 +39,8 @@ export interface ServiceOptions {
 /** The engine's one API (shared/api.ts) plus the lifecycle the hosts need. */
 export interface PairingService extends PairingApi {
   readonly peerId: string
+  /** What start-up repaired on its own (a rebuilt peer store): front ends show these once. */
+  readonly warnings: readonly StorageWarning[]
   /** The libp2p node underneath: for tests and benchmarks that probe the network layer, never for front ends. */
   readonly node: PairwiseLibp2p
   /** Listening multiaddrs, with /p2p/<peer id>. */

@@ -221,7 +221,8 @@ async function showCode(
   const text = codeText(session, size)
   const code = await qrCode(session.link, qr, size, text)
   // The QR code comes first: if anything scrolls off a small terminal, it is the QR, never the words.
-  if (code !== undefined) out.text(code)
+  // Drawn with colour escapes of our own: the one output that is not escaped for the terminal.
+  if (code !== undefined) out.drawing(code)
   out.text(text)
   if (code === undefined && qr === undefined && size !== undefined)
     out.text('No QR code: this terminal is too small for it (--qr shows it anyway).\n')

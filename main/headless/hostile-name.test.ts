@@ -1,0 +1,82 @@
+// A hostile device name reaches the terminal escaped, through the real CLI.
+// New names with escapes are refused at every entry (shared/device-name.ts),
+// so the name is planted the way an older version could have stored it: by
+// writing the registry row directly. Loopback only, --no-mdns.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { startDevice } from '../../test-support/engine/loopback-network.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
+import { Registry } from '../engine/registry/registry.ts'
+import { dataFiles } from '../engine/service/data-dir.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const BIN = join(ROOT, 'bin', 'pairwise.mjs')
+const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
+const NET = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--loopback']
+const HOSTILE = 'Evil\x1b[2J\x1b[H\rPaired with Your Bank\u202e'
+// eslint-disable-next-line no-control-regex -- looking for control characters is the point
+const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/
+
+const temp = new TempDirs('hostile')
+after(temp.removeAll)
+
+function cli(args: string[], ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  )
+}
+
+describe('a hostile device name on the terminal', { timeout: 60_000 }, () => {
+  it('`pairwise devices` and `pairwise revoke` print it escaped; `rename` and --name refuse one', async () => {
+    const dataDir = temp.make()
+    const device = await startDevice('Honest', { dataDir })
+    const other = await startDevice('Other', { dataDir: temp.make() })
+    const peerId = other.service.peerId
+    await other.stop()
+    await device.stop()
+    const registry = Registry.open(dataFiles(dataDir).registry)
+    registry.recordPairing({
+      peerId,
+      name: 'placeholder',
+      os: 'Linux',
+      appVersion: '0.1.0',
+      addresses: [],
+      pairKeySealed: new Uint8Array(64),
+      status: 'paired'
+    })
+    registry.close()
+    const db = new DatabaseSync(dataFiles(dataDir).registry)
+    db.prepare('UPDATE devices SET name = ? WHERE peer_id = ?').run(HOSTILE, peerId)
+    db.close()
+
+    const devices = await cli(['devices', '--data-dir', dataDir, ...NET])
+    assert.equal(devices.code, 0, devices.stderr)
+    assert.doesNotMatch(devices.stdout, RAW)
+    assert.match(devices.stdout, /Evil\\x1b\[2J\\x1b\[H\\x0dPaired with Your Bank\\u202e/)
+
+    const revoke = await cli(['revoke', peerId.slice(0, 16), '--data-dir', dataDir, ...NET])
+    assert.equal(revoke.code, 0, revoke.stderr)
+    assert.doesNotMatch(revoke.stdout + revoke.stderr, RAW)
+    assert.match(revoke.stdout, /Revoked Evil\\x1b/)
+
+    const rename = await cli(['rename', HOSTILE, '--data-dir', dataDir, ...NET])
+    assert.equal(rename.code, 2, rename.stdout + rename.stderr)
+    assert.doesNotMatch(rename.stdout + rename.stderr, RAW)
+    const flag = await cli(['devices', '--name', HOSTILE, '--data-dir', dataDir, ...NET])
+    assert.equal(flag.code, 2)
+    assert.doesNotMatch(flag.stdout + flag.stderr, RAW)
+  })
+})

@@ -4,6 +4,7 @@ import { dataFiles } from '../engine/service/data-dir.ts'
 import { registerThisDevice } from '../engine/service/this-device.ts'
 import { deviceView, metricsFrom, thisDeviceView } from '../engine/service/views.ts'
 import { Registry } from '../engine/registry/registry.ts'
+import type { openDeviceFolder } from '../engine/storage/device-folder.ts'
 import { osLabel } from '../engine/identity/identity.ts'
 import type { Output } from './output.ts'
 
@@ -27,34 +28,37 @@ export async function openRegistryBackend(
   deviceName: string | undefined,
   out: Output
 ): Promise<RegistryBackend> {
-  const registry = Registry.open(dataFiles(dataDir).registry)
-  try {
-    const self = registry.getThisDevice()
-    if (self === null) await registerFirstRun(registry, dataDir, deviceName, out)
-    else if (deviceName !== undefined) registerThisDevice(registry, self.peerId, deviceName)
-  } catch (err) {
-    registry.close()
-    throw err
+  const { folderSetUp, openDeviceFolder } = await import('../engine/storage/device-folder.ts')
+  let registry: Registry
+  if (folderSetUp(dataDir)) {
+    registry = Registry.open(dataFiles(dataDir).registry)
+    try {
+      const self = registry.getThisDevice()
+      if (self !== null && deviceName !== undefined) registerThisDevice(registry, self.peerId, deviceName)
+    } catch (err) {
+      registry.close()
+      throw err
+    }
+  } else {
+    registry = await firstRun(dataDir, deviceName, out, openDeviceFolder)
   }
   return { api: registryApi(registry), via: 'registry', close: async () => registry.close() }
 }
 
-/** A fresh data folder: create the device key exactly as the service would, under the folder's lock. */
-async function registerFirstRun(
-  registry: Registry,
+/** A fresh data folder: set up exactly as the service would (device key, registry, marker), under its lock. */
+async function firstRun(
   dataDir: string,
   deviceName: string | undefined,
-  out: Output
-): Promise<void> {
-  const [{ acquireDataDirLock }, { loadOrCreateIdentity }, { openSecretStore }] = await Promise.all([
+  out: Output,
+  open: typeof openDeviceFolder
+): Promise<Registry> {
+  const [{ acquireDataDirLock }, { openSecretStore }] = await Promise.all([
     import('../engine/service/data-dir.ts'),
-    import('../engine/identity/identity.ts'),
     import('./secret-notice.ts')
   ])
   const lock = acquireDataDirLock(dataDir)
   try {
-    const identity = await loadOrCreateIdentity(dataDir, openSecretStore(dataDir, out))
-    registerThisDevice(registry, identity.peerId, deviceName)
+    return (await open(dataDir, openSecretStore(dataDir, out), deviceName)).registry
   } finally {
     lock.release()
   }

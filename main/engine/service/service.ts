@@ -10,19 +10,17 @@ import type {
   StorageWarning
 } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { loadOrCreateIdentity } from '../identity/identity.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import { SqliteDatastore } from '../node/sqlite-datastore.ts'
-import { Registry } from '../registry/registry.ts'
+import type { Registry } from '../registry/registry.ts'
 import { TrustStore, type TrustChange } from '../trust/trust-store.ts'
 import { PEER_STORE_WHAT } from '../node/peer-store-file.ts'
 import { assertRoomToPair } from '../storage/free-space.ts'
 import { storageFault } from '../storage/storage-fault.ts'
-import { foreignIdentity, heldBefore, readMarker, requireHeldFiles, writeMarker } from '../storage/marker.ts'
+import { openDeviceFolder } from '../storage/device-folder.ts'
 import { acquireDataDirLock, dataFiles } from './data-dir.ts'
 import { ServiceEmitter } from './service-events.ts'
-import { registerThisDevice } from './this-device.ts'
 import { createParts, type Parts } from './parts.ts'
 import type { PairingService, ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom } from './views.ts'
@@ -83,13 +81,8 @@ class Service implements PairingService {
     const { dataDir } = options
     // Once this folder has held an identity and a registry, neither is ever recreated
     // silently (see storage/marker.ts): nothing starts, so no peer hears "unknown".
-    const marker = readMarker(dataDir)
-    const held = heldBefore(dataDir)
-    if (held) requireHeldFiles(dataDir, ['identity', 'registry'])
-    const identity = await loadOrCreateIdentity(dataDir, options.secretStore, { mayCreate: !held })
-    if (marker !== undefined && marker.peerId !== identity.peerId) throw foreignIdentity(dataDir, marker)
+    const { identity, registry } = await openDeviceFolder(dataDir, options.secretStore, options.deviceName)
     const files = dataFiles(dataDir)
-    const registry = Registry.open(files.registry)
     const warnings: StorageWarning[] = []
     let datastore: SqliteDatastore
     try {
@@ -112,9 +105,6 @@ class Service implements PairingService {
       dataDir
     )
     try {
-      registerThisDevice(registry, identity.peerId, options.deviceName)
-      // Written once both files exist: from now on their absence is damage, not a first start.
-      if (marker === undefined) writeMarker(dataDir, identity.peerId)
       await service.#startParts(options)
     } catch (err) {
       registry.close()

@@ -36,6 +36,7 @@ export interface ContactsEvents {
 }
 
 const EXCHANGE_TIMEOUT_MS = 10_000
+const HANG_UP_DELAY_MS = 1_000
 const FIRST_ROUNDS_MS = [250, 3_000, 8_000, 16_000]
 /** The stored addresses: a LAN or public address answers within this if it still works. */
 const STORED_DIAL_MS = 5_000
@@ -73,7 +74,7 @@ export class Contacts implements Startable {
         const peer = connection.remotePeer.toString()
         const channel = new FramedChannel(streamDuplex(stream))
         this.#afterPresence(peer, await servePresence(this.#c.trust, channel, peer).catch(() => 'failed' as const))
-        await this.hangUpIfRefused(peer)
+        this.#hangUpSoon(peer)
       },
       { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true }
     )
@@ -83,7 +84,7 @@ export class Contacts implements Startable {
         const peer = connection.remotePeer.toString()
         const channel = new FramedChannel(streamDuplex(stream))
         await serveRevocation(this.#c.trust, channel, peer).catch(() => stream.abort(new Error('revocation failed')))
-        await this.hangUpIfRefused(peer)
+        this.#hangUpSoon(peer)
       },
       { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true }
     )
@@ -160,7 +161,7 @@ export class Contacts implements Startable {
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
       const stream = await this.#streamTo(peerId, record.addresses, PRESENCE_PROTOCOL, signal)
       this.#afterPresence(peerId, await checkPresence(this.#c.trust, new FramedChannel(streamDuplex(stream)), record))
-      await this.hangUpIfRefused(peerId)
+      this.#hangUpSoon(peerId)
     } catch {
       // Unreachable now; the next round or the next connection tries again.
     } finally {
@@ -180,7 +181,7 @@ export class Contacts implements Startable {
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
       const stream = await this.#streamTo(peerId, record.addresses, REVOKE_PROTOCOL, signal)
       await sendRevocation(this.#c.trust, new FramedChannel(streamDuplex(stream)), record)
-      await this.hangUpIfRefused(peerId)
+      this.#hangUpSoon(peerId)
     } catch {
       // Kept in the outbox: retried every round and at the next contact (P9).
     } finally {
@@ -208,6 +209,18 @@ export class Contacts implements Startable {
   }
 
   /** Ends every connection to a peer we no longer trust, once the exchange that told us is over. */
+  /**
+   * After an exchange that may have ended trust (a revocation, "unknown"): the
+   * other side must still read our last message (the notice's acknowledgement
+   * above all — without it the revoker retries forever), and closing a stream
+   * does not wait for the bytes to leave. So the hang-up comes a moment later.
+   */
+  #hangUpSoon(peerId: string): void {
+    setTimeout(() => {
+      if (!this.#stopped) this.hangUpIfRefused(peerId).catch(() => undefined)
+    }, HANG_UP_DELAY_MS).unref()
+  }
+
   async hangUpIfRefused(peerId: string): Promise<void> {
     if (!this.#c.isRefused(peerId)) return
     this.setOffline(peerId)

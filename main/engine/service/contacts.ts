@@ -37,6 +37,8 @@ export interface ContactsEvents {
 
 const EXCHANGE_TIMEOUT_MS = 10_000
 const HANG_UP_DELAY_MS = 1_000
+const MIN_BACKOFF_MS = 2_000
+const MAX_BACKOFF_MS = 5 * 60_000
 const FIRST_ROUNDS_MS = [250, 3_000, 8_000, 16_000]
 /** The stored addresses: a LAN or public address answers within this if it still works. */
 const STORED_DIAL_MS = 5_000
@@ -59,6 +61,8 @@ export class Contacts implements Startable {
   /** Peers to check once more when their exchange in flight ends: it may carry what just changed too late. */
   readonly #again = new Set<string>()
   readonly #reconnecting = new Set<string>()
+  /** Devices that were not found: when to look again. Cleared when they connect. */
+  readonly #backoff = new Map<string, { at: number; delayMs: number }>()
   #timer: NodeJS.Timeout | undefined
   #stopped = false
 
@@ -88,7 +92,10 @@ export class Contacts implements Startable {
       },
       { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true }
     )
-    node.addEventListener('peer:connect', (event) => this.schedule(event.detail.toString()))
+    node.addEventListener('peer:connect', (event) => {
+      this.#backoff.delete(event.detail.toString())
+      this.schedule(event.detail.toString())
+    })
     node.addEventListener('peer:disconnect', (event) => this.setOffline(event.detail.toString()))
     // Known devices' addresses go back into the peer store so we can dial them right away.
     for (const record of this.#c.trust.trust.listDevices({ includeRevoked: true })) {
@@ -255,6 +262,8 @@ export class Contacts implements Startable {
    */
   async #reconnect(peerId: string, stored: string[]): Promise<void> {
     if (this.#reconnecting.has(peerId) || this.#stopped) return
+    const backoff = this.#backoff.get(peerId)
+    if (backoff !== undefined && Date.now() < backoff.at) return
     this.#reconnecting.add(peerId)
     const { node } = this.#c
     const peer = peerIdFromString(peerId)
@@ -272,8 +281,12 @@ export class Contacts implements Startable {
         return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
       })()
       await Promise.any([viaStored, viaLookup])
+      this.#backoff.delete(peerId)
     } catch {
-      // Offline, or nobody knows where it is; the next round asks again.
+      // Offline, or nobody knows where it is: asked again later, less often each time
+      // (a device that is away must not cost every round a network lookup).
+      const delayMs = Math.min((backoff?.delayMs ?? MIN_BACKOFF_MS / 2) * 2, MAX_BACKOFF_MS)
+      this.#backoff.set(peerId, { at: Date.now() + delayMs, delayMs })
     } finally {
       this.#reconnecting.delete(peerId)
     }

@@ -124,4 +124,10 @@ export class RegistryDatabase {
       }
     })
   }
+
+  /** One audit-log row (inside the caller's transaction when there is one); returns its id. */
+  insertEvent(at: number, kind: string, peerId: string | null, reason: string | null, detailsJson: string): number {
+    const sql = 'INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)'
+    return Number(this.run(sql, at, kind, peerId, reason, detailsJson).lastInsertRowid)
+  }
 }

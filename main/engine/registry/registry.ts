@@ -7,8 +7,11 @@ import path from 'node:path'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { nextDeviceStatus, type DeviceEvent, type StatusOrAbsent } from './device-status.ts'
 import { RegistryDatabase } from './database.ts'
-import { DEVICE_COLUMNS, EVENT_COLUMNS, THIS_DEVICE_COLUMNS, toDevice, toEvent, toThisDevice } from './rows.ts'
-import { DEVICE_STATUSES, UNTRUSTED_STATUSES } from './types.ts'
+import { AuditLog } from './audit-log.ts'
+import { NodeSettings } from './node-settings.ts'
+import { RevocationOutbox } from './revocation-outbox.ts'
+import { DEVICE_COLUMNS, THIS_DEVICE_COLUMNS, toDevice, toThisDevice } from './rows.ts'
+import { UNTRUSTED_STATUSES } from './types.ts'
 import type {
   DeviceRecord,
   DeviceStatus,
@@ -21,8 +24,6 @@ import type {
   ThisDevice
 } from './types.ts'
 import {
-  checkEvent,
-  checkLimit,
   checkPairing,
   checkPeerId,
   checkText,
@@ -51,7 +52,15 @@ export class Registry {
   readonly #db: RegistryDatabase
   readonly #now: () => number
 
+  /** The Pairwise nodes this person added (a setting kept with the registry). */
+  readonly nodes: NodeSettings
+  readonly #outbox: RevocationOutbox
+  readonly #audit: AuditLog
+
   private constructor(db: RegistryDatabase, now: () => number) {
+    this.nodes = new NodeSettings(db, now)
+    this.#outbox = new RevocationOutbox(db, now)
+    this.#audit = new AuditLog(db, now)
     this.#db = db
     this.#now = now
   }
@@ -277,86 +286,18 @@ export class Registry {
     })
   }
 
-  // ---- revocation outbox -------------------------------------------------------
+  // ---- revocation outbox (revocation-outbox.ts) ----------------------------------
 
-  /** True when this call settled the notice; false when none was pending. */
   markRevocationDelivered(peerId: string): boolean {
-    const id = checkPeerId(peerId)
-    return this.#db.transaction(() => {
-      const at = this.#now()
-      const { changes } = this.#db.run(
-        'UPDATE revocation_outbox SET delivered_at = ? WHERE peer_id = ? AND delivered_at IS NULL',
-        at,
-        id
-      )
-      if (changes === 0) return false
-      this.#insertEvent(at, 'revocation-delivered', id, null, {})
-      return true
-    })
+    return this.#outbox.markDelivered(checkPeerId(peerId))
   }
 
-  /** Counts a failed delivery try (for backoff). False when no notice is pending. */
   recordRevocationAttempt(peerId: string): boolean {
-    const id = checkPeerId(peerId)
-    return this.#db.guard(() => {
-      const { changes } = this.#db.run(
-        'UPDATE revocation_outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE peer_id = ? AND delivered_at IS NULL',
-        this.#now(),
-        id
-      )
-      return changes > 0
-    })
+    return this.#outbox.recordAttempt(checkPeerId(peerId))
   }
 
-  /** Notices still owed, oldest first. */
   pendingRevocations(): PendingRevocation[] {
-    return this.#db.guard(() =>
-      this.#db
-        .all(
-          'SELECT peer_id, attempts, created_at, last_attempt_at FROM revocation_outbox WHERE delivered_at IS NULL ORDER BY created_at, peer_id'
-        )
-        .map((row) => ({
-          peerId: row.peer_id as string,
-          attempts: row.attempts as number,
-          createdAt: row.created_at as number,
-          lastAttemptAt: row.last_attempt_at as number | null
-        }))
-    )
-  }
-
-  // ---- Pairwise nodes (a setting) ------------------------------------------------
-
-  /** The nodes this person added, oldest first. */
-  listNodes(): Array<{ address: string; addedAt: number }> {
-    return this.#db.guard(() =>
-      this.#db
-        .all('SELECT address, added_at FROM nodes ORDER BY added_at, address')
-        .map((row) => ({ address: row.address as string, addedAt: row.added_at as number }))
-    )
-  }
-
-  /** True when added; false when it was there already. */
-  addNode(address: string): boolean {
-    const value = checkText(address, 'address', LIMITS.address)
-    return this.#db.transaction(() => {
-      const { changes } = this.#db.run(
-        'INSERT INTO nodes (address, added_at) VALUES (?, ?) ON CONFLICT (address) DO NOTHING',
-        value,
-        this.#now()
-      )
-      if (changes > 0) this.#insertEvent(this.#now(), 'node-added', null, null, { address: value })
-      return changes > 0
-    })
-  }
-
-  /** True when removed; false when it was not there. */
-  removeNode(address: string): boolean {
-    const value = checkText(address, 'address', LIMITS.address)
-    return this.#db.transaction(() => {
-      const { changes } = this.#db.run('DELETE FROM nodes WHERE address = ?', value)
-      if (changes > 0) this.#insertEvent(this.#now(), 'node-removed', null, null, { address: value })
-      return changes > 0
-    })
+    return this.#outbox.pending()
   }
 
   // ---- queries -----------------------------------------------------------------
@@ -410,45 +351,18 @@ export class Registry {
     })
   }
 
-  // ---- audit log ---------------------------------------------------------------
+  // ---- audit log (audit-log.ts) ----------------------------------------------------
 
   logEvent(kind: string, input: EventInput = {}): RegistryEvent {
-    const e = checkEvent(kind, input)
-    return this.#db.guard(() => {
-      const at = this.#now()
-      const id = this.#insertEventJson(at, e.kind, e.peerId, e.reason, e.detailsJson)
-      return {
-        id,
-        at,
-        kind: e.kind,
-        peerId: e.peerId,
-        reason: e.reason,
-        details: JSON.parse(e.detailsJson) as Record<string, unknown>
-      }
-    })
+    return this.#audit.log(kind, input)
   }
 
-  /** Newest first (by id: the wall clock can step back, the id cannot). */
   listEvents(options: { limit?: number } = {}): RegistryEvent[] {
-    const limit = checkLimit(options.limit ?? 100)
-    return this.#db.guard(() =>
-      this.#db.all(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT ?`, limit).map(toEvent)
-    )
+    return this.#audit.list(options)
   }
 
-  /** For metrics: every status is present (zero if none); event kinds as they occur. */
   counts(): RegistryCounts {
-    return this.#db.guard(() => {
-      const devices = Object.fromEntries(DEVICE_STATUSES.map((s) => [s, 0])) as Record<DeviceStatus, number>
-      for (const row of this.#db.all('SELECT status, count(*) AS n FROM devices GROUP BY status')) {
-        devices[row.status as DeviceStatus] = row.n as number
-      }
-      const events: Record<string, number> = {}
-      for (const row of this.#db.all('SELECT kind, count(*) AS n FROM events GROUP BY kind ORDER BY kind')) {
-        events[row.kind as string] = row.n as number
-      }
-      return { devices, events }
-    })
+    return this.#audit.counts()
   }
 
   // ---- internals ---------------------------------------------------------------
@@ -470,24 +384,6 @@ export class Registry {
     reason: string | null,
     details: Record<string, unknown>
   ): number {
-    return this.#insertEventJson(at, kind, peerId, reason, JSON.stringify(details))
-  }
-
-  #insertEventJson(
-    at: number,
-    kind: string,
-    peerId: string | null,
-    reason: string | null,
-    detailsJson: string
-  ): number {
-    const { lastInsertRowid } = this.#db.run(
-      'INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)',
-      at,
-      kind,
-      peerId,
-      reason,
-      detailsJson
-    )
-    return Number(lastInsertRowid)
+    return this.#db.insertEvent(at, kind, peerId, reason, JSON.stringify(details))
   }
 }

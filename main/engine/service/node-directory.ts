@@ -84,7 +84,7 @@ export class NodeDirectory implements Startable {
     }
     if (peerId === this.#c.node.peerId.toString())
       throw new PairwiseError('invalid-argument', 'That is this device’s own address.')
-    if (this.#c.registry.addNode(address)) {
+    if (this.#c.registry.nodes.add(address)) {
       this.#c.node.services.reservations?.add(address)
       this.#dial(address)
     }
@@ -97,14 +97,14 @@ export class NodeDirectory implements Startable {
         hint: 'Restart Pairwise without it to stop using it.'
       })
     }
-    if (this.#c.registry.removeNode(address)) this.#c.node.services.reservations?.remove(address)
+    if (this.#c.registry.nodes.remove(address)) this.#c.node.services.reservations?.remove(address)
     return this.#emit()
   }
 
   readonly #onSelf = (): void => void this.#emit()
 
   #stored(): string[] {
-    return this.#c.registry.listNodes().map((n) => n.address)
+    return this.#c.registry.nodes.list().map((n) => n.address)
   }
 
   #peerIds(): Set<string> {

@@ -51,7 +51,7 @@ export interface PartsContext {
 export async function createParts(c: PartsContext, options: ServiceOptions): Promise<Parts> {
   const startupNodes = options.network?.bootstrap ?? []
   // Nodes from the command line for this run, and the ones the person added in Settings.
-  const bootstrap = [...new Set([...startupNodes, ...c.registry.listNodes().map((n) => n.address)])]
+  const bootstrap = [...new Set([...startupNodes, ...c.registry.nodes.list().map((n) => n.address)])]
   const network: NetworkOptions = { ...DEFAULT_NETWORK, ...options.network, bootstrap }
   const timing = { ...DEFAULT_TIMING, ...options.timing }
   // Strangers get a bounded, fair share of connections; paired devices and our nodes are never pushed out.

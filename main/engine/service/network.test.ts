@@ -23,32 +23,35 @@ import { PRESENCE_PROTOCOL, REVOKE_PROTOCOL } from '../trust/messages.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
-import { decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from '../protocol/messages.ts'
-import { joinerProof, toHex } from '../protocol/transcript.ts'
+import { decodeMessage, HelloSchema, PROTOCOL_VERSION } from '../protocol/messages.ts'
+import { toHex } from '../protocol/transcript.ts'
 import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
+import { forgedHello, guessedKeyHello } from '../../../test-support/engine/forged-hello.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
 import { loseAckAfterCommit } from '../../../test-support/engine/faults.ts'
-import { LOOPBACK, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import {
+  LOOPBACK,
+  startAdvertised,
+  startDevice,
+  startDhtNodes,
+  type TestDevice
+} from '../../../test-support/engine/loopback-network.ts'
 import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
-/**
- * Starts a code and waits until its advertisement sits in the DHT, as it
- * would while a person reads the words out (joining before that is covered by
- * the joiner's own patience, but a loaded 2-core CI box should not decide a test).
- */
-async function startAdvertised(device: TestDevice): Promise<{ words: string[] }> {
-  const session = await device.service.startPairing({})
-  const advertised = async (): Promise<boolean> => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0
-  await eventually('the advertisement is stored in the DHT', advertised, { timeoutMs: 20_000 })
-  return session
-}
-
 async function statusOf(device: TestDevice, peerId: string): Promise<string | undefined> {
   return (await device.service.listDevices({ includeRevoked: true })).find((d) => d.peerId === peerId)?.status
+}
+
+/** B joins A's published code; resolves with the code once A too lists B as paired (the joiner lists it on return). */
+async function pairAdvertised(a: TestDevice, b: TestDevice): Promise<{ words: string[] }> {
+  const session = await startAdvertised(a)
+  await b.service.join({ code: session.words.join(' ') })
+  await eventually('both paired', async () => (await statusOf(a, b.service.peerId)) === 'paired')
+  return session
 }
 
 /** A bare libp2p node: an attacker or relay that speaks only what the test makes it speak. */
@@ -162,23 +165,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     try {
       const stream = await attacker.dialProtocol(loopbackAddr(a), PAIR_PROTOCOL)
       const channel = new FramedChannel(streamDuplex(stream))
-      const nonce = randomBytes(32)
-      const proof = joinerProof(randomBytes(32), {
-        version: PROTOCOL_VERSION,
-        rendezvous,
-        initiatorPeerId: a.service.peerId,
-        joinerPeerId: attacker.peerId.toString(),
-        joinerNonce: nonce
-      })
-      await channel.write(
-        encodeMessage({
-          t: 'hello',
-          v: PROTOCOL_VERSION,
-          rendezvous: toHex(rendezvous),
-          nonce: toHex(nonce),
-          proof: toHex(proof)
-        })
-      )
+      await channel.write(guessedKeyHello(rendezvous, a.service.peerId, attacker.peerId.toString()))
       const reply = decodeMessage(await channel.read(AbortSignal.timeout(5000)), HelloSchema)
       assert.deepEqual(reply, { t: 'refuse', reason: 'wrong-code', v: PROTOCOL_VERSION })
     } finally {
@@ -287,15 +274,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
         attackers.map(async (attacker) => {
           const stream = await attacker.dialProtocol(target, PAIR_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
           const channel = new FramedChannel(streamDuplex(stream))
-          await channel.write(
-            encodeMessage({
-              t: 'hello',
-              v: PROTOCOL_VERSION,
-              rendezvous: toHex(rendezvous),
-              nonce: toHex(randomBytes(32)),
-              proof: toHex(randomBytes(32))
-            })
-          )
+          await channel.write(forgedHello(toHex(rendezvous)))
           const reply = decodeMessage(await channel.read(AbortSignal.timeout(10_000)), HelloSchema)
           return reply.t === 'refuse' ? reply.reason : 'answered'
         })
@@ -357,9 +336,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('P9: revocation reaches an online peer at once and holds in both directions, also after restarts', async () => {
     const a = await device('Revoker')
     const b = await device('Revoked')
-    const session = await startAdvertised(a)
-    await b.service.join({ code: session.words.join(' ') })
-    await eventually('both paired', async () => (await statusOf(a, b.service.peerId)) === 'paired')
+    await pairAdvertised(a, b)
     const removed = new Promise((resolve) => b.service.on('removed-by-peer', resolve))
     const revoked = await a.service.revokeDevice({ peerId: b.service.peerId })
     assert.equal(revoked.status, 'revoked')
@@ -385,9 +362,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
   it('P9: a revoked device that was offline learns it at its next start; it can pair again only with a fresh code', async () => {
     const a = await device('Revokes while B sleeps')
     const b = await device('Sleeps')
-    const session = await startAdvertised(a)
-    await b.service.join({ code: session.words.join(' ') })
-    await eventually('both paired', async () => (await statusOf(a, b.service.peerId)) === 'paired')
+    const session = await pairAdvertised(a, b)
     await b.stop()
     await a.service.revokeDevice({ peerId: b.service.peerId })
     assert.equal((await a.service.getMetrics({})).revocationsPending, 1)

@@ -19,7 +19,7 @@ import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { lastProgress, startCli, stopCli, type CliEntry, type CliProcess } from './lib/cli-process.ts'
 import { loadNow, printLoad, printPairingSummary, printRun, timePairing, type PairingRun } from './lib/pairing-runs.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { flags, round, writeResult } from './lib/stats.ts'
+import { flags, writeResult, writeTimedResult } from './lib/stats.ts'
 
 const opts = flags({ runs: 10, symmetric: false, entry: 'bundle', build: true })
 
@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   const nat = opts.symmetric ? 'symmetric' : 'port-preserving'
   const title = `Benchmark 8 — NAT↔NAT whole-process pairing, ${opts.runs} runs (NAT-B ${nat}, ${entry})`
   const { success, join, found } = printPairingSummary(title, runs)
-  const file = writeResult('nat-pairing', {
+  printLoad(loadStart)
+  writeTimedResult('nat-pairing', started, {
     loadavg: { start: loadStart, end: loadNow() },
     runs: opts.runs,
     symmetric: opts.symmetric,
@@ -111,11 +112,8 @@ async function main(): Promise<void> {
     success,
     join,
     found,
-    runsDetail: runs,
-    seconds: round((performance.now() - started) / 1000, 1)
+    runsDetail: runs
   })
-  printLoad(loadStart)
-  console.log(`\nwrote ${file}`)
 }
 
 await main()

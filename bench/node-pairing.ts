@@ -15,7 +15,7 @@ import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { startCli, stopCli, type CliEntry } from './lib/cli-process.ts'
 import { loadNow, printLoad, printPairingSummary, printRun, timePairing, type PairingRun } from './lib/pairing-runs.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { flags, round, writeResult } from './lib/stats.ts'
+import { flags, writeTimedResult } from './lib/stats.ts'
 
 const opts = flags({ runs: 50, entry: 'bundle', build: true })
 const NET = ['--json', '--no-mdns', '--loopback', '--listen', '/ip4/127.0.0.1/tcp/0']
@@ -74,18 +74,16 @@ async function main(): Promise<void> {
       `  ${retried}/${runs.length} joins looked up the code more than once (the record was not yet published)`
     )
   })
-  const file = writeResult('node-pairing', {
+  printLoad(loadStart)
+  writeTimedResult('node-pairing', started, {
     loadavg: { start: loadStart, end: loadNow() },
     runs: opts.runs,
     entry,
     success,
     join,
     found,
-    runsDetail: runs,
-    seconds: round((performance.now() - started) / 1000, 1)
+    runsDetail: runs
   })
-  printLoad(loadStart)
-  console.log(`\nwrote ${file}`)
 }
 
 await main()

@@ -17,9 +17,16 @@ import { LAB_NODE_PORT, labNodeArgs } from '../e2e/netns/lab-node.ts'
 import { trackChild } from './lib/child.ts'
 import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { lastProgress, startCli, stopCli, type CliEntry, type CliProcess } from './lib/cli-process.ts'
-import { loadNow, printLoad, printPairingSummary, printRun, timePairing, type PairingRun } from './lib/pairing-runs.ts'
+import {
+  loadNow,
+  printPairingSummary,
+  printRun,
+  timePairing,
+  writePairingResult,
+  type PairingRun
+} from './lib/pairing-runs.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { flags, writeResult, writeTimedResult } from './lib/stats.ts'
+import { flags, writeResult } from './lib/stats.ts'
 
 const opts = flags({ runs: 10, symmetric: false, entry: 'bundle', build: true })
 
@@ -102,18 +109,14 @@ async function main(): Promise<void> {
 
   const nat = opts.symmetric ? 'symmetric' : 'port-preserving'
   const title = `Benchmark 8 — NAT↔NAT whole-process pairing, ${opts.runs} runs (NAT-B ${nat}, ${entry})`
-  const { success, join, found } = printPairingSummary(title, runs)
-  printLoad(loadStart)
-  writeTimedResult('nat-pairing', started, {
-    loadavg: { start: loadStart, end: loadNow() },
-    runs: opts.runs,
-    symmetric: opts.symmetric,
-    entry,
-    success,
-    join,
-    found,
-    runsDetail: runs
-  })
+  const summary = printPairingSummary(title, runs)
+  writePairingResult(
+    'nat-pairing',
+    { started, loadStart },
+    { runs: opts.runs, symmetric: opts.symmetric, entry },
+    summary,
+    runs
+  )
 }
 
 await main()

@@ -13,9 +13,16 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { startCli, stopCli, type CliEntry } from './lib/cli-process.ts'
-import { loadNow, printLoad, printPairingSummary, printRun, timePairing, type PairingRun } from './lib/pairing-runs.ts'
+import {
+  loadNow,
+  printPairingSummary,
+  printRun,
+  timePairing,
+  writePairingResult,
+  type PairingRun
+} from './lib/pairing-runs.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { flags, writeTimedResult } from './lib/stats.ts'
+import { flags } from './lib/stats.ts'
 
 const opts = flags({ runs: 50, entry: 'bundle', build: true })
 const NET = ['--json', '--no-mdns', '--loopback', '--listen', '/ip4/127.0.0.1/tcp/0']
@@ -68,22 +75,13 @@ async function main(): Promise<void> {
   }
 
   const title = `Benchmark 6 — ${opts.runs} whole-process loopback pairings through one pairwise node (${entry})`
-  const { success, join, found } = printPairingSummary(title, runs, () => {
+  const summary = printPairingSummary(title, runs, () => {
     const retried = runs.filter((r) => r.emptyLookups > 0).length
     console.log(
       `  ${retried}/${runs.length} joins looked up the code more than once (the record was not yet published)`
     )
   })
-  printLoad(loadStart)
-  writeTimedResult('node-pairing', started, {
-    loadavg: { start: loadStart, end: loadNow() },
-    runs: opts.runs,
-    entry,
-    success,
-    join,
-    found,
-    runsDetail: runs
-  })
+  writePairingResult('node-pairing', { started, loadStart }, { runs: opts.runs, entry }, summary, runs)
 }
 
 await main()

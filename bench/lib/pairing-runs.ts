@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { removeTempDir } from '../../test-support/temp-dirs.ts'
 import { describeFailure, lastProgress, stopCli, type CliProcess, type CliResult } from './cli-process.ts'
-import { fmtMs, printTable, round, summarize, type Summary } from './stats.ts'
+import { fmtMs, printTable, round, summarize, writeTimedResult, type Summary } from './stats.ts'
 
 /** A join gives up after 30 s on its own; this only catches a hung process. */
 const JOIN_LIMIT_MS = 45_000
@@ -142,6 +142,26 @@ export function printPairingSummary(
       console.log(`  run ${f.run}: ${f.failure?.error} | last progress: ${f.failure?.progress.join(' → ')}`)
   }
   return { success: ok.length, join, found }
+}
+
+/**
+ * Prints the load and writes bench/results/<name>.json: the load at start and end, the
+ * benchmark's `settings`, the summary and every run.
+ */
+export function writePairingResult(
+  name: string,
+  timing: { started: number; loadStart: number[] },
+  settings: Record<string, unknown>,
+  summary: ReturnType<typeof printPairingSummary>,
+  runs: PairingRun[]
+): void {
+  printLoad(timing.loadStart)
+  writeTimedResult(name, timing.started, {
+    loadavg: { start: timing.loadStart, end: loadNow() },
+    ...settings,
+    ...summary,
+    runsDetail: runs
+  })
 }
 
 /** The 1-minute load averages now, to set beside the timings (a loaded box explains slow runs). */

@@ -17,14 +17,7 @@ import { LAB_NODE_PORT, labNodeArgs } from '../e2e/netns/lab-node.ts'
 import { trackChild } from './lib/child.ts'
 import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { lastProgress, startCli, stopCli, type CliEntry, type CliProcess } from './lib/cli-process.ts'
-import {
-  loadNow,
-  printPairingSummary,
-  printRun,
-  timePairing,
-  writePairingResult,
-  type PairingRun
-} from './lib/pairing-runs.ts'
+import { loadNow, printPairingSummary, timePairing, writePairingResult, type PairingRun } from './lib/pairing-runs.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { flags, writeResult } from './lib/stats.ts'
 
@@ -82,12 +75,13 @@ async function main(): Promise<void> {
     const DEVICE = ['--json', '--no-mdns', '--listen', '/ip4/0.0.0.0/tcp/0', '--bootstrap', bootstrap]
 
     for (let i = 0; i < opts.runs; i++) {
-      const run = await timePairing(i, {
+      const run = await timePairing<Run>(i, {
         tmp,
         progressLines: 12,
         pair: (dir) => startCli(['pair', ...DEVICE, '--data-dir', dir], { ...on(a1!), timeoutMs: 120_000 }),
         join: (words, dir, timeoutMs) =>
           startCli(['join', ...words, ...DEVICE, '--data-dir', dir], { ...on(b1!), timeoutMs }),
+        remark: (r) => (r.via === undefined ? '' : ` (${r.via})`),
         describe: (common, join, pair): Run => {
           if (join === undefined) return common
           const run: Run = { ...common, progress: lastProgress(join.lines, 40) }
@@ -99,7 +93,6 @@ async function main(): Promise<void> {
         }
       })
       runs.push(run)
-      printRun(run, run.via === undefined ? '' : ` (${run.via})`)
     }
   } finally {
     if (node !== undefined) await stopCli(node)

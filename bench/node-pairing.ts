@@ -13,14 +13,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { startCli, stopCli, type CliEntry } from './lib/cli-process.ts'
-import {
-  loadNow,
-  printPairingSummary,
-  printRun,
-  timePairing,
-  writePairingResult,
-  type PairingRun
-} from './lib/pairing-runs.ts'
+import { loadNow, printPairingSummary, timePairing, writePairingResult, type PairingRun } from './lib/pairing-runs.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { flags } from './lib/stats.ts'
 
@@ -50,12 +43,14 @@ async function main(): Promise<void> {
     console.log(`pairwise node ${String(listening.peerId).slice(-8)} at ${bootstrap}`)
     const device = ['--bootstrap', bootstrap]
     for (let i = 0; i < opts.runs; i++) {
-      const run = await timePairing(i, {
+      const run = await timePairing<Run>(i, {
         tmp,
         progressLines: 6,
         pair: (dir) => startCli(['pair', ...NET, ...device, '--data-dir', dir], { entry, timeoutMs: 120_000 }),
         join: (words, dir, timeoutMs) =>
           startCli(['join', ...words, ...NET, ...device, '--data-dir', dir], { entry, timeoutMs }),
+        remark: (r) =>
+          `${r.emptyLookups > 0 ? ` after ${r.emptyLookups} empty lookup(s)` : ''}${r.pairOk === false && r.ok ? ' (initiator did not report success)' : ''}`,
         describe: (common, join): Run => ({
           ...common,
           emptyLookups:
@@ -64,10 +59,6 @@ async function main(): Promise<void> {
         })
       })
       runs.push(run)
-      printRun(
-        run,
-        `${run.emptyLookups > 0 ? ` after ${run.emptyLookups} empty lookup(s)` : ''}${run.pairOk === false && run.ok ? ' (initiator did not report success)' : ''}`
-      )
     }
   } finally {
     await stopCli(node)

@@ -53,10 +53,18 @@ export interface PairingRunOptions<R extends PairingRun> extends PairingProcesse
   progressLines: number
   /** What one benchmark records beyond the common fields; `join` is missing when the run threw. */
   describe(run: PairingRun, join: CliResult | undefined, pair: CliProcess): R
+  /** What the run's printed line adds after the timings. */
+  remark?(run: R): string
 }
 
-/** Run number `index + 1`: never throws, a failure is a run with ok false. */
+/** Run number `index + 1`, printed when it ends: never throws, a failure is a run with ok false. */
 export async function timePairing<R extends PairingRun>(index: number, options: PairingRunOptions<R>): Promise<R> {
+  const run = await timeOnePairing(index, options)
+  printRun(run, options.remark?.(run))
+  return run
+}
+
+async function timeOnePairing<R extends PairingRun>(index: number, options: PairingRunOptions<R>): Promise<R> {
   const dirA = path.join(options.tmp, `a${index}`)
   const dirB = path.join(options.tmp, `b${index}`)
   const pair = options.pair(dirA)
@@ -95,7 +103,7 @@ export async function timePairing<R extends PairingRun>(index: number, options: 
 }
 
 /** One line for a finished run (`extra` after the timings), then a failure's details. */
-export function printRun(run: PairingRun, extra = ''): void {
+function printRun(run: PairingRun, extra = ''): void {
   const found = run.foundMs === undefined ? '' : `, record found at ${fmtMs(run.foundMs)}`
   console.log(
     `run ${String(run.run).padStart(2)}: ${run.ok ? 'ok' : 'FAILED'} join ${fmtMs(run.joinMs)}${found}${extra}`

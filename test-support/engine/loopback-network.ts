@@ -90,6 +90,13 @@ export async function startAdvertised(device: TestDevice): Promise<PairingSessio
   return session
 }
 
+/** B joins the code A starts once it is published; resolves with the code when B's join returns. */
+export async function joinAdvertised(a: TestDevice, b: TestDevice): Promise<PairingSessionView> {
+  const session = await startAdvertised(a)
+  await b.service.join({ code: session.words.join(' ') })
+  return session
+}
+
 /**
  * A suite's DHT nodes and devices, started before its tests and stopped (and
  * their folders removed) after them. Devices join the nodes unless the options say otherwise.

@@ -32,6 +32,7 @@ import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
 import { loseAckAfterCommit } from '../../../test-support/engine/faults.ts'
 import {
+  joinAdvertised,
   LOOPBACK,
   startAdvertised,
   startDevice,
@@ -48,8 +49,7 @@ async function statusOf(device: TestDevice, peerId: string): Promise<string | un
 
 /** B joins A's published code; resolves with the code once A too lists B as paired (the joiner lists it on return). */
 async function pairAdvertised(a: TestDevice, b: TestDevice): Promise<{ words: string[] }> {
-  const session = await startAdvertised(a)
-  await b.service.join({ code: session.words.join(' ') })
+  const session = await joinAdvertised(a, b)
   await eventually('both paired', async () => (await statusOf(a, b.service.peerId)) === 'paired')
   return session
 }
@@ -300,8 +300,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const a = await device('Ack never arrives')
     const b = await device('Ack sender')
     loseAckAfterCommit(b, a.service.peerId)
-    const session = await startAdvertised(a)
-    await b.service.join({ code: session.words.join(' ') })
+    await joinAdvertised(a, b)
     assert.equal(await statusOf(b, a.service.peerId), 'paired')
     await eventually(
       'A left the session unconfirmed',

@@ -10,6 +10,14 @@ import { loopbackFleet, startAdvertised, type TestDevice } from '../../../test-s
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 30_000, lanWaitMs: 500, dhtPatienceMs: 3_000 }
 
+/** B joins A's code as typed; resolves with what B told the person on the way. */
+async function joinTyped(a: TestDevice, b: TestDevice, typed: string[]): Promise<string[]> {
+  const said = progressOf(b)
+  const device = await b.service.join({ code: typed.join(' ') })
+  assert.equal(device.peerId, a.service.peerId)
+  return said
+}
+
 function progressOf(device: TestDevice): string[] {
   const messages: string[] = []
   device.service.on('join-progress', (p: JoinProgress) => messages.push(p.message))
@@ -25,9 +33,7 @@ describe('typo recovery before any proof is sent', { timeout: 120_000 }, () => {
     const words = (await startAdvertised(a)).words
     const typed = [...words]
     ;[typed[2], typed[3]] = [typed[3]!, typed[2]!]
-    const said = progressOf(b)
-    const device = await b.service.join({ code: typed.join(' ') })
-    assert.equal(device.peerId, a.service.peerId)
+    const said = await joinTyped(a, b, typed)
     assert.ok(
       said.some((m) => m.includes('words 3 and 4 were swapped')),
       said.join('\n')
@@ -48,9 +54,7 @@ describe('typo recovery before any proof is sent', { timeout: 120_000 }, () => {
       if (!isWord(slip) && nearMisses(candidate).some((m) => m.words.join(' ') === words.join(' '))) typed = candidate
     }
     assert.ok(typed !== undefined, 'a dropped letter is recoverable for some word of the code')
-    const said = progressOf(b)
-    const device = await b.service.join({ code: typed.join(' ') })
-    assert.equal(device.peerId, a.service.peerId)
+    const said = await joinTyped(a, b, typed)
     assert.ok(
       said.some((m) => m.startsWith('Corrected: word ')),
       said.join('\n')

@@ -17,8 +17,7 @@ import { randomBytes } from 'node:crypto'
 import { PAIR_PROTOCOL } from '../main/engine/node/join-race.ts'
 import { streamDuplex } from '../main/engine/node/stream-duplex.ts'
 import { FramedChannel } from '../main/engine/protocol/framing.ts'
-import { encodeMessage, PROTOCOL_VERSION } from '../main/engine/protocol/messages.ts'
-import { toHex } from '../main/engine/protocol/transcript.ts'
+import { forgedHello } from '../test-support/engine/forged-hello.ts'
 import { send, serveRequests } from './lib/child.ts'
 import { sleep } from './lib/stats.ts'
 
@@ -50,26 +49,10 @@ async function oneAttempt(peer: Libp2p, target: ReturnType<typeof multiaddr>, ki
   try {
     switch (kind) {
       case 'wrong-proof':
-        await channel.write(
-          encodeMessage({
-            t: 'hello',
-            v: PROTOCOL_VERSION,
-            rendezvous,
-            nonce: toHex(randomBytes(32)),
-            proof: toHex(randomBytes(32))
-          })
-        )
+        await channel.write(forgedHello(rendezvous))
         break
       case 'stranger':
-        await channel.write(
-          encodeMessage({
-            t: 'hello',
-            v: PROTOCOL_VERSION,
-            rendezvous: toHex(randomBytes(32)),
-            nonce: toHex(randomBytes(32)),
-            proof: toHex(randomBytes(32))
-          })
-        )
+        await channel.write(forgedHello())
         break
       case 'garbage':
         await duplex.write(randomBytes(300))

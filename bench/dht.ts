@@ -15,7 +15,17 @@
 //   join cold   join submitted right after the device started (what `pairwise join` does)
 import { performance } from 'node:perf_hooks'
 import { startWorker, type Worker } from './lib/child.ts'
-import { BENCH_DIR, flags, fmtMB, fmtMs, printTable, round, summarize, writeResult, type Summary } from './lib/stats.ts'
+import {
+  BENCH_DIR,
+  flags,
+  fmtMB,
+  fmtMs,
+  printTable,
+  round,
+  summarize,
+  writeTimedResult,
+  type Summary
+} from './lib/stats.ts'
 import { eventually } from '../test-support/eventually.ts'
 import path from 'node:path'
 
@@ -210,14 +220,12 @@ async function main(): Promise<void> {
       fmtMB(r.rssPerNodeMB * 1048576)
     ])
   )
-  const file = writeResult('dht', {
+  writeTimedResult('dht', started, {
     sizes,
     runs: opts.runs,
     coldRuns: opts.coldRuns,
-    results,
-    seconds: round((performance.now() - started) / 1000, 1)
+    results
   })
-  console.log(`\nwrote ${file}`)
 }
 
 await main()

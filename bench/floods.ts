@@ -15,7 +15,7 @@ import { FLOODS, type FloodKind } from '../test-support/engine/floods.ts'
 import { startDevice, startDhtNodes, type TestDevice } from '../test-support/engine/loopback-network.ts'
 import { eventually } from '../test-support/eventually.ts'
 import { removeTempDir } from '../test-support/temp-dirs.ts'
-import { flags, fmtMs, printTable, round, sleep, summarize, writeResult } from './lib/stats.ts'
+import { flags, fmtMs, printTable, round, sleep, summarize, writeTimedResult } from './lib/stats.ts'
 
 const opts = flags({ runs: 8 })
 const TIMING = { reconnectMs: 30_000, joinTimeoutMs: 30_000, lanWaitMs: 500, dhtPatienceMs: 15_000 }
@@ -102,12 +102,10 @@ async function main(): Promise<void> {
     })
   )
   for (const r of rows) if (r.failures.length > 0) console.log(`${r.label}: failures`, r.failures.slice(0, 3))
-  const file = writeResult('floods', {
+  writeTimedResult('floods', started, {
     runs: opts.runs,
-    rows: rows.map((r) => ({ ...r, successRate: round(r.ok / r.runs, 3), summary: summarize(r.ms) })),
-    seconds: round((performance.now() - started) / 1000, 1)
+    rows: rows.map((r) => ({ ...r, successRate: round(r.ok / r.runs, 3), summary: summarize(r.ms) }))
   })
-  console.log(`\nwrote ${file}`)
 }
 
 await main()

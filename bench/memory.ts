@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { BUNDLE_ENTRY, buildBenchBundle } from './lib/cli-bundle.ts'
 import { NODE, trackChild } from './lib/child.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
-import { flags, fmtMB, printTable, round, ROOT, sleep, writeResult } from './lib/stats.ts'
+import { flags, fmtMB, printTable, round, ROOT, sleep, writeTimedResult } from './lib/stats.ts'
 
 const opts = flags({ wait: 60, variants: 'bundle', build: true })
 
@@ -124,12 +124,10 @@ async function main(): Promise<void> {
     ['process', 'RSS', 'anonymous', 'file-backed', 'peak'],
     rows.map((r) => [r.what, fmtMB(r.end.rss), fmtMB(r.end.anon), fmtMB(r.end.file), fmtMB(r.peak)])
   )
-  const file = writeResult('memory', {
+  writeTimedResult('memory', started, {
     waitSeconds: opts.wait,
-    rows,
-    seconds: round((performance.now() - started) / 1000, 1)
+    rows
   })
-  console.log(`\nwrote ${file}`)
 }
 
 await main()

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 
 export const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
@@ -109,6 +110,13 @@ export function writeResult(name: string, data: Record<string, unknown>): string
   mkdirSync(RESULTS_DIR, { recursive: true })
   const file = path.join(RESULTS_DIR, `${name}.json`)
   writeFileSync(file, JSON.stringify({ benchmark: name, machine: machine(), ...data }, null, 2) + '\n')
+  return file
+}
+
+/** writeResult with the run's wall time in seconds since `started` (performance.now()) last, and says where it wrote. */
+export function writeTimedResult(name: string, started: number, data: Record<string, unknown>): string {
+  const file = writeResult(name, { ...data, seconds: round((performance.now() - started) / 1000, 1) })
+  console.log(`\nwrote ${file}`)
   return file
 }
 

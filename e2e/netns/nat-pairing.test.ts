@@ -15,11 +15,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { after, describe, it, type TestContext } from 'node:test'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
+import { LAB_NODE_PORT, labNodeArgs } from './lab-node.ts'
 import { createNatLab, natLabUnavailableReason, type LabHost, type NatLab, type NatLabOptions } from './nat-lab.ts'
 
 const unavailable = natLabUnavailableReason()
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'pairwise.mjs')
-const NODE_PORT = 4001
 
 /** Bounds on every wait (the engine's own join timeout is 30 s). */
 const LIMITS = {
@@ -230,21 +230,13 @@ class Case {
   /** `pairwise node` on a public host; returns the --bootstrap value it prints. */
   async startNode(host: LabHost): Promise<{ node: Cli; bootstrap: string }> {
     const dir = this.temp.make('node')
-    const node = this.start(host, 'pairwise node', [
-      'node',
-      '--json',
-      '--no-mdns',
-      '--listen',
-      `/ip4/0.0.0.0/tcp/${NODE_PORT}`,
-      '--data-dir',
-      dir
-    ])
+    const node = this.start(host, 'pairwise node', labNodeArgs(dir))
     const listening = await node.waitFor('"listening" line', (l) => l.type === 'listening', LIMITS.nodeListening)
     const bootstrap = listening.bootstrap
     assert.equal(typeof bootstrap, 'string', `pairwise node printed no bootstrap address:\n${node.transcript()}`)
     assert.ok(
-      String(bootstrap).includes(`/ip4/${host.ip}/tcp/${NODE_PORT}/p2p/`),
-      `the bootstrap address ${String(bootstrap)} is not the node's lab address ${host.ip}:${NODE_PORT}`
+      String(bootstrap).includes(`/ip4/${host.ip}/tcp/${LAB_NODE_PORT}/p2p/`),
+      `the bootstrap address ${String(bootstrap)} is not the node's lab address ${host.ip}:${LAB_NODE_PORT}`
     )
     this.t.diagnostic(
       `node on ${host.name}: bootstrap ${String(bootstrap)}; multiaddrs ${JSON.stringify(listening.multiaddrs)}`
@@ -420,66 +412,64 @@ async function expectDevice(c: Case, host: LabHost, dataDir: string, name: strin
   )
 }
 
+/** The topologies where a pairing through the node is the whole case: which hosts pair, and their names. */
+const PAIRING_CASES: Array<{
+  title: string
+  topology: string
+  lab: NatLabOptions
+  hosts: (lab: NatLab) => [LabHost, LabHost]
+  names: { initiator: string; joiner: string }
+}> = [
+  {
+    title: 'NAT↔NAT: initiator on LAN-A, joiner on LAN-B, node on a public host',
+    topology: 'NAT↔NAT (cone)',
+    lab: {},
+    hosts: (lab) => [lab.lanA[0]!, lab.lanB[0]!],
+    names: { initiator: 'Alice A1', joiner: 'Bob B1' }
+  },
+  {
+    title: 'symmetric NAT ↔ symmetric NAT',
+    topology: 'symmetric↔symmetric',
+    lab: { natA: { symmetric: true }, natB: { symmetric: true } },
+    hosts: (lab) => [lab.lanA[0]!, lab.lanB[0]!],
+    names: { initiator: 'Alice A1', joiner: 'Bob B1' }
+  },
+  {
+    title: 'public initiator ↔ NATed joiner',
+    topology: 'public init ↔ NATed joiner',
+    lab: { publicHosts: 3 },
+    hosts: (lab) => [lab.public[1]!, lab.lanB[0]!],
+    names: { initiator: 'Paul P2', joiner: 'Bob B1' }
+  },
+  {
+    title: 'NATed initiator ↔ public joiner',
+    topology: 'NATed init ↔ public joiner',
+    lab: { publicHosts: 3 },
+    hosts: (lab) => [lab.lanA[0]!, lab.public[2]!],
+    names: { initiator: 'Alice A1', joiner: 'Petra P3' }
+  },
+  {
+    title: 'same LAN behind one NAT, no mDNS',
+    topology: 'same LAN behind NAT-A',
+    lab: { hostsPerLan: 2 },
+    hosts: (lab) => [lab.lanA[0]!, lab.lanA[1]!],
+    names: { initiator: 'Alice A1', joiner: 'Anna A2' }
+  }
+]
+
 for (const setting of SETTINGS) {
   describe(
     `pairing across NATs through a pairwise node — ${setting.name}`,
     { skip: unavailable === undefined ? false : `skipped: ${unavailable}`, timeout: 8 * 60_000 },
     () => {
-      it('NAT↔NAT: initiator on LAN-A, joiner on LAN-B, node on a public host', { timeout: LIMITS.testCase }, (t) =>
-        inLab(t, setting, 'NAT↔NAT (cone)', {}, async (c) => {
-          const { bootstrap } = await c.startNode(c.lab.public[0]!)
-          await pairThroughNode(c, bootstrap, c.lab.lanA[0]!, c.lab.lanB[0]!, {
-            initiator: 'Alice A1',
-            joiner: 'Bob B1'
-          })
-        })
-      )
-
-      it('symmetric NAT ↔ symmetric NAT', { timeout: LIMITS.testCase }, (t) =>
-        inLab(
-          t,
-          setting,
-          'symmetric↔symmetric',
-          { natA: { symmetric: true }, natB: { symmetric: true } },
-          async (c) => {
+      for (const k of PAIRING_CASES)
+        it(k.title, { timeout: LIMITS.testCase }, (t) =>
+          inLab(t, setting, k.topology, k.lab, async (c) => {
             const { bootstrap } = await c.startNode(c.lab.public[0]!)
-            await pairThroughNode(c, bootstrap, c.lab.lanA[0]!, c.lab.lanB[0]!, {
-              initiator: 'Alice A1',
-              joiner: 'Bob B1'
-            })
-          }
+            const [initHost, joinHost] = k.hosts(c.lab)
+            await pairThroughNode(c, bootstrap, initHost, joinHost, k.names)
+          })
         )
-      )
-
-      it('public initiator ↔ NATed joiner', { timeout: LIMITS.testCase }, (t) =>
-        inLab(t, setting, 'public init ↔ NATed joiner', { publicHosts: 3 }, async (c) => {
-          const { bootstrap } = await c.startNode(c.lab.public[0]!)
-          await pairThroughNode(c, bootstrap, c.lab.public[1]!, c.lab.lanB[0]!, {
-            initiator: 'Paul P2',
-            joiner: 'Bob B1'
-          })
-        })
-      )
-
-      it('NATed initiator ↔ public joiner', { timeout: LIMITS.testCase }, (t) =>
-        inLab(t, setting, 'NATed init ↔ public joiner', { publicHosts: 3 }, async (c) => {
-          const { bootstrap } = await c.startNode(c.lab.public[0]!)
-          await pairThroughNode(c, bootstrap, c.lab.lanA[0]!, c.lab.public[2]!, {
-            initiator: 'Alice A1',
-            joiner: 'Petra P3'
-          })
-        })
-      )
-
-      it('same LAN behind one NAT, no mDNS', { timeout: LIMITS.testCase }, (t) =>
-        inLab(t, setting, 'same LAN behind NAT-A', { hostsPerLan: 2 }, async (c) => {
-          const { bootstrap } = await c.startNode(c.lab.public[0]!)
-          await pairThroughNode(c, bootstrap, c.lab.lanA[0]!, c.lab.lanA[1]!, {
-            initiator: 'Alice A1',
-            joiner: 'Anna A2'
-          })
-        })
-      )
 
       it("after a NAT↔NAT pairing, a revoke from A's daemon reaches B's daemon", { timeout: LIMITS.testCase }, (t) =>
         inLab(t, setting, 'NAT↔NAT, then revoke', {}, async (c) => {

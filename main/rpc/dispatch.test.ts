@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { METHODS, ResponseEnvelopeSchema, type MethodName, type PairingApi } from '../../shared/api.ts'
+import { EVENTS, ResponseEnvelopeSchema, type EventName, type PairingApi } from '../../shared/api.ts'
+import { fakeService } from '../../test-support/electron/fake-service.ts'
 import { PairwiseError } from '../../shared/errors.ts'
 import { brokenResult, malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts'
 import { dispatch, type CallResponse, type ReportUnexpected } from './dispatch.ts'
@@ -21,26 +22,12 @@ const DEVICE = {
   addresses: []
 }
 
-function fakeApi(answers: Partial<Record<MethodName, (params: unknown) => unknown>> = {}) {
-  const calls: Array<{ method: MethodName; params: unknown }> = []
-  const listeners = new Map<string, (payload: unknown) => void>()
-  const methods = Object.fromEntries(
-    (Object.keys(METHODS) as MethodName[]).map((method) => [
-      method,
-      async (params: unknown) => {
-        calls.push({ method, params })
-        return answers[method]?.(params)
-      }
-    ])
-  )
-  const api = {
-    ...methods,
-    on: (event: string, listener: (payload: unknown) => void) => {
-      listeners.set(event, listener)
-      return () => listeners.delete(event)
-    }
-  } as unknown as PairingApi
-  return { api, calls, emit: (event: string, payload: unknown) => listeners.get(event)?.(payload), listeners }
+/** The shared fake service, seen as the PairingApi the dispatch takes; `emit` plays the engine's events. */
+function fakeApi(answers: Parameters<typeof fakeService>[0] = {}) {
+  const { service, calls, events } = fakeService(answers)
+  const emit = (event: EventName, payload: unknown): void => events.emit(event, payload as never)
+  const listening = (): number => (Object.keys(EVENTS) as EventName[]).reduce((n, e) => n + events.listenerCount(e), 0)
+  return { api: service as PairingApi, calls, emit, listening }
 }
 
 /** Every answer must fit the response envelope the WebSocket sends (with its id added). */
@@ -132,14 +119,14 @@ test('a missing method on the api (a partial fake, a broken host) is internal, n
 })
 
 test('forwardEvents delivers valid payloads only, and its undo unsubscribes', () => {
-  const { api, emit, listeners } = fakeApi()
+  const { api, emit, listening } = fakeApi()
   const delivered: unknown[] = []
   const stop = forwardEvents(api, (m) => delivered.push(m), quiet)
   emit('attempt-failed', { failedAttempts: 1, blocked: false, extra: 'x' })
   emit('attempt-failed', { failedAttempts: 'many' })
   assert.deepEqual(delivered, [{ event: 'attempt-failed', payload: { failedAttempts: 1, blocked: false } }])
   stop()
-  assert.equal(listeners.size, 0)
+  assert.equal(listening(), 0)
 })
 
 test('the in-process client throws the same errors and returns the same results as the dispatch', async () => {

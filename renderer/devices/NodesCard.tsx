@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { NodeView } from '../../shared/api.ts'
 import { useApi } from '../app/api-context.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
+import { InlineField } from '../common/InlineField.tsx'
 import { shownError } from '../common/shown-error.ts'
 import type { ShownError } from '../common/shown-error.ts'
 
@@ -93,31 +94,26 @@ export function NodesCard() {
           ))}
         </ul>
       )}
-      <div className="name-row">
-        <label htmlFor="node-address" className="field-label">
-          Add a node
-        </label>
-        <input
-          id="node-address"
-          className="name-input"
-          type="text"
-          placeholder="/ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…"
-          value={draft}
-          disabled={busy}
-          spellCheck={false}
-          data-testid="node-address"
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault()
-              add()
-            }
-          }}
-        />
+      <InlineField
+        id="node-address"
+        label="Add a node"
+        placeholder="/ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…"
+        value={draft}
+        disabled={busy}
+        spellCheck={false}
+        data-testid="node-address"
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault()
+            add()
+          }
+        }}
+      >
         <button type="button" className="button primary" onClick={add} disabled={busy} data-testid="add-node">
           Add
         </button>
-      </div>
+      </InlineField>
       {error !== null && <ErrorNotice error={error} testId="node-error" />}
     </section>
   )

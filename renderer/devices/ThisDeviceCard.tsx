@@ -3,6 +3,7 @@ import type { KeyboardEvent } from 'react'
 import type { ThisDevice } from '../../shared/api.ts'
 import { MAX_DEVICE_NAME } from '../../shared/device.ts'
 import { useApi } from '../app/api-context.ts'
+import { InlineField } from '../common/InlineField.tsx'
 import { shownError } from '../common/shown-error.ts'
 import type { ShownError } from '../common/shown-error.ts'
 
@@ -60,23 +61,18 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
   const protection = PROTECTION_NOTICE[device.secretProtection]
   return (
     <div className="this-device">
-      <div className="name-row">
-        <label htmlFor="this-device-name" className="field-label">
-          This device's name
-        </label>
-        <input
-          id="this-device-name"
-          className="name-input"
-          type="text"
-          value={value}
-          maxLength={MAX_DEVICE_NAME}
-          disabled={busy}
-          aria-invalid={error !== null}
-          aria-describedby={error !== null ? 'this-device-name-error' : 'this-device-name-help'}
-          data-testid="this-device-name"
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
+      <InlineField
+        id="this-device-name"
+        label="This device's name"
+        value={value}
+        maxLength={MAX_DEVICE_NAME}
+        disabled={busy}
+        aria-invalid={error !== null}
+        aria-describedby={error !== null ? 'this-device-name-error' : 'this-device-name-help'}
+        data-testid="this-device-name"
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={onKeyDown}
+      >
         {dirty && (
           <>
             <button
@@ -93,7 +89,7 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
             </button>
           </>
         )}
-      </div>
+      </InlineField>
       {error !== null ? (
         <p id="this-device-name-error" className="field-error" role="alert">
           {error.message}

@@ -9,13 +9,11 @@ import type { Stream } from '@libp2p/interface'
 import { tcp, type TCPOptions } from '@libp2p/tcp'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PAIR_PROTOCOL } from '../../main/engine/node/join-race.ts'
 import { encodeFrame } from '../../main/engine/protocol/framing.ts'
-import { encodeMessage, PROTOCOL_VERSION } from '../../main/engine/protocol/messages.ts'
-import { toHex } from '../../main/engine/protocol/transcript.ts'
+import { forgedHello } from './forged-hello.ts'
 
 export type FloodKind = 'raw-sockets' | 'dripping-hellos' | 'idle-streams' | 'connections'
 
@@ -84,7 +82,7 @@ async function drippingHellos(target: string, peerCount: number, streamsEach: nu
       try {
         stream = await peer.dialProtocol(ma, PAIR_PROTOCOL, { signal: AbortSignal.timeout(5_000) })
         holding++
-        const hello = encodeFrame(strangerHello())
+        const hello = encodeFrame(forgedHello())
         for (let i = 0; i < hello.length && running && stream.status === 'open'; i++) {
           if (!stream.send(hello.subarray(i, i + 1))) await sleep(10)
           await sleep(250)
@@ -207,16 +205,6 @@ async function streamClosed(stream: Stream, running: () => boolean): Promise<voi
   // Bounded by the target's Hello deadline (it closes idle streams) and by stop().
   while (running() && stream.status === 'open' && stream.readStatus === 'readable') await sleep(100)
   stream.abort(new Error('done'))
-}
-
-function strangerHello(): Uint8Array {
-  return encodeMessage({
-    t: 'hello',
-    v: PROTOCOL_VERSION,
-    rendezvous: toHex(randomBytes(32)),
-    nonce: toHex(randomBytes(32)),
-    proof: toHex(randomBytes(32))
-  })
 }
 
 function tcpTarget(target: string): { host: string; port: number } {

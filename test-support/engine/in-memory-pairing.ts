@@ -8,6 +8,7 @@ import { memoryPipe } from './memory-pipe.ts'
 import { FramedChannel } from '../../main/engine/protocol/framing.ts'
 import { InitiatorSession, type InitiatorSessionOptions } from '../../main/engine/protocol/initiator.ts'
 import { runJoiner, type JoinOptions } from '../../main/engine/protocol/joiner.ts'
+import { ChallengeSchema, decodeMessage } from '../../main/engine/protocol/messages.ts'
 import { PairingResponder } from '../../main/engine/protocol/responder.ts'
 import type { LocalIdentity, PairingOutcome } from '../../main/engine/protocol/types.ts'
 
@@ -57,6 +58,15 @@ export function connect(
   const [initiatorEnd, joinerEnd] = memoryPipe()
   const served = responder.handleStream(initiatorEnd, joinerPeerId)
   return { joinerEnd: new FramedChannel(joinerEnd), served }
+}
+
+/** Sends one raw message from `peerId` and resolves with the refusal reason it gets ('answered' when it was not refused). */
+export async function answerTo(responder: PairingResponder, peerId: string, message: Uint8Array): Promise<string> {
+  const { joinerEnd, served } = connect(responder, peerId)
+  await joinerEnd.write(message)
+  const reply = decodeMessage(await joinerEnd.read(AbortSignal.timeout(2_000)), ChallengeSchema)
+  await served
+  return reply.t === 'refuse' ? reply.reason : 'answered'
 }
 
 export async function join(

@@ -5,8 +5,10 @@ import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts
 import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
 import { createPairingService } from '../../main/engine/service/service.ts'
 import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
+import type { PairingSessionView } from '../../shared/api.ts'
 import { after, before } from 'node:test'
 import { makeTempDir, removeTempDir } from '../temp-dirs.ts'
+import { eventually } from '../eventually.ts'
 
 export const LOOPBACK = {
   listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -74,6 +76,25 @@ export async function startDevice(
     }
   }
   return device
+}
+
+/**
+ * Starts a code and waits until its record sits in the DHT, as it would while
+ * a person reads the words out: joining before that is covered by the joiner's
+ * own patience, but a loaded 2-core CI box should not decide a test.
+ */
+export async function startAdvertised(device: TestDevice): Promise<PairingSessionView> {
+  const session = await device.service.startPairing({})
+  const published = async (): Promise<boolean> => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0
+  await eventually('the code is published', published, { timeoutMs: 20_000 })
+  return session
+}
+
+/** B joins the code A starts once it is published; resolves with the code when B's join returns. */
+export async function joinAdvertised(a: TestDevice, b: TestDevice): Promise<PairingSessionView> {
+  const session = await startAdvertised(a)
+  await b.service.join({ code: session.words.join(' ') })
+  return session
 }
 
 /**

@@ -5,32 +5,18 @@
 // wrong proofs are refused before any peer-id cryptography, so peer ids here
 // are plain strings, thousands of them in a second.
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
-import { connect, join, makeInitiator } from '../../../test-support/engine/in-memory-pairing.ts'
+import { forgedHello } from '../../../test-support/engine/forged-hello.ts'
+import { answerTo, join, makeInitiator } from '../../../test-support/engine/in-memory-pairing.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { FailureSketch } from './failure-sketch.ts'
 import type { PairingResponder } from './responder.ts'
-import { ChallengeSchema, decodeMessage, encodeMessage, PROTOCOL_VERSION } from './messages.ts'
 import { toHex } from './transcript.ts'
 
 /** One wrong-proof Hello for the live session from `peerId`; resolves with the initiator's answer. */
-async function wrongProof(responder: PairingResponder, rendezvous: string, peerId: string): Promise<string> {
-  const { joinerEnd, served } = connect(responder, peerId)
-  await joinerEnd.write(
-    encodeMessage({
-      t: 'hello',
-      v: PROTOCOL_VERSION,
-      rendezvous,
-      nonce: toHex(randomBytes(32)),
-      proof: toHex(randomBytes(32))
-    })
-  )
-  const msg = decodeMessage(await joinerEnd.read(AbortSignal.timeout(2_000)), ChallengeSchema)
-  await served
-  return msg.t === 'refuse' ? msg.reason : 'answered'
-}
+const wrongProof = (responder: PairingResponder, rendezvous: string, peerId: string): Promise<string> =>
+  answerTo(responder, peerId, forgedHello(rendezvous))
 
 async function blockPeers(
   responder: PairingResponder,

@@ -11,12 +11,12 @@ import {
 } from '../../../shared/limits.ts'
 import type { SessionState } from '../../../shared/states.ts'
 import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
-import { systemClock, timeoutSignal, type Clock, type TimerHandle } from './clock.ts'
+import { systemClock, type Clock, type TimerHandle } from './clock.ts'
+import { readMessage, refuse } from './exchange-io.ts'
 import type { FramedChannel } from './framing.ts'
 import {
   AckSchema,
   encodeMessage,
-  decodeMessage,
   isRefusal,
   PROTOCOL_VERSION,
   ResponseSchema,
@@ -273,7 +273,7 @@ export class InitiatorSession {
     await channel.write(encodeMessage({ t: 'challenge', nonce: toHex(initiatorNonce), device, proof: toHex(proofI) }))
     exchange.to('awaiting-response')
 
-    const response = await this.#read(channel, ResponseSchema, this.#timeouts.readMs, signal)
+    const response = await readMessage(channel, ResponseSchema, this.#clock, this.#timeouts.readMs, signal)
     if (isRefusal(response)) {
       exchange.to('refused')
       await channel.close()
@@ -313,27 +313,13 @@ export class InitiatorSession {
     await channel.write(encodeMessage({ t: 'complete', sig: toHex(sigI) }))
     exchange.to('awaiting-ack')
 
-    const ack = await this.#read(channel, AckSchema, this.#timeouts.ackMs)
+    const ack = await readMessage(channel, AckSchema, this.#clock, this.#timeouts.ackMs)
     if (isRefusal(ack)) throw new PairwiseError('protocol-error', 'The joining device refused after it was verified.')
     await this.#hooks.confirm(outcome)
     exchange.to('done')
     this.#machine.to('paired')
     this.events.emit('paired', { outcome, confirmed: true })
     await channel.close()
-  }
-
-  async #read<T extends Parameters<typeof decodeMessage>[1]>(
-    channel: FramedChannel,
-    schema: T,
-    ms: number,
-    parent?: AbortSignal
-  ): Promise<ReturnType<typeof decodeMessage<T>>> {
-    const timeout = timeoutSignal(this.#clock, ms, parent)
-    try {
-      return decodeMessage(await channel.read(timeout.signal), schema)
-    } finally {
-      timeout.dispose()
-    }
   }
 
   #admissionRefusal(remotePeerId: string): RefusalReason | undefined {
@@ -379,13 +365,4 @@ export class InitiatorSession {
     this.#entropy.fill(0)
     this.#ended.resolve(state)
   }
-}
-
-async function refuse(channel: FramedChannel, reason: RefusalReason): Promise<void> {
-  try {
-    await channel.write(encodeMessage({ t: 'refuse', reason, v: PROTOCOL_VERSION }))
-  } catch {
-    // The joiner may already be gone; the refusal was a courtesy.
-  }
-  await channel.close()
 }

@@ -1,18 +1,13 @@
 import { randomBytes } from 'node:crypto'
+import type { z } from 'zod'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
-import { systemClock, timeoutSignal, type Clock } from './clock.ts'
+import { systemClock, type Clock } from './clock.ts'
+import { readMessage } from './exchange-io.ts'
 import type { FramedChannel } from './framing.ts'
-import {
-  ChallengeSchema,
-  CompleteSchema,
-  decodeMessage,
-  encodeMessage,
-  isRefusal,
-  PROTOCOL_VERSION
-} from './messages.ts'
+import { ChallengeSchema, CompleteSchema, encodeMessage, isRefusal, PROTOCOL_VERSION } from './messages.ts'
 import { refusalToError } from './refusals.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
 import {
@@ -73,17 +68,11 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
   const keys = options.keys ?? deriveCodeKeys(options.entropy)
   const machine = new StateMachine(JOINER_TRANSITIONS, 'hello-sent')
 
-  const read = async <T extends Parameters<typeof decodeMessage>[1]>(
-    schema: T
-  ): Promise<Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>> => {
-    const timeout = timeoutSignal(clock, timeouts.readMs, options.signal)
-    try {
-      const message = decodeMessage(await channel.read(timeout.signal), schema)
-      if (isRefusal(message)) throw refusalToError(message.reason)
-      return message as Exclude<ReturnType<typeof decodeMessage<T>>, { t: 'refuse' }>
-    } finally {
-      timeout.dispose()
-    }
+  // A refusal ends the join with the reason explained to the person.
+  const read = async <T extends z.ZodType>(schema: T): Promise<Exclude<z.infer<T>, { t: 'refuse' }>> => {
+    const message = await readMessage(channel, schema, clock, timeouts.readMs, options.signal)
+    if (isRefusal(message)) throw refusalToError(message.reason)
+    return message as Exclude<z.infer<T>, { t: 'refuse' }>
   }
 
   try {

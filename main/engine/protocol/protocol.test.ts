@@ -8,10 +8,13 @@ import { ManualClock } from '../../../test-support/engine/manual-clock.ts'
 import { memoryPipe } from '../../../test-support/engine/memory-pipe.ts'
 import { FramedChannel, MAX_FRAME_BYTES } from './framing.ts'
 import { InitiatorSession } from './initiator.ts'
-import { runJoiner } from './joiner.ts'
-import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from './messages.ts'
+import { runJoiner, type JoinOptions } from './joiner.ts'
+import type { ByteDuplex } from './byte-duplex.ts'
+import type { LocalIdentity, PairingOutcome } from './types.ts'
+import { ChallengeSchema, decodeMessage, encodeMessage, HelloSchema } from './messages.ts'
 import { PairingResponder } from './responder.ts'
 import {
+  answerTo,
   connect,
   deviceNamed,
   join,
@@ -20,6 +23,7 @@ import {
   type HookLog
 } from '../../../test-support/engine/in-memory-pairing.ts'
 import { joinerProof, toHex } from './transcript.ts'
+import { forgedHello, guessedKeyHello } from '../../../test-support/engine/forged-hello.ts'
 
 const FAST = { readMs: 300, ackMs: 300 }
 const never = new AbortController().signal
@@ -29,6 +33,25 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
     assert.ok(err instanceof PairwiseError, `expected PairwiseError, got ${String(err)}`)
     assert.equal(err.code, code)
     return true
+  })
+}
+
+/** Bob's joiner on a raw pipe end, facing whatever the test put at the other end. */
+function joinAsBob(
+  end: ByteDuplex,
+  entropy: Uint8Array,
+  joiner: LocalIdentity,
+  remotePeerId: string,
+  options: Partial<JoinOptions> = {}
+): Promise<PairingOutcome> {
+  return runJoiner({
+    channel: new FramedChannel(end),
+    entropy,
+    identity: joiner,
+    device: deviceNamed('Bob'),
+    remotePeerId,
+    commit: async () => undefined,
+    ...options
   })
 }
 
@@ -71,24 +94,7 @@ describe('pairing protocol', () => {
     session.events.on('attempt-failed', (e) => failures.push(e.sessionFailures))
 
     const { joinerEnd, served } = connect(responder, attacker.peerId)
-    const guessedAuthKey = randomBytes(32)
-    const nonce = randomBytes(32)
-    const proof = joinerProof(guessedAuthKey, {
-      version: PROTOCOL_VERSION,
-      rendezvous,
-      initiatorPeerId: identity.peerId,
-      joinerPeerId: attacker.peerId,
-      joinerNonce: nonce
-    })
-    await joinerEnd.write(
-      encodeMessage({
-        t: 'hello',
-        v: PROTOCOL_VERSION,
-        rendezvous: toHex(rendezvous),
-        nonce: toHex(nonce),
-        proof: toHex(proof)
-      })
-    )
+    await joinerEnd.write(guessedKeyHello(rendezvous, identity.peerId, attacker.peerId))
     assert.equal(await readRefusal(joinerEnd), 'wrong-code')
     await served
 
@@ -127,15 +133,7 @@ describe('pairing protocol', () => {
     })()
     let committed = 0
     await rejectsWith(
-      runJoiner({
-        channel: new FramedChannel(joinerEnd),
-        entropy,
-        identity: joiner,
-        device: deviceNamed('Bob'),
-        remotePeerId: fake.peerId,
-        commit: async () => void committed++,
-        timeouts: FAST
-      }),
+      joinAsBob(joinerEnd, entropy, joiner, fake.peerId, { commit: async () => void committed++, timeouts: FAST }),
       'wrong-code'
     )
     await fakeSide
@@ -153,12 +151,7 @@ describe('pairing protocol', () => {
     const served = responder.handleStream(initiatorEnd, mitm.peerId)
     const relayed = relay(mitmFacingJoiner, mitmFacingInitiator)
     let committed = 0
-    const attempt = runJoiner({
-      channel: new FramedChannel(joinerEnd),
-      entropy,
-      identity: joiner,
-      device: deviceNamed('Bob'),
-      remotePeerId: mitm.peerId,
+    const attempt = joinAsBob(joinerEnd, entropy, joiner, mitm.peerId, {
       commit: async () => void committed++,
       timeouts: FAST
     })
@@ -186,14 +179,7 @@ describe('pairing protocol', () => {
       if (direction === 'a->b') recorded.push(frame)
       return true
     })
-    await runJoiner({
-      channel: new FramedChannel(jEnd),
-      entropy,
-      identity: joiner,
-      device: deviceNamed('Bob'),
-      remotePeerId: initiatorIdentity.peerId,
-      commit: async () => undefined
-    })
+    await joinAsBob(jEnd, entropy, joiner, initiatorIdentity.peerId)
     await served
     await tap
     assert.equal(recorded.length, 3, 'hello, response, ack')
@@ -224,14 +210,7 @@ describe('pairing protocol', () => {
       if (direction === 'b->a') recorded.push(frame)
       return true
     })
-    await runJoiner({
-      channel: new FramedChannel(jEnd),
-      entropy,
-      identity: joiner,
-      device: deviceNamed('Bob'),
-      remotePeerId: init.identity.peerId,
-      commit: async () => undefined
-    })
+    await joinAsBob(jEnd, entropy, joiner, init.identity.peerId)
     await served
     await tap
 
@@ -243,12 +222,7 @@ describe('pairing protocol', () => {
     })()
     let committed = 0
     await rejectsWith(
-      runJoiner({
-        channel: new FramedChannel(victimEnd),
-        entropy,
-        identity: joiner,
-        device: deviceNamed('Bob'),
-        remotePeerId: init.identity.peerId,
+      joinAsBob(victimEnd, entropy, joiner, init.identity.peerId, {
         commit: async () => void committed++,
         timeouts: FAST
       }),
@@ -299,22 +273,9 @@ describe('pairing protocol', () => {
     const attacker = await ephemeralIdentity()
     const events: Array<{ peerFailures: number; blocked: boolean }> = []
     session.events.on('attempt-failed', (e) => events.push({ peerFailures: e.peerFailures, blocked: e.blocked }))
-    const wrongButSameRendezvous = async (): Promise<string> => {
-      const { rendezvous } = deriveCodeKeys(entropy)
-      const { joinerEnd, served } = connect(responder, attacker.peerId)
-      await joinerEnd.write(
-        encodeMessage({
-          t: 'hello',
-          v: PROTOCOL_VERSION,
-          rendezvous: toHex(rendezvous),
-          nonce: toHex(randomBytes(32)),
-          proof: toHex(randomBytes(32))
-        })
-      )
-      const reason = await readRefusal(joinerEnd)
-      await served
-      return reason
-    }
+    const { rendezvous } = deriveCodeKeys(entropy)
+    const wrongButSameRendezvous = (): Promise<string> =>
+      answerTo(responder, attacker.peerId, forgedHello(toHex(rendezvous)))
     assert.equal(await wrongButSameRendezvous(), 'wrong-code')
     assert.equal(await wrongButSameRendezvous(), 'wrong-code')
     assert.equal(await wrongButSameRendezvous(), 'wrong-code')
@@ -342,15 +303,7 @@ describe('pairing protocol', () => {
     const relayed = relay(mEnd, m2, (direction, _frame, index) => !(direction === 'b->a' && index === 1))
     let committed = 0
     await rejectsWith(
-      runJoiner({
-        channel: new FramedChannel(jEnd),
-        entropy,
-        identity: joiner,
-        device: deviceNamed('Bob'),
-        remotePeerId: initiator.peerId,
-        commit: async () => void committed++,
-        timeouts: FAST
-      }),
+      joinAsBob(jEnd, entropy, joiner, initiator.peerId, { commit: async () => void committed++, timeouts: FAST }),
       'timed-out'
     )
     await served
@@ -372,14 +325,7 @@ describe('pairing protocol', () => {
     const paired: boolean[] = []
     session.events.on('paired', (e) => paired.push(e.confirmed))
     let committed = 0
-    await runJoiner({
-      channel: new FramedChannel(jEnd),
-      entropy,
-      identity: joiner,
-      device: deviceNamed('Bob'),
-      remotePeerId: initiator.peerId,
-      commit: async () => void committed++
-    })
+    await joinAsBob(jEnd, entropy, joiner, initiator.peerId, { commit: async () => void committed++ })
     await served
     await relayed.catch(() => undefined)
     assert.equal(committed, 1)
@@ -426,18 +372,7 @@ describe('pairing protocol', () => {
       await served
     }
     // A well-formed Hello for a rendezvous nobody is waiting for.
-    const { joinerEnd, served } = connect(responder, stranger.peerId)
-    await joinerEnd.write(
-      encodeMessage({
-        t: 'hello',
-        v: PROTOCOL_VERSION,
-        rendezvous: toHex(randomBytes(32)),
-        nonce: toHex(randomBytes(32)),
-        proof: toHex(randomBytes(32))
-      })
-    )
-    assert.equal(await readRefusal(joinerEnd), 'no-device-waiting')
-    await served
+    assert.equal(await answerTo(responder, stranger.peerId, forgedHello()), 'no-device-waiting')
 
     assert.equal(responder.activeStreams, 0)
     assert.equal(responder.sessionCount, 1)
@@ -484,7 +419,7 @@ describe('pairing protocol', () => {
     const serving = held.map(([a], i) => responder.handleStream(a, `${stranger.peerId}-${i}`, `host-${i}`))
     const { joinerEnd, served } = connect(responder, stranger.peerId)
     assert.equal(await readRefusal(new FramedChannel(held[0]![1])), 'busy', 'the oldest waiting stream made room')
-    await joinerEnd.write(strangerHello())
+    await joinerEnd.write(forgedHello())
     assert.equal(await readRefusal(joinerEnd), 'no-device-waiting', 'the newcomer was read')
     await served
     for (const [, b] of held) await b.close()
@@ -561,7 +496,7 @@ describe('pairing protocol', () => {
     const other = connect(responder, polite.peerId)
     const third = connect(responder, greedy.peerId)
     assert.equal(await readRefusal(new FramedChannel(held[0]![1])), 'busy', "greedy's oldest stream was evicted")
-    await other.joinerEnd.write(strangerHello())
+    await other.joinerEnd.write(forgedHello())
     assert.equal(await readRefusal(other.joinerEnd), 'no-device-waiting', 'another peer is answered normally')
     await other.served
     await third.joinerEnd.close()
@@ -585,14 +520,7 @@ describe('pairing protocol', () => {
       }
       return true
     })
-    await runJoiner({
-      channel: new FramedChannel(jEnd),
-      entropy,
-      identity: joiner,
-      device: deviceNamed('Bob'),
-      remotePeerId: identity.peerId,
-      commit: async () => undefined
-    })
+    await joinAsBob(jEnd, entropy, joiner, identity.peerId)
     await served
     await relayed.catch(() => undefined)
     assert.equal(log.pending.length, 1)
@@ -600,13 +528,3 @@ describe('pairing protocol', () => {
     assert.equal(await session.ended, 'unconfirmed')
   })
 })
-
-function strangerHello(): Uint8Array {
-  return encodeMessage({
-    t: 'hello',
-    v: PROTOCOL_VERSION,
-    rendezvous: toHex(randomBytes(32)),
-    nonce: toHex(randomBytes(32)),
-    proof: toHex(randomBytes(32))
-  })
-}

@@ -1,15 +1,9 @@
 import { PairwiseError } from '../../../shared/errors.ts'
 import { systemClock, timeoutSignal, type Clock } from './clock.ts'
 import type { ByteDuplex } from './byte-duplex.ts'
+import { refuse } from './exchange-io.ts'
 import { FramedChannel } from './framing.ts'
-import {
-  decodeMessage,
-  encodeMessage,
-  HelloSchema,
-  isRefusal,
-  PROTOCOL_VERSION,
-  type RefusalReason
-} from './messages.ts'
+import { decodeMessage, HelloSchema, isRefusal, PROTOCOL_VERSION, type RefusalReason } from './messages.ts'
 import type { InitiatorSession } from './initiator.ts'
 import { DEFAULT_ADMISSION_LIMITS, StreamAdmission, type AdmissionLimits } from './stream-admission.ts'
 
@@ -128,12 +122,7 @@ export class PairingResponder {
 
   async #refuse(channel: FramedChannel, reason: RefusalReason, counted: string = reason): Promise<void> {
     this.#count(counted)
-    try {
-      await channel.write(encodeMessage({ t: 'refuse', reason, v: PROTOCOL_VERSION }))
-    } catch {
-      // Gone already.
-    }
-    await channel.close()
+    await refuse(channel, reason)
   }
 
   #count(reason: string): void {

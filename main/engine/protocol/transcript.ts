@@ -35,45 +35,28 @@ export function canonicalDevice(d: DeviceInfo): string {
   return JSON.stringify([d.name, d.os, d.appVersion, d.addresses])
 }
 
+// Each proof covers what the session holds at that point; every later input
+// extends the earlier ones, so no field is ever left out of what follows.
+const baseFields = (t: TranscriptBase) =>
+  [t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce] as const
+
+type ChallengeTranscript = TranscriptBase & { initiatorNonce: Uint8Array; initiatorDevice: DeviceInfo }
+const challengeFields = (t: ChallengeTranscript) =>
+  [...baseFields(t), t.initiatorNonce, canonicalDevice(t.initiatorDevice)] as const
+
 export function joinerProof(authKey: Uint8Array, t: TranscriptBase): Uint8Array {
-  return hmac(
-    sha256,
-    authKey,
-    encode('pairwise/v1/proof/joiner', t.version, t.rendezvous, t.initiatorPeerId, t.joinerPeerId, t.joinerNonce)
-  )
+  return hmac(sha256, authKey, encode('pairwise/v1/proof/joiner', ...baseFields(t)))
 }
 
-export function initiatorProof(
-  authKey: Uint8Array,
-  t: TranscriptBase & { initiatorNonce: Uint8Array; initiatorDevice: DeviceInfo }
-): Uint8Array {
-  return hmac(
-    sha256,
-    authKey,
-    encode(
-      'pairwise/v1/proof/initiator',
-      t.version,
-      t.rendezvous,
-      t.initiatorPeerId,
-      t.joinerPeerId,
-      t.joinerNonce,
-      t.initiatorNonce,
-      canonicalDevice(t.initiatorDevice)
-    )
-  )
+export function initiatorProof(authKey: Uint8Array, t: ChallengeTranscript): Uint8Array {
+  return hmac(sha256, authKey, encode('pairwise/v1/proof/initiator', ...challengeFields(t)))
 }
 
 export function transcriptHash(t: FullTranscript): Uint8Array {
   return sha256(
     encode(
       'pairwise/v1/transcript',
-      t.version,
-      t.rendezvous,
-      t.initiatorPeerId,
-      t.joinerPeerId,
-      t.joinerNonce,
-      t.initiatorNonce,
-      canonicalDevice(t.initiatorDevice),
+      ...challengeFields(t),
       canonicalDevice(t.joinerDevice),
       t.joinerProof,
       t.initiatorProof

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { FLOODS, type FloodKind } from '../../../test-support/engine/floods.ts'
-import { loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { loopbackFleet, startAdvertised, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 30_000, lanWaitMs: 500, dhtPatienceMs: 15_000 }
@@ -24,12 +24,7 @@ describe('a real joiner pairs while strangers flood the initiator', { timeout: 2
     it(`during ${FLOODS[kind].label}`, async () => {
       const target = await fleet.device(`Flooded (${kind})`)
       const joiner = await fleet.device(`Joiner (${kind})`)
-      const session = await target.service.startPairing({})
-      await eventually(
-        'the advertisement is stored in the DHT',
-        async () => ((await target.service.getState({})).session?.advertisedTo ?? 0) > 0,
-        { timeoutMs: 20_000 }
-      )
+      const session = await startAdvertised(target)
       const flood = await FLOODS[kind].start(tcpAddress(target))
       try {
         // The flood is at full strength once the target turns strangers away.

@@ -14,6 +14,7 @@ import { Joining } from './joining.ts'
 import { LanDiscovery } from './lan-discovery.ts'
 import { LocalDevice } from './local-device.ts'
 import { NodeDirectory } from './node-directory.ts'
+import type { PairingComponents } from './pairing-components.ts'
 import { PairingHost } from './pairing-host.ts'
 import { Reachability } from './reachability.ts'
 import type { ServiceEmitter } from './service-events.ts'
@@ -94,7 +95,8 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     node,
     followDhtMode: () => network.dhtMode === 'auto' && nodes.addresses().length > 0
   })
-  const host: PairingHost = new PairingHost({
+  // What both pairing roles need; each adds its own below.
+  const pairing: PairingComponents = {
     node,
     identity: c.identity,
     local,
@@ -102,8 +104,11 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     registry: c.registry,
     contacts,
     events: c.events,
+    onIdle
+  }
+  const host: PairingHost = new PairingHost({
+    ...pairing,
     defaultTtlMinutes: options.codeTtlMinutes,
-    onIdle,
     reach: () => reachability.reach,
     guard
   })
@@ -122,18 +127,11 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     onPeer: (peer) => contacts.schedule(peer)
   })
   const joining = new Joining({
-    node,
-    identity: c.identity,
-    local,
-    trust: c.trust,
-    registry: c.registry,
-    contacts,
+    ...pairing,
     lan,
-    events: c.events,
     timing,
     allowLoopback: network.allowLoopback,
     dhtUsable,
-    onIdle,
     deviceView: (peer) => c.deviceView(peer)
   })
   const gate = new IdentifyGate({

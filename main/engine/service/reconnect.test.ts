@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { loseAckAfterCommit } from '../../../test-support/engine/faults.ts'
-import { loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { joinAdvertised, loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
@@ -23,13 +23,7 @@ describe('paired devices after both restarted on new ports', { timeout: 120_000 
     const a = await device('Alice')
     const b = await device('Bob')
     loseAckAfterCommit(b, a.service.peerId)
-    const session = await a.service.startPairing({})
-    await eventually(
-      'the code is published',
-      async () => ((await a.service.getState({})).session?.advertisedTo ?? 0) > 0,
-      { timeoutMs: 20_000 }
-    )
-    await b.service.join({ code: session.words.join(' ') })
+    await joinAdvertised(a, b)
     await eventually(
       'A is left pending',
       async () => (await statusOf(a, b.service.peerId)) === 'pending-confirmation',

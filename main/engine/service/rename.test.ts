@@ -4,20 +4,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { EventPayload } from '../../../shared/api.ts'
-import { loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
+import { joinAdvertised, loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 
 // No reconnection round during the test: a name that arrives came with the rename's own check.
 const TIMING = { reconnectMs: 600_000, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
 async function pair(a: TestDevice, b: TestDevice): Promise<void> {
-  const session = await a.service.startPairing({})
-  await eventually(
-    'the code is published',
-    async () => ((await a.service.getState({})).session?.advertisedTo ?? 0) > 0,
-    { timeoutMs: 20_000 }
-  )
-  await b.service.join({ code: session.words.join(' ') })
+  await joinAdvertised(a, b)
   await eventually('both see each other paired and online', async () => {
     const [onA, onB] = [await a.service.listDevices({}), await b.service.listDevices({})]
     return onA[0]?.status === 'paired' && onA[0].online && onB[0]?.status === 'paired' && onB[0].online

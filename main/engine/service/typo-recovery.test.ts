@@ -6,21 +6,16 @@ import { describe, it } from 'node:test'
 import type { JoinProgress } from '../../../shared/api.ts'
 import { generateCode, isWord, nearMisses } from '../../../shared/code/index.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { loopbackFleet, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
-import { eventually } from '../../../test-support/eventually.ts'
+import { loopbackFleet, startAdvertised, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 30_000, lanWaitMs: 500, dhtPatienceMs: 3_000 }
 
-async function advertised(device: TestDevice): Promise<string[]> {
-  const session = await device.service.startPairing({})
-  await eventually(
-    'the code is published',
-    async () => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0,
-    {
-      timeoutMs: 20_000
-    }
-  )
-  return session.words
+/** B joins A's code as typed; resolves with what B told the person on the way. */
+async function joinTyped(a: TestDevice, b: TestDevice, typed: string[]): Promise<string[]> {
+  const said = progressOf(b)
+  const device = await b.service.join({ code: typed.join(' ') })
+  assert.equal(device.peerId, a.service.peerId)
+  return said
 }
 
 function progressOf(device: TestDevice): string[] {
@@ -35,12 +30,10 @@ describe('typo recovery before any proof is sent', { timeout: 120_000 }, () => {
   it('two swapped words pair on the first try, and the person is told what was fixed', async () => {
     const a = await fleet.device('Initiator')
     const b = await fleet.device('Joiner')
-    const words = await advertised(a)
+    const words = (await startAdvertised(a)).words
     const typed = [...words]
     ;[typed[2], typed[3]] = [typed[3]!, typed[2]!]
-    const said = progressOf(b)
-    const device = await b.service.join({ code: typed.join(' ') })
-    assert.equal(device.peerId, a.service.peerId)
+    const said = await joinTyped(a, b, typed)
     assert.ok(
       said.some((m) => m.includes('words 3 and 4 were swapped')),
       said.join('\n')
@@ -51,7 +44,7 @@ describe('typo recovery before any proof is sent', { timeout: 120_000 }, () => {
   it('a misheard word (not on the list) is corrected the same way', async () => {
     const a = await fleet.device('Initiator 2')
     const b = await fleet.device('Joiner 2')
-    const words = await advertised(a)
+    const words = (await startAdvertised(a)).words
     // Drop a letter of some word, as a hurried typist would, where that is not itself a list word.
     let typed: string[] | undefined
     for (let p = 0; p < words.length && typed === undefined; p++) {
@@ -61,9 +54,7 @@ describe('typo recovery before any proof is sent', { timeout: 120_000 }, () => {
       if (!isWord(slip) && nearMisses(candidate).some((m) => m.words.join(' ') === words.join(' '))) typed = candidate
     }
     assert.ok(typed !== undefined, 'a dropped letter is recoverable for some word of the code')
-    const said = progressOf(b)
-    const device = await b.service.join({ code: typed.join(' ') })
-    assert.equal(device.peerId, a.service.peerId)
+    const said = await joinTyped(a, b, typed)
     assert.ok(
       said.some((m) => m.startsWith('Corrected: word ')),
       said.join('\n')
@@ -73,7 +64,7 @@ describe('typo recovery before any proof is sent', { timeout: 120_000 }, () => {
   it('a wrong code probes and fails without sending a single proof', async () => {
     const a = await fleet.device('Initiator 3')
     const b = await fleet.device('Joiner 3')
-    await advertised(a)
+    await startAdvertised(a)
     const stranger = generateCode().words
     await assert.rejects(
       b.service.join({ code: stranger.join(' ') }),

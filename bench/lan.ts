@@ -34,13 +34,8 @@ import {
   ResponseSchema
 } from '../main/engine/protocol/messages.ts'
 import { deviceNamed, join as harnessJoin, makeInitiator } from '../test-support/engine/in-memory-pairing.ts'
-import {
-  initiatorProof,
-  joinerProof,
-  signedByJoiner,
-  toHex,
-  transcriptHash
-} from '../main/engine/protocol/transcript.ts'
+import { initiatorProof, joinerProof, signedByJoiner, transcriptHash } from '../main/engine/protocol/transcript.ts'
+import { toHex } from '../main/engine/util/bytes.ts'
 import { Registry } from '../main/engine/registry/registry.ts'
 import { LOOPBACK, startDevice } from '../test-support/engine/loopback-network.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'

@@ -3,7 +3,8 @@
 // attack benchmark, so they all forge the same thing.
 import { randomBytes } from 'node:crypto'
 import { encodeMessage, PROTOCOL_VERSION } from '../../main/engine/protocol/messages.ts'
-import { joinerProof, toHex } from '../../main/engine/protocol/transcript.ts'
+import { joinerProof } from '../../main/engine/protocol/transcript.ts'
+import { toHex } from '../../main/engine/util/bytes.ts'
 
 /**
  * A Hello with a wrong proof for `rendezvousHex` — a live session's id, which

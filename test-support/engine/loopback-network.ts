@@ -1,3 +1,7 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
 // Real nodes on 127.0.0.1 for integration tests and benchmarks: plain DHT
 // nodes (what `pairwise node` runs) and full services in temp data folders.
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -118,6 +122,11 @@ export function loopbackFleet(nodeCount: number, defaults: Parameters<typeof sta
   }
   return {
     bootstrap,
+    /** The fleet's DHT nodes (what `pairwise node` runs), for tests that probe the DHT directly. */
+    nodes: (): PairwiseLibp2p[] => {
+      if (dht === undefined) throw new Error('the fleet starts in before()')
+      return dht.nodes
+    },
     /** A device on the fleet's nodes; `dataDir` restarts an earlier device from its folder. */
     async device(name: string, options: Parameters<typeof startDevice>[1] = {}): Promise<TestDevice> {
       const d = await startDevice(name, {
@@ -129,4 +138,21 @@ export function loopbackFleet(nodeCount: number, defaults: Parameters<typeof sta
       return d
     }
   }
+}
+
+/** A paired device's status on `device`, or undefined when it holds no record of it. */
+export async function statusOf(device: TestDevice, peerId: string): Promise<string | undefined> {
+  return (await device.service.listDevices({ includeRevoked: true })).find((d) => d.peerId === peerId)?.status
+}
+
+/** A bare libp2p node: an attacker or relay that speaks only what the test makes it speak. */
+export async function bareNode() {
+  return createLibp2p({
+    privateKey: await generateKeyPair('Ed25519'),
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 }
+  })
 }

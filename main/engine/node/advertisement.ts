@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { codeKeyFromSeed, verifyCodeSignature } from '../code/code-key.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
-import { fromHex, toHex } from '../protocol/transcript.ts'
+import { fromHex, toHex } from '../util/bytes.ts'
 import { DeviceNameSchema, PeerIdTextSchema } from '../../../shared/device.ts'
 import { CODE_TTL_MAX_MS, MINUTE_MS } from '../../../shared/limits.ts'
 

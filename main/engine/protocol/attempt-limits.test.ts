@@ -12,7 +12,7 @@ import { deriveCodeKeys } from '../code/derive.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { FailureSketch } from './failure-sketch.ts'
 import type { PairingResponder } from './responder.ts'
-import { toHex } from './transcript.ts'
+import { toHex } from '../util/bytes.ts'
 
 /** One wrong-proof Hello for the live session from `peerId`; resolves with the initiator's answer. */
 const wrongProof = (responder: PairingResponder, rendezvous: string, peerId: string): Promise<string> =>
@@ -26,7 +26,14 @@ async function blockPeers(
 ): Promise<string[]> {
   const peers = Array.from({ length: count }, (_, i) => `attacker-${i}`)
   for (const peer of peers) {
-    for (let i = 0; i < perPeer; i++) assert.equal(await wrongProof(responder, rendezvous, peer), 'wrong-code')
+    // The sketch never undercounts; a peer whose counters others share may be stopped an attempt early.
+    const answers: string[] = []
+    for (let i = 0; i < perPeer; i++) answers.push(await wrongProof(responder, rendezvous, peer))
+    assert.equal(answers[0], 'wrong-code')
+    assert.ok(
+      answers.every((a, i) => a === 'wrong-code' || answers.slice(i).every((b) => b === 'attempts-exceeded')),
+      `answered until blocked, then refused: ${answers.join(', ')}`
+    )
   }
   return peers
 }
@@ -45,13 +52,14 @@ describe('P6 attempt limits', { timeout: 120_000 }, () => {
     const fresh = 'fresh-peer'
     const answers: string[] = []
     for (let i = 0; i < 200; i++) answers.push(await wrongProof(responder, rendezvous, fresh))
-    assert.deepEqual(answers.slice(0, 3), ['wrong-code', 'wrong-code', 'wrong-code'])
+    const answered = answers.filter((a) => a === 'wrong-code').length
+    assert.ok(answered >= 1 && answered <= 3, `at most 3 wrong proofs answered, got ${answered}`)
     assert.ok(
-      answers.slice(3).every((a) => a === 'attempts-exceeded'),
-      'blocked after 3, for all 197 attempts after'
+      answers.slice(answered).every((a) => a === 'attempts-exceeded'),
+      'blocked after at most 3, for every attempt after'
     )
     assert.equal(session.blockedPeers, 1_101)
-    assert.equal(session.failedAttempts, 3_303, 'refused-before-reading attempts are not proofs checked')
+    assert.ok(session.failedAttempts <= 3_303, 'refused-before-reading attempts are not proofs checked')
     assert.equal(session.state, 'waiting', 'under the session cap the code still works')
     assert.equal(new FailureSketch().bytes, sketchBytes, 'the per-peer memory does not depend on the peers')
 

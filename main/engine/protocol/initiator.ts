@@ -25,16 +25,14 @@ import {
 } from './messages.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
 import {
-  equalBytes,
-  fromHex,
   initiatorProof,
   joinerProof,
   signedByInitiator,
   signedByJoiner,
-  toHex,
   transcriptHash,
   type TranscriptBase
 } from './transcript.ts'
+import { equalBytes, fromHex, toHex } from '../util/bytes.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { FailureSketch } from './failure-sketch.ts'

@@ -11,16 +11,14 @@ import { ChallengeSchema, CompleteSchema, encodeMessage, isRefusal, PROTOCOL_VER
 import { refusalToError } from './refusals.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
 import {
-  equalBytes,
-  fromHex,
   initiatorProof,
   joinerProof,
   signedByInitiator,
   signedByJoiner,
-  toHex,
   transcriptHash,
   type TranscriptBase
 } from './transcript.ts'
+import { equalBytes, fromHex, toHex } from '../util/bytes.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 
 // The joiner's side of one exchange with one candidate initiator. It reveals

@@ -22,7 +22,8 @@ import {
   relay,
   type HookLog
 } from '../../../test-support/engine/in-memory-pairing.ts'
-import { joinerProof, toHex } from './transcript.ts'
+import { joinerProof } from './transcript.ts'
+import { toHex } from '../util/bytes.ts'
 import { forgedHello, guessedKeyHello } from '../../../test-support/engine/forged-hello.ts'
 
 const FAST = { readMs: 300, ackMs: 300 }

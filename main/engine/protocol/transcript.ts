@@ -1,7 +1,5 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
-import { timingSafeEqual } from 'node:crypto'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { lengthPrefixed } from '../util/length-prefixed.ts'
 
@@ -68,9 +66,3 @@ export function transcriptHash(t: FullTranscript): Uint8Array {
 // back as the other side's.
 export const signedByJoiner = (hash: Uint8Array): Uint8Array => encode('pairwise/v1/sig/joiner', hash)
 export const signedByInitiator = (hash: Uint8Array): Uint8Array => encode('pairwise/v1/sig/initiator', hash)
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
-export { bytesToHex as toHex, hexToBytes as fromHex }

@@ -6,11 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
-import { createLibp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { describe, it } from 'node:test'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
@@ -22,65 +18,27 @@ import { PRESENCE_PROTOCOL, REVOKE_PROTOCOL } from '../trust/messages.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from '../protocol/messages.ts'
-import { toHex } from '../protocol/transcript.ts'
+import { toHex } from '../util/bytes.ts'
 import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
 import { loseAckAfterCommit } from '../../../test-support/engine/faults.ts'
-import { LOOPBACK, startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
-import { removeTempDir } from '../../../test-support/temp-dirs.ts'
+import {
+  LOOPBACK,
+  bareNode,
+  startAdvertised,
+  loopbackFleet,
+  statusOf,
+  type TestDevice
+} from '../../../test-support/engine/loopback-network.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
 
-/**
- * Starts a code and waits until its advertisement sits in the DHT, as it
- * would while a person reads the words out (joining before that is covered by
- * the joiner's own patience, but a loaded 2-core CI box should not decide a test).
- */
-async function startAdvertised(device: TestDevice): Promise<{ words: string[] }> {
-  const session = await device.service.startPairing({})
-  const advertised = async (): Promise<boolean> => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0
-  await eventually('the advertisement is stored in the DHT', advertised, { timeoutMs: 20_000 })
-  return session
-}
-
-async function statusOf(device: TestDevice, peerId: string): Promise<string | undefined> {
-  return (await device.service.listDevices({ includeRevoked: true })).find((d) => d.peerId === peerId)?.status
-}
-
-/** A bare libp2p node: an attacker or relay that speaks only what the test makes it speak. */
-async function bareNode() {
-  return createLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 }
-  })
-}
-
 describe('trust over libp2p on loopback: attempts, lost messages, revocation', { timeout: 120_000 }, () => {
-  let dht: Awaited<ReturnType<typeof startDhtNodes>>
-  const devices: TestDevice[] = []
-  const device = async (name: string, extra: Parameters<typeof startDevice>[1] = {}): Promise<TestDevice> => {
-    const d = await startDevice(name, { network: { bootstrap: dht.bootstrap }, timing: FAST, ...extra })
-    devices.push(d)
-    return d
-  }
-
-  before(async () => {
-    dht = await startDhtNodes(10)
-  })
-
-  after(async () => {
-    for (const d of devices) {
-      await d.stop().catch(() => undefined)
-      removeTempDir(d.dataDir)
-    }
-    await dht.stop()
-  })
+  const fleet = loopbackFleet(10, { timing: FAST })
+  const device = (name: string, extra: Parameters<typeof fleet.device>[1] = {}): Promise<TestDevice> =>
+    fleet.device(name, extra)
 
   it('P6/P8: 50 peers with wrong proofs do not stop a real pairing', async () => {
     const a = await device('Under attack')

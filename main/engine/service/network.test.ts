@@ -1,16 +1,16 @@
 // Two (or more) real devices on 127.0.0.1: real libp2p nodes, real sockets,
 // real SQLite files in temp folders. No mDNS here (see e2e/netns for the LAN).
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
-import { createLibp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { describe, it } from 'node:test'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
@@ -21,43 +21,21 @@ import { streamDuplex } from '../node/stream-duplex.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import { decodeMessage, encodeMessage, HelloSchema, PROTOCOL_VERSION } from '../protocol/messages.ts'
-import { joinerProof, toHex } from '../protocol/transcript.ts'
+import { joinerProof } from '../protocol/transcript.ts'
+import { toHex } from '../util/bytes.ts'
 import { deviceNamed } from '../../../test-support/engine/in-memory-pairing.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { Registry } from '../registry/registry.ts'
 import { dataFiles } from './data-dir.ts'
-import { startDevice, startDhtNodes, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
-import { removeTempDir } from '../../../test-support/temp-dirs.ts'
+import {
+  bareNode,
+  startAdvertised,
+  loopbackFleet,
+  statusOf,
+  type TestDevice
+} from '../../../test-support/engine/loopback-network.ts'
 
 const FAST = { reconnectMs: 400, joinTimeoutMs: 20_000, lanWaitMs: 500, dhtPatienceMs: 10_000 }
-
-/**
- * Starts a code and waits until its advertisement sits in the DHT, as it
- * would while a person reads the words out (joining before that is covered by
- * the joiner's own patience, but a loaded 2-core CI box should not decide a test).
- */
-async function startAdvertised(device: TestDevice): Promise<{ words: string[] }> {
-  const session = await device.service.startPairing({})
-  const advertised = async (): Promise<boolean> => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0
-  await eventually('the advertisement is stored in the DHT', advertised, { timeoutMs: 20_000 })
-  return session
-}
-
-async function statusOf(device: TestDevice, peerId: string): Promise<string | undefined> {
-  return (await device.service.listDevices({ includeRevoked: true })).find((d) => d.peerId === peerId)?.status
-}
-
-/** A bare libp2p node: an attacker or relay that speaks only what the test makes it speak. */
-async function bareNode() {
-  return createLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 }
-  })
-}
 
 /** Reads the pair key both registries hold, after the services stopped. */
 async function storedPairKey(device: TestDevice, peerId: string): Promise<Uint8Array> {
@@ -72,25 +50,9 @@ async function storedPairKey(device: TestDevice, peerId: string): Promise<Uint8A
 }
 
 describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
-  let dht: Awaited<ReturnType<typeof startDhtNodes>>
-  const devices: TestDevice[] = []
-  const device = async (name: string, extra: Parameters<typeof startDevice>[1] = {}): Promise<TestDevice> => {
-    const d = await startDevice(name, { network: { bootstrap: dht.bootstrap }, timing: FAST, ...extra })
-    devices.push(d)
-    return d
-  }
-
-  before(async () => {
-    dht = await startDhtNodes(10)
-  })
-
-  after(async () => {
-    for (const d of devices) {
-      await d.stop().catch(() => undefined)
-      removeTempDir(d.dataDir)
-    }
-    await dht.stop()
-  })
+  const fleet = loopbackFleet(10, { timing: FAST })
+  const device = (name: string, extra: Parameters<typeof fleet.device>[1] = {}): Promise<TestDevice> =>
+    fleet.device(name, extra)
 
   it('A pairs, B joins through a 10-node DHT; both registries agree and hold the same pair key', async () => {
     const a = await device('Alice desktop')
@@ -148,7 +110,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const { rendezvous } = codeKeys
     // The attacker reads the public record: it learns the rendezvous id and A's peer id, nothing more.
     let record: Uint8Array | undefined
-    for await (const e of dht.nodes[5]!.services.dht.get(advertisementKey(codeKeys), {
+    for await (const e of fleet.nodes()[5]!.services.dht.get(advertisementKey(codeKeys), {
       signal: AbortSignal.timeout(5000)
     })) {
       if (e.name === 'VALUE') record = e.value
@@ -203,7 +165,7 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     })
     let stored = 0
     let refused = 0
-    for await (const e of dht.nodes[3]!.services.dht.put(advertisementKey(keys), fake.value, {
+    for await (const e of fleet.nodes()[3]!.services.dht.put(advertisementKey(keys), fake.value, {
       signal: AbortSignal.timeout(5000)
     })) {
       if (e.name === 'PEER_RESPONSE' && e.messageName === 'PUT_VALUE') stored++

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { DeviceInfoSchema } from '../../../shared/device.ts'
 import type { FramedChannel } from '../protocol/framing.ts'
-import { equalBytes, fromHex, toHex } from '../protocol/transcript.ts'
+import { equalBytes, fromHex, toHex } from '../util/bytes.ts'
 import type { DeviceRecord } from '../registry/types.ts'
 import { acceptNotice, buildNotice } from './revocation.ts'
 import { READ_TIMEOUT_MS, type TrustContext } from './trust-context.ts'

@@ -1,7 +1,7 @@
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import type { FramedChannel } from '../protocol/framing.ts'
 import { decodeJson, encodeJson } from './wire.ts'
-import { equalBytes, fromHex, toHex } from '../protocol/transcript.ts'
+import { equalBytes, fromHex, toHex } from '../util/bytes.ts'
 import type { DeviceRecord } from '../registry/types.ts'
 import { READ_TIMEOUT_MS, type TrustContext } from './trust-context.ts'
 import { revocationBytes, revocationMac, RevokeAckSchema, RevokeNoticeSchema, type RevokeNotice } from './messages.ts'

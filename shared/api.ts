@@ -165,6 +165,11 @@ export const METHODS = {
     result: z.array(DeviceViewSchema)
   },
   revokeDevice: { params: z.object({ peerId: PeerIdTextSchema }).strict(), result: DeviceViewSchema },
+  /** Clears a device that removed this one from the list; nothing is sent (nothing is owed to it). */
+  forgetDevice: {
+    params: z.object({ peerId: PeerIdTextSchema }).strict(),
+    result: z.object({ forgotten: z.boolean() })
+  },
   renameDevice: {
     params: z.object({ name: LocalDeviceNameSchema }).strict(),
     result: ThisDeviceSchema

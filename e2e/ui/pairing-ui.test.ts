@@ -161,6 +161,10 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     const rowOnB = pageB.locator(`[data-testid="device-row"][data-peer-id="${a.peerId}"]`)
     await rowOnB.locator('[data-testid="device-status"][data-status="removed-by-peer"]').waitFor()
     assert.match(await rowOnB.innerText(), /removed by the other device/i)
+    // Nothing is left to revoke or tell: the row offers Forget, and the news is a warning, not a success.
+    assert.equal(await rowOnB.getByTestId('revoke-button').count(), 0)
+    await rowOnB.getByTestId('forget-button').waitFor()
+    assert.match((await pageB.getByTestId('devices-news').getAttribute('class')) ?? '', /news-warning/)
     await shot(pageB, '16-devices-b-removed')
   })
 

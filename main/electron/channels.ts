@@ -24,6 +24,7 @@ export const METHOD_NAMES = [
   'cancelJoin',
   'listDevices',
   'revokeDevice',
+  'forgetDevice',
   'renameDevice',
   'getMetrics',
   'listNodes',

@@ -85,6 +85,7 @@ function registryApi(registry: Registry): PairingApi {
     join: offline('Joining'),
     cancelJoin: offline('Joining'),
     revokeDevice: offline('Revoking'),
+    forgetDevice: async (params: MethodParams<'forgetDevice'>) => ({ forgotten: registry.forget(params.peerId) }),
     addNode: offline('Adding a node'),
     removeNode: offline('Removing a node'),
     on: () => () => undefined

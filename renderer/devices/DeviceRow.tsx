@@ -7,9 +7,11 @@ interface Props {
   /** The name this device had before the rename it just told us about. */
   renamedFrom?: string | undefined
   onRevoke: (device: DeviceView) => void
+  /** Clears a device that removed this one: there is nothing left to revoke or to tell it. */
+  onForget: (device: DeviceView) => void
 }
 
-export function DeviceRow({ device, now, renamedFrom, onRevoke }: Props) {
+export function DeviceRow({ device, now, renamedFrom, onRevoke, onForget }: Props) {
   const trusted = device.status === 'paired' || device.status === 'pending-confirmation'
   return (
     <li className={`device-row device-${device.status}`} data-testid="device-row" data-peer-id={device.peerId}>
@@ -35,7 +37,18 @@ export function DeviceRow({ device, now, renamedFrom, onRevoke }: Props) {
           )}
         </p>
       </div>
-      {device.status !== 'revoked' && (
+      {device.status === 'removed-by-peer' && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => onForget(device)}
+          data-testid="forget-button"
+          aria-label={`Forget ${device.name}`}
+        >
+          Forget
+        </button>
+      )}
+      {trusted && (
         <button
           type="button"
           className="button danger-outline"

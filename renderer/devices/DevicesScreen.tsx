@@ -20,7 +20,8 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
   const api = useApi()
   const now = useNow(30_000)
   const [revoking, setRevoking] = useState<DeviceView | null>(null)
-  const [news, setNews] = useState('')
+  // A removal is not good news: it gets the warning colour, not the success one.
+  const [news, setNews] = useState<{ text: string; tone: 'success' | 'warning' }>({ text: '', tone: 'success' })
   // "renamed from …" comes from the one device-renamed event per rename, so it is shown once:
   // on this screen until it is left or reloaded (the list itself already has the new name).
   const [renamedFrom, setRenamedFrom] = useState<ReadonlyMap<string, string>>(new Map())
@@ -28,10 +29,12 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
   // The list itself is kept current by the app; these only say what just happened.
   useEffect(() => {
     const offs = [
-      api.on('removed-by-peer', (d) => setNews(`${d.name} removed this device. The two no longer trust each other.`)),
-      api.on('paired', (d) => setNews(`Paired with ${d.name}.`)),
+      api.on('removed-by-peer', (d) =>
+        setNews({ text: `${d.name} removed this device. The two no longer trust each other.`, tone: 'warning' })
+      ),
+      api.on('paired', (d) => setNews({ text: `Paired with ${d.name}.`, tone: 'success' })),
       api.on('device-renamed', ({ device, previousName }) => {
-        setNews(`${previousName} is now called ${device.name}.`)
+        setNews({ text: `${previousName} is now called ${device.name}.`, tone: 'success' })
         setRenamedFrom((map) => new Map(map).set(device.peerId, previousName))
       })
     ]
@@ -44,8 +47,8 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
       <ThisDeviceCard device={thisDevice} onChanged={onThisDeviceChanged} />
 
       <h2>Paired devices</h2>
-      <p className="news" role="status" aria-live="polite" data-testid="devices-news">
-        {news}
+      <p className={`news news-${news.tone}`} role="status" aria-live="polite" data-testid="devices-news">
+        {news.text}
       </p>
       {devices.length === 0 ? (
         <div className="empty">
@@ -63,6 +66,7 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
               now={now}
               renamedFrom={renamedFrom.get(device.peerId)}
               onRevoke={setRevoking}
+              onForget={(d) => void api.forgetDevice({ peerId: d.peerId }).catch(() => undefined)}
             />
           ))}
         </ul>

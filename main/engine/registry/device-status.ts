@@ -9,10 +9,11 @@ import type { DeviceStatus } from './types.ts'
 //   confirm              the joiner's Ack or a presence check proved the pairing
 //   drop-pending         the other side never committed (P7): the row goes
 //   revoke               this person removed the device (P9)
+//   forget               the person clears a device that removed us from the list
 //   peer-removed         the other device proved it removed us; a device we had
 //                        revoked first stays 'revoked' — that was this person's decision
 
-export type DeviceEvent = 'pair' | 'pair-pending' | 'confirm' | 'drop-pending' | 'revoke' | 'peer-removed'
+export type DeviceEvent = 'pair' | 'pair-pending' | 'confirm' | 'drop-pending' | 'revoke' | 'peer-removed' | 'forget'
 
 /** 'absent' stands for "no row": where a device starts and where a dropped pending pairing goes. */
 export type StatusOrAbsent = DeviceStatus | 'absent'
@@ -30,7 +31,8 @@ export const DEVICE_STATUS_TRANSITIONS: Record<StatusOrAbsent, Partial<Record<De
     'peer-removed': 'removed-by-peer'
   },
   revoked: { ...PAIRING, 'peer-removed': 'revoked' },
-  'removed-by-peer': { ...PAIRING }
+  // Nothing is owed to a device that removed us: the person may forget it (its row goes).
+  'removed-by-peer': { ...PAIRING, forget: 'absent' }
 }
 
 /** The status after `event`, or undefined when the table does not allow it from `from`. */

@@ -372,6 +372,23 @@ describe('pairing lifecycle', () => {
     reg.close()
   })
 
+  test('forget clears only a device that removed us; any other status is refused and unchanged', () => {
+    const reg = open()
+    const [paired, revoked, removed] = [pairing(20), pairing(21), pairing(22)]
+    for (const p of [paired, revoked, removed]) reg.recordPairing(p)
+    reg.revoke(revoked.peerId)
+    reg.markRemovedByPeer(removed.peerId)
+    assert.equal(reg.forget(paired.peerId), false)
+    assert.equal(reg.forget(revoked.peerId), false, 'a notice may still be owed to a device we revoked')
+    assert.equal(reg.getDevice(paired.peerId)?.status, 'paired')
+    assert.equal(reg.getDevice(revoked.peerId)?.status, 'revoked')
+    assert.equal(reg.forget(removed.peerId), true)
+    assert.equal(reg.getDevice(removed.peerId), null)
+    assert.equal(reg.listEvents({ limit: 1 })[0]?.kind, 'forgotten')
+    assert.equal(reg.forget(removed.peerId), false, 'twice is a no-op')
+    reg.close()
+  })
+
   test('re-pair after removed-by-peer works the same way', () => {
     const reg = open()
     const p = pairing(11)

@@ -223,6 +223,17 @@ export class Registry {
     })
   }
 
+  /** Forgets a device that removed us (its row and pair key go). False unless the table allows it. */
+  forget(peerId: string): boolean {
+    const id = checkPeerId(peerId)
+    return this.#db.transaction(() => {
+      if (this.#transition(id, 'forget') !== 'absent') return false
+      this.#db.run('DELETE FROM devices WHERE peer_id = ?', id)
+      this.#insertEvent(this.#now(), 'forgotten', id, null, {})
+      return true
+    })
+  }
+
   /**
    * Removes trust at once and queues a notice for the peer. The sealed pair key is kept:
    * it authenticates that notice. True when this call revoked; false when the device

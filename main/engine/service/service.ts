@@ -214,6 +214,10 @@ class Service implements PairingService {
     return this.#deviceView(peerId)
   }
 
+  async forgetDevice(params: MethodParams<'forgetDevice'>): Promise<MethodResult<'forgetDevice'>> {
+    return { forgotten: this.#trust.forget(params.peerId) }
+  }
+
   async renameDevice(params: MethodParams<'renameDevice'>): Promise<MethodResult<'renameDevice'>> {
     const device = this.#parts.local.rename(params.name)
     // Presence messages carry the name: check with the devices online now rather than at the next round.

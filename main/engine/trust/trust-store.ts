@@ -19,6 +19,7 @@ export type TrustChange =
   | 'removed-by-peer'
   | 'revocation-delivered'
   | 'presence'
+  | 'forgotten'
   | 'renamed'
 
 export interface TrustEvents {
@@ -98,6 +99,10 @@ export class TrustStore {
 
   dropPending(peerId: string, reason: string): boolean {
     return this.#when(this.#registry.dropPending(peerId, reason), peerId, 'pending-dropped')
+  }
+
+  forget(peerId: string): boolean {
+    return this.#when(this.#registry.forget(peerId), peerId, 'forgotten')
   }
 
   revoke(peerId: string): boolean {

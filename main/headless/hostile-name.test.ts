@@ -3,20 +3,15 @@
 // so the name is planted the way an older version could have stored it: by
 // writing the registry row directly. Loopback only, --no-mdns.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { startDevice } from '../../test-support/engine/loopback-network.ts'
+import { LOOPBACK_NET, runCli } from '../../test-support/cli.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { Registry } from '../engine/registry/registry.ts'
 import { dataFiles } from '../engine/service/data-dir.ts'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BIN = join(ROOT, 'bin', 'pairwise.mjs')
-const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
-const NET = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--loopback']
+const NET = LOOPBACK_NET
 const HOSTILE = 'Evil\x1b[2J\x1b[H\rPaired with Your Bank\u202e'
 // eslint-disable-next-line no-control-regex -- looking for control characters is the point
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/
@@ -24,20 +19,7 @@ const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/
 const temp = new TempDirs('hostile')
 after(temp.removeAll)
 
-function cli(args: string[], ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  )
-}
+const cli = runCli
 
 describe('a hostile device name on the terminal', { timeout: 60_000 }, () => {
   it('`pairwise devices` and `pairwise revoke` print it escaped; `rename` and --name refuse one', async () => {

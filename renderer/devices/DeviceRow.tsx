@@ -13,6 +13,12 @@ interface Props {
 
 export function DeviceRow({ device, now, renamedFrom, onRevoke, onForget }: Props) {
   const trusted = device.status === 'paired' || device.status === 'pending-confirmation'
+  // What is left to do with this device: revoke a trusted one; forget one that removed us; nothing once revoked.
+  const action = trusted
+    ? { label: 'Revoke', className: 'button danger-outline', testId: 'revoke-button', run: onRevoke }
+    : device.status === 'removed-by-peer'
+      ? { label: 'Forget', className: 'button', testId: 'forget-button', run: onForget }
+      : undefined
   return (
     <li className={`device-row device-${device.status}`} data-testid="device-row" data-peer-id={device.peerId}>
       <div className="device-main">
@@ -37,26 +43,15 @@ export function DeviceRow({ device, now, renamedFrom, onRevoke, onForget }: Prop
           )}
         </p>
       </div>
-      {device.status === 'removed-by-peer' && (
+      {action !== undefined && (
         <button
           type="button"
-          className="button"
-          onClick={() => onForget(device)}
-          data-testid="forget-button"
-          aria-label={`Forget ${device.name}`}
+          className={action.className}
+          onClick={() => action.run(device)}
+          data-testid={action.testId}
+          aria-label={`${action.label} ${device.name}`}
         >
-          Forget
-        </button>
-      )}
-      {trusted && (
-        <button
-          type="button"
-          className="button danger-outline"
-          onClick={() => onRevoke(device)}
-          data-testid="revoke-button"
-          aria-label={`Revoke ${device.name}`}
-        >
-          Revoke
+          {action.label}
         </button>
       )}
     </li>

@@ -1,37 +1,28 @@
 // A read-only data folder and a full disk, for real: a small tmpfs (root only),
 // the real `pairwise` CLI as a child process, loopback only, --no-mdns.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { Key } from 'interface-datastore'
 import { PairwiseError } from '../../../shared/errors.ts'
+import { LOOPBACK_NET, runCli } from '../../../test-support/cli.ts'
 import { startDevice } from '../../../test-support/engine/loopback-network.ts'
 import { canMount, mountTmpfs, type Tmpfs } from '../../../test-support/tmpfs.ts'
 import { SqliteDatastore } from '../node/sqlite-datastore.ts'
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const BIN = join(ROOT, 'bin', 'pairwise.mjs')
-const ENV = { ...process.env, PAIRWISE_CLI: 'source', PAIRWISE_BOOTSTRAP: '' }
-const NET = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--loopback', '--json']
+const NET = [...LOOPBACK_NET, '--json']
 
-/** One `pairwise …` run, killed after `ms`; the last JSON line is its result. */
-function cli(args: string[], ms = 30_000): Promise<{ code: number | null; lines: Array<Record<string, unknown>> }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      const lines = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-      resolve({ code, lines })
-    })
-  })
+/** One `pairwise …` run, killed after `ms`, with its JSON lines (the last is its result). */
+async function cli(
+  args: string[],
+  ms = 30_000
+): Promise<{ code: number | null; lines: Array<Record<string, unknown>> }> {
+  const { code, stdout } = await runCli(args, ms)
+  const lines = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+  return { code, lines }
 }
 
 const skip = canMount() ? false : 'needs root to mount a small tmpfs'

@@ -72,7 +72,7 @@ export const PairingSessionViewSchema = z.object({
 })
 export type PairingSessionView = z.infer<typeof PairingSessionViewSchema>
 
-export const DiscoveryPathSchema = z.enum(['lan', 'dht', 'stored'])
+export const DiscoveryPathSchema = z.enum(['lan', 'dht', 'public', 'stored'])
 export type DiscoveryPath = z.infer<typeof DiscoveryPathSchema>
 
 export const JoinStepSchema = z.enum([

@@ -1,6 +1,7 @@
 import { app, dialog, ipcMain, protocol, safeStorage, session, type BrowserWindow } from 'electron'
 import path from 'node:path'
 import { isPairwiseError, toErrorPayload } from '../../shared/errors.ts'
+import { resolvePublicBootstrap } from '../engine/node/public-bootstrap.ts'
 import { createPairingService } from '../engine/service/service.ts'
 import type { PairingService } from '../engine/service/types.ts'
 import { APP_SCHEME } from './app-origin.ts'
@@ -51,7 +52,13 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData')
   // safeStorage only reports availability once the app is ready.
   const secretStore = await SafeStorageSecretStore.open(dataDir, safeStorage)
-  service = await createPairingService({ dataDir, secretStore, appVersion: app.getVersion() })
+  service = await createPairingService({
+    dataDir,
+    secretStore,
+    appVersion: app.getVersion(),
+    // Devices on different networks meet through the public libp2p network, with nothing to configure.
+    network: { publicBootstrap: resolvePublicBootstrap(true) }
+  })
   disposeIpc = registerIpc({
     ipcMain,
     service,

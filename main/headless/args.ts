@@ -13,6 +13,8 @@ export interface CliOptions {
   listen: string[]
   bootstrap: string[]
   mdns: boolean
+  /** The public libp2p network as a rendezvous (off with --no-public-network). */
+  publicNetwork: boolean
   /** UPnP port mapping; never without mDNS (both multicast on the LAN). */
   upnp: boolean
   json: boolean
@@ -45,6 +47,7 @@ type FlagName =
   | 'bootstrap'
   | 'no-mdns'
   | 'no-upnp'
+  | 'no-public-network'
   | 'json'
   | 'name'
   | 'loopback'
@@ -66,6 +69,7 @@ const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[
   bootstrap: { kind: 'list' },
   'no-mdns': { kind: 'boolean' },
   'no-upnp': { kind: 'boolean' },
+  'no-public-network': { kind: 'boolean' },
   json: { kind: 'boolean' },
   name: { kind: 'string' },
   loopback: { kind: 'boolean' },
@@ -204,6 +208,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     listen: checkAddresses('listen', values.get('listen') ?? []),
     bootstrap: checkAddresses('bootstrap', [...(values.get('bootstrap') ?? []), ...envBootstrap]),
     mdns: !booleans.has('no-mdns'),
+    publicNetwork: !booleans.has('no-public-network'),
     upnp: !booleans.has('no-mdns') && !booleans.has('no-upnp'),
     json: booleans.has('json'),
     name: checkName(one('name')),

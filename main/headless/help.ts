@@ -11,6 +11,8 @@ const COMMON = `Common options:
   --bootstrap <multiaddr> DHT node to join, repeatable (also $PAIRWISE_BOOTSTRAP, comma-separated)
   --no-mdns               no LAN multicast: neither mDNS discovery nor UPnP port mapping
   --no-upnp               no UPnP port mapping on the home router
+  --no-public-network     do not meet through the public libp2p network (the IPFS DHT and its
+                          relays), which lets devices on different networks pair with no setup
   --loopback              keep 127.0.0.1 addresses (tests and benchmarks on one machine)
   --name <name>           this device's name as other devices see it
   --json                  one JSON object per line; the last line is the result`

@@ -2,6 +2,7 @@ import { PairwiseError } from '../../shared/errors.ts'
 import type { NetworkOptions, PairingService } from '../engine/service/types.ts'
 import type { CliOptions } from './args.ts'
 import type { Output } from './output.ts'
+import { resolvePublicBootstrap } from '../engine/node/public-bootstrap.ts'
 import { openSecretStore } from './secret-notice.ts'
 
 // Starts the engine inside this process. Imported lazily: the libp2p stack
@@ -14,7 +15,8 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
     bootstrap: options.bootstrap,
     mdns: options.mdns,
     upnp: options.upnp,
-    allowLoopback: options.loopback
+    allowLoopback: options.loopback,
+    publicBootstrap: resolvePublicBootstrap(options.publicNetwork)
   }
 }
 

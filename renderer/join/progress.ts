@@ -12,6 +12,7 @@ export interface ProgressRow {
 const PATHS: readonly { path: DiscoveryPath; label: string }[] = [
   { path: 'lan', label: 'Local network' },
   { path: 'dht', label: 'Internet (DHT)' },
+  { path: 'public', label: 'Public network' },
   { path: 'stored', label: 'Stored addresses' }
 ]
 

@@ -39,7 +39,7 @@ export function dialMessage(path: DiscoveryPath, p: DialProgress): string {
 }
 
 export function pathLabel(path: DiscoveryPath): string {
-  return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : 'Known addresses'
+  return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : path === 'public' ? 'Public network' : 'Known addresses'
 }
 
 function describePaths(paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): string {
@@ -67,7 +67,10 @@ export function exhaustedError(
 ): PairwiseError {
   const best = bestError(errors)
   if (best !== undefined) return best
-  const where = paths.has('dht') ? 'Check the words, and that the other device still shows them.' : NO_NODE_HINT
+  const where =
+    paths.has('dht') || paths.has('public')
+      ? 'Check the words, and that the other device still shows them.'
+      : NO_NODE_HINT
   return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
     hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
     details: { paths: [...paths], asked }

@@ -14,6 +14,11 @@ import { connectToDevice } from './candidate-dialer.ts'
 import { DHT_PEER_WAIT_MS, waitForDhtPeer } from './dht-peer.ts'
 import { dialMessage, exhaustedError, pathLabel, timeoutError } from './join-messages.ts'
 import { sleep } from '../util/sleep.ts'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { codeKeyFromSeed } from '../code/code-key.ts'
+import { AMINO_PROTOCOL, codeRendezvousCid } from './public-network.ts'
+import { lookupPublicAdvertisements } from './public-rendezvous.ts'
+import { KAD_PROTOCOL } from './libp2p-node.ts'
 
 // The joiner asks every path at once — LAN peers found by mDNS, the DHT
 // record, addresses it already knows — and runs the pairing protocol with
@@ -50,6 +55,8 @@ export interface JoinRaceOptions {
   lan?: { query(): void; known(): Candidate[]; subscribe(listener: (c: Candidate) => void): () => void }
   stored?: () => Candidate[]
   useDht: boolean
+  /** The public network's DHT, when this device uses it (public-network.ts). */
+  publicDht?: KadDHT
 }
 
 const MAX_CANDIDATES_IN_FLIGHT = 8
@@ -66,7 +73,7 @@ const MAX_TRIES = 40
  */
 export function worthRetrying(err: unknown, path: DiscoveryPath): boolean {
   if (err instanceof PairwiseError && err.code === 'busy') return true
-  if (path !== 'dht') return false
+  if (path !== 'dht' && path !== 'public') return false
   if (!(err instanceof PairwiseError)) return true
   return err.code === 'device-unreachable' || err.code === 'timed-out' || err.code === 'protocol-error'
 }
@@ -95,7 +102,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   const busy = new Set<string>([options.identity.peerId])
   const pathsDone = new Set<DiscoveryPath>()
   const pathsUsed = new Set<DiscoveryPath>()
-  const asked: Record<DiscoveryPath, number> = { lan: 0, dht: 0, stored: 0 }
+  const asked: Record<DiscoveryPath, number> = { lan: 0, dht: 0, public: 0, stored: 0 }
   const errors: PairwiseError[] = []
   let inFlight = 0
   let won = false
@@ -172,7 +179,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       const telling =
         err instanceof PairwiseError &&
         err.code !== 'no-device-waiting' &&
-        (err.code !== 'device-unreachable' || candidate.path === 'dht')
+        (err.code !== 'device-unreachable' || candidate.path === 'dht' || candidate.path === 'public')
       if (telling) errors.push(err)
       // Never reached the device: other addresses for it (a later mDNS answer, the DHT record) still get a turn.
       if (!dialled) tried.delete(key)
@@ -241,6 +248,32 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     }
   }
 
+  /**
+   * A record found on the DHT or handed over by a public-network provider: tried if it opens with this
+   * code and is live. `from`: the provider it came from, which must be the device the record names.
+   * Returns whether it named a device waiting for this code (live or expired).
+   */
+  const consider = async (value: Uint8Array, path: 'dht' | 'public', from?: string): Promise<boolean> => {
+    const ad = await openAdvertisement(value, keys)
+    if (ad === undefined || (from !== undefined && ad.peerId !== from) || tried.has(`${path}:${ad.peerId}`))
+      return false
+    const label = pathLabel(path)
+    if (ad.expiresAt > Date.now()) {
+      options.progress({ step: 'found', path, message: `${label}: record found for “${ad.body.name}”` })
+      void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path })
+      return true
+    }
+    // The record itself says the code is dead: no need to ask the device.
+    errors.push(
+      new PairwiseError('code-expired', 'This code has expired.', {
+        hint: 'Click "New code" on the other device and enter the new words.'
+      })
+    )
+    tried.add(`${path}:${ad.peerId}`)
+    options.progress({ step: 'found', path, message: `${label}: the code for “${ad.body.name}” has expired` })
+    return true
+  }
+
   const pathDone = (path: DiscoveryPath): void => {
     pathsDone.add(path)
     finishIfExhausted()
@@ -286,7 +319,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       const dhtKey = advertisementKey(keys)
       // A fresh process asks at once, before identify told it which connected peer is a DHT server:
       // such a lookup fails for lack of peers, so it waits for one first (bounded by the join's deadline).
-      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal)))
+      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal, KAD_PROTOCOL)))
         options.progress({
           step: 'searching',
           path: 'dht',
@@ -309,24 +342,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
             const value =
               event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
             if (value === undefined) continue
-            const ad = await openAdvertisement(value, keys)
-            if (ad === undefined || tried.has(`dht:${ad.peerId}`)) continue
+            if (!(await consider(value, 'dht'))) continue
             records++
-            if (ad.expiresAt > Date.now()) {
-              options.progress({ step: 'found', path: 'dht', message: `DHT: record found for “${ad.body.name}”` })
-              void tryCandidate({ peerId: ad.peerId, addrs: ad.body.addrs, path: 'dht' })
-              // Only holders of the code can make a record that opens, so the first one is the initiator's:
-              // the rest of the lookup would only compete with the pairing for CPU.
-              break
-            }
-            // The record itself says the code is dead: no need to ask the device.
-            errors.push(
-              new PairwiseError('code-expired', 'This code has expired.', {
-                hint: 'Click "New code" on the other device and enter the new words.'
-              })
-            )
-            tried.add(`dht:${ad.peerId}`)
-            options.progress({ step: 'found', path: 'dht', message: `DHT: the code for “${ad.body.name}” has expired` })
+            // Only holders of the code can make a record that opens, so the first one is the initiator's:
+            // the rest of the lookup would only compete with the pairing for CPU.
+            break
           }
         } catch {
           // No DHT peers, the lookup timed out, or conflicting records: try again while patience lasts.
@@ -335,6 +355,47 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       if (records === 0 && !won)
         options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record for this code' })
       pathDone('dht')
+    })()
+  }
+
+  // The public libp2p network: who provides the code's rendezvous CID, then each provider's record.
+  const publicDht = options.publicDht
+  if (publicDht !== undefined) {
+    pathsUsed.add('public')
+    options.progress({ step: 'searching', path: 'public', message: 'Public network: looking up the code' })
+    void (async () => {
+      let records = 0
+      const cid = codeRendezvousCid(codeKeyFromSeed(keys.adSeed).publicKey)
+      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal, AMINO_PROTOCOL)))
+        options.progress({
+          step: 'searching',
+          path: 'public',
+          message: 'Public network: not connected yet; still trying'
+        })
+      const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
+      // Bounded: at most 10 lookups, never past the patience window or the join's deadline.
+      for (let lookup = 0; lookup < 10 && records === 0 && !won && !signal.aborted; lookup++) {
+        if (lookup > 0) {
+          await sleep(Math.min(500 * 2 ** (lookup - 1), 2_000, Math.max(0, giveUpAt - Date.now())), signal).catch(
+            () => undefined
+          )
+          if (Date.now() >= giveUpAt || signal.aborted) break
+        }
+        await lookupPublicAdvertisements({
+          node,
+          dht: publicDht,
+          cid,
+          key: advertisementKey(keys),
+          signal,
+          allowLoopback: options.allowLoopback === true,
+          onRecord: async (value, provider) => {
+            if (await consider(value, 'public', provider.peerId)) records++
+          }
+        })
+      }
+      if (records === 0 && !won)
+        options.progress({ step: 'searching', path: 'public', message: 'Public network: no device for this code' })
+      pathDone('public')
     })()
   }
 

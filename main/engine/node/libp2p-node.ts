@@ -19,6 +19,7 @@ import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
 import { NODE_CONNECTION_HEADROOM, RELAY_SERVER_DEFAULTS, type RelayServerLimits } from './network-constants.ts'
 import type { NetworkOptions } from './network-options.ts'
 import { publicListenAddresses } from './public-address.ts'
+import { AMINO_PROTOCOL } from './public-network.ts'
 import { relayReservations, type RelayReservations } from './relay-reservations.ts'
 
 export { DEFAULT_NETWORK, type NetworkOptions } from './network-options.ts'
@@ -46,6 +47,8 @@ export type PairwiseServices = {
   relay?: CircuitRelayService
   /** Only on a device with nodes to use: its relay reservations. */
   reservations?: RelayReservations
+  /** Only on a device that uses the public libp2p network (public-network.ts): the Amino DHT, as a client. */
+  publicDht?: KadDHT
 }
 /** Services started but never called by name: they work through libp2p's components. */
 type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown; upnp?: unknown }
@@ -155,7 +158,22 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
           reservations: relayReservations({ relays: network.bootstrap }),
           ...(network.upnp && network.mdns ? { upnp: uPnPNAT() } : {})
         }),
-    ...(network.mdns ? { mdns: mdnsService() } : {})
+    ...(network.mdns ? { mdns: mdnsService() } : {}),
+    ...(role === 'device' && (network.publicBootstrap ?? []).length > 0
+      ? {
+          // A client only: a laptop serving strangers' lookups would spend its battery on the
+          // whole IPFS network. Its own datastore prefix keeps its tables apart from ours.
+          publicDht: kadDHT({
+            protocol: AMINO_PROTOCOL,
+            clientMode: true,
+            peerInfoMapper: keep,
+            datastorePrefix: '/dht-amino',
+            logPrefix: 'libp2p:dht-amino',
+            metricsPrefix: 'libp2p_dht_amino',
+            initialQuerySelfInterval: 0
+          })
+        }
+      : {})
   }
   // The mapper runs once the node exists; it needs the node's own addresses and reservations.
   const created: { node?: PairwiseLibp2p } = {}

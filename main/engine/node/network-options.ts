@@ -23,6 +23,13 @@ export interface NetworkOptions {
   dhtMode: 'auto' | 'server' | 'client'
   /** Keep loopback addresses in the DHT (tests and benchmarks on 127.0.0.1). */
   allowLoopback: boolean
+  /**
+   * Bootstrap peers of the public libp2p network (the Amino DHT), a second
+   * rendezvous needing no `pairwise node` (public-network.ts). Empty: off —
+   * the engine's default; the front ends fill in the well-known list
+   * (public-bootstrap.ts).
+   */
+  publicBootstrap?: string[]
 }
 
 export const DEFAULT_NETWORK: NetworkOptions = {
@@ -31,5 +38,6 @@ export const DEFAULT_NETWORK: NetworkOptions = {
   mdns: true,
   upnp: true,
   dhtMode: 'auto',
-  allowLoopback: false
+  allowLoopback: false,
+  publicBootstrap: []
 }

@@ -1,19 +1,23 @@
-import type { KadDHT } from '@libp2p/kad-dht'
+import type { QueryEvent } from '@libp2p/kad-dht'
 import { sleep } from '../util/sleep.ts'
 
-// Puts the advertisement into the DHT while a code waits. kad-dht's `put`
-// never throws for lack of peers: it just stores on fewer of them, so we count
-// the peers that acknowledged and retry with backoff while that is zero, and
-// republish well before peers could have dropped it.
+// Announces something in a DHT while a code waits: the advertisement record
+// in our private DHT (a put), or the code's rendezvous CID on the public
+// network (a provide). kad-dht never throws for lack of peers — it just
+// stores on fewer of them — so we count the peers that acknowledged and retry
+// with backoff while that is zero, and announce again well before peers could
+// have dropped it, and whenever our addresses change.
 
 export interface PublishOptions {
-  dht: KadDHT
-  record: () => Promise<{ key: Uint8Array; value: Uint8Array }>
+  /** One announcement: `dht.put(...)` or `dht.provide(...)`. */
+  announce: (signal: AbortSignal) => Promise<AsyncIterable<QueryEvent>>
+  /** The message a peer's acknowledgement answers: PUT_VALUE or ADD_PROVIDER. */
+  acknowledged: 'PUT_VALUE' | 'ADD_PROVIDER'
   signal: AbortSignal
   onStored: (peers: number) => void
   /** Publish again now (this device's addresses changed, e.g. a relay reservation arrived). */
   nudges?: { subscribe(listener: () => void): () => void }
-  /** Per-put time limit. */
+  /** Per-announcement time limit. */
   putTimeoutMs?: number
   republishMs?: number
 }
@@ -26,13 +30,12 @@ export async function publishWhileWaiting(options: PublishOptions): Promise<void
   for (let round = 0; round < 1200 && !options.signal.aborted; round++) {
     let stored = 0
     try {
-      const { key, value } = await options.record()
       const signal = AbortSignal.any([options.signal, AbortSignal.timeout(putTimeoutMs)])
-      for await (const event of options.dht.put(key, value, { signal })) {
-        if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') options.onStored(++stored)
+      for await (const event of await options.announce(signal)) {
+        if (event.name === 'PEER_RESPONSE' && event.messageName === options.acknowledged) options.onStored(++stored)
       }
     } catch {
-      // No peers yet, or the put timed out: try again below.
+      // No peers yet, or the announcement timed out: try again below.
     }
     const waitMs = stored > 0 ? republishMs : backoffMs
     backoffMs = Math.min(backoffMs * 2, 15_000)

@@ -26,6 +26,8 @@ export interface ContactsComponents {
   awaitingAckFrom(peerId: string): boolean
   /** Whether peers can be looked up on the DHT (a bootstrap node or any peer is connected). */
   dhtUsable(): boolean
+  /** Where the public network says a device is now (its presence provider record); [] when off or unknown. */
+  publicLookup(peerId: string, signal: AbortSignal): Promise<string[]>
   /** Whether the gater would refuse this peer now (revoked, no notice owed, not pairing). */
   isRefused(peerId: string): boolean
 }
@@ -280,7 +282,13 @@ export class Contacts implements Startable {
         const addresses = found.multiaddrs.map(String)
         return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
       })()
-      await Promise.any([viaStored, viaLookup])
+      // The public network, when on: the device's own presence record names its current relay addresses.
+      const viaPublic = (async () => {
+        const addresses = await this.#c.publicLookup(peerId, AbortSignal.timeout(LOOKUP_MS))
+        if (addresses.length === 0 || this.#stopped) throw new Error('not found on the public network')
+        return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
+      })()
+      await Promise.any([viaStored, viaLookup, viaPublic])
       this.#backoff.delete(peerId)
     } catch {
       // Offline, or nobody knows where it is: asked again later, less often each time

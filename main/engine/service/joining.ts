@@ -8,6 +8,7 @@ import {
   splitCodeWords
 } from '../../../shared/code/index.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
+import type { KadDHT } from '@libp2p/kad-dht'
 import { raceJoin, type Candidate } from '../node/join-race.ts'
 import type { LanDiscovery } from './lan-discovery.ts'
 import { probeNearMisses } from './near-miss-probe.ts'
@@ -23,6 +24,8 @@ export interface JoiningComponents extends PairingComponents {
   timing: ServiceTiming
   allowLoopback: boolean
   dhtUsable(): boolean
+  /** The public network's DHT when this device uses it. */
+  publicDht(): KadDHT | undefined
   /** The device view of a peer we just paired with. */
   deviceView(peerId: string): DeviceView
 }
@@ -109,6 +112,7 @@ export class Joining {
     signal: AbortSignal
   ): Promise<PairingOutcome> {
     const { timing, contacts } = this.#c
+    const publicDht = this.#c.publicDht()
     return raceJoin({
       node: this.#c.node,
       entropy,
@@ -127,6 +131,7 @@ export class Joining {
       useDht: this.#c.dhtUsable(),
       allowLoopback: this.#c.allowLoopback,
       stored: () => this.#storedCandidates(),
+      ...(publicDht === undefined ? {} : { publicDht }),
       ...(this.#c.lan.enabled ? { lan: this.#c.lan } : {})
     })
   }

@@ -2,10 +2,13 @@ import type { Startable } from '@libp2p/interface'
 import { randomBytes } from 'node:crypto'
 import type { PairingSessionView } from '../../../shared/api.ts'
 import { generateCode, toLink } from '../../../shared/code/index.ts'
-import { CODE_TTL_DEFAULT_MS, MINUTE_MS } from '../../../shared/limits.ts'
+import { CODE_TTL_DEFAULT_MS, CODE_TTL_MAX_MS, MINUTE_MS } from '../../../shared/limits.ts'
 import { deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
 import { osLabel } from '../identity/identity.ts'
-import { createAdvertisement } from '../node/advertisement.ts'
+import { advertisementKey, createAdvertisement, EXPIRED_AD_GRACE_MS } from '../node/advertisement.ts'
+import type { AdvertisementServer } from '../node/advertisement-server.ts'
+import { codeRendezvousCid } from '../node/public-network.ts'
+import { codeKeyFromSeed } from '../code/code-key.ts'
 import { PAIR_PROTOCOL } from '../node/join-race.ts'
 import { publishWhileWaiting } from '../node/publisher.ts'
 import { hostOf, type ConnectionGuard } from '../node/connection-guard.ts'
@@ -26,6 +29,8 @@ export interface PairingHostComponents extends PairingComponents {
   reach(): Reach
   /** The node's share of connections for strangers; its evictions count as refused. */
   guard?: ConnectionGuard
+  /** Hands our advertisement to joiners who found us on the public network. */
+  adServer?: AdvertisementServer
 }
 
 interface ActiveSession {
@@ -173,43 +178,88 @@ export class PairingHost implements Startable {
   /**
    * Published even with no DHT peer yet: the publisher retries with backoff,
    * and a joiner that bootstraps from this very device brings the first peer.
-   * With nodes configured, the first put waits (briefly, the words already
-   * show) for a relay reservation, so the record says how to reach us across
-   * NATs; whenever our addresses change, it is published again.
+   * With relays to use, the first announcement waits (briefly, the words
+   * already show) for a reservation, so the record says how to reach us
+   * across NATs; whenever our addresses change, it is published again. On the
+   * public network the code's rendezvous CID is provided instead (public
+   * DHT servers keep no records of ours), and the record itself is handed to
+   * joiners who ask for it by key (advertisement-server.ts).
    */
   async #publish(active: ActiveSession, keys: CodeKeys): Promise<void> {
-    const { node } = this.#c
-    const { session } = active
-    await node.services.reservations?.whenHeld(RELAY_WAIT_MS, active.stopPublishing.signal)
+    const { node, adServer } = this.#c
+    const { session, stopPublishing } = active
+    const signal = stopPublishing.signal
+    await node.services.reservations?.whenHeld(RELAY_WAIT_MS, signal)
     let published = ''
-    await publishWhileWaiting({
-      dht: node.services.dht,
-      signal: active.stopPublishing.signal,
-      nudges: {
-        subscribe: (listener) => {
-          const onUpdate = (): void => {
-            if (JSON.stringify(this.#c.local.addresses(AD_ADDRESS_BYTES)) !== published) listener()
-          }
-          node.addEventListener('self:peer:update', onUpdate)
-          return () => node.removeEventListener('self:peer:update', onUpdate)
+    const record = async (): Promise<{ key: Uint8Array; value: Uint8Array }> => {
+      const addrs = this.#c.local.addresses(AD_ADDRESS_BYTES)
+      published = JSON.stringify(addrs)
+      const made = await createAdvertisement({
+        keys,
+        peerId: this.#c.identity.peerId,
+        privateKey: this.#c.identity.privateKey,
+        expiresAt: session.expiresAt,
+        body: { addrs, name: this.#c.local.view().name, os: osLabel() }
+      })
+      adServer?.offer(made.key, made.value)
+      return made
+    }
+    const nudges = {
+      subscribe: (listener: () => void) => {
+        const onUpdate = (): void => {
+          if (JSON.stringify(this.#c.local.addresses(AD_ADDRESS_BYTES)) !== published) listener()
         }
-      },
-      record: () => {
-        const addrs = this.#c.local.addresses(AD_ADDRESS_BYTES)
-        published = JSON.stringify(addrs)
-        return createAdvertisement({
-          keys,
-          peerId: this.#c.identity.peerId,
-          privateKey: this.#c.identity.privateKey,
-          expiresAt: session.expiresAt,
-          body: { addrs, name: this.#c.local.view().name, os: osLabel() }
-        })
-      },
-      onStored: (peers) => {
-        active.advertisedTo = Math.max(active.advertisedTo, peers)
-        this.#emit()
+        node.addEventListener('self:peer:update', onUpdate)
+        return () => node.removeEventListener('self:peer:update', onUpdate)
       }
-    })
+    }
+    const onStored = (peers: number): void => {
+      active.advertisedTo = Math.max(active.advertisedTo, peers)
+      this.#emit()
+    }
+    const publicDht = node.services.publicDht
+    const cid = codeRendezvousCid(codeKeyFromSeed(keys.adSeed).publicKey)
+    signal.addEventListener('abort', () => this.#withdraw(active, advertisementKey(keys), cid), { once: true })
+    await Promise.all([
+      publishWhileWaiting({
+        announce: async (s) => {
+          const { key, value } = await record()
+          return node.services.dht.put(key, value, { signal: s })
+        },
+        acknowledged: 'PUT_VALUE',
+        signal,
+        nudges,
+        onStored
+      }),
+      publicDht === undefined
+        ? undefined
+        : publishWhileWaiting({
+            announce: async (s) => {
+              // The record first: a joiner who finds us asks for it at once.
+              await record()
+              return publicDht.provide(cid, { signal: s })
+            },
+            acknowledged: 'ADD_PROVIDER',
+            signal,
+            nudges,
+            onStored,
+            // A provider record outlives any code (24-48 h): announced again only when our addresses change.
+            republishMs: CODE_TTL_MAX_MS
+          })
+    ])
+  }
+
+  /**
+   * After the session: the record stays on offer through the expired-code
+   * grace window (a late joiner hears "expired", not "nobody waits"), and the
+   * provider record is no longer renewed by kad-dht's reprovider.
+   */
+  #withdraw(active: ActiveSession, key: Uint8Array, cid: ReturnType<typeof codeRendezvousCid>): void {
+    const { adServer, node } = this.#c
+    void node.services.publicDht?.cancelReprovide(cid).catch(() => undefined)
+    if (adServer === undefined) return
+    if (active.session.state !== 'expired') return adServer.withdraw(key)
+    setTimeout(() => adServer.withdraw(key), EXPIRED_AD_GRACE_MS).unref()
   }
 
   #follow(active: ActiveSession): void {

@@ -16,6 +16,8 @@ import { LocalDevice } from './local-device.ts'
 import { NodeDirectory } from './node-directory.ts'
 import type { PairingComponents } from './pairing-components.ts'
 import { PairingHost } from './pairing-host.ts'
+import { PublicNetwork } from './public-network.ts'
+import { AdvertisementServer } from '../node/advertisement-server.ts'
 import { Reachability } from './reachability.ts'
 import type { ServiceEmitter } from './service-events.ts'
 import { DEFAULT_TIMING, type ServiceOptions } from './types.ts'
@@ -33,6 +35,10 @@ export interface Parts {
   gate: IdentifyGate
   reachability: Reachability
   nodes: NodeDirectory
+  /** The public libp2p network as a second rendezvous (inert when off). */
+  publicNetwork: PublicNetwork
+  /** Hands our advertisement to joiners who found us on the public network. */
+  adServer: AdvertisementServer
   /** Stops the connection guard watching the node. */
   unguard: () => void
 }
@@ -73,6 +79,12 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     localName: () => c.registry.getThisDevice()?.name ?? ''
   }
   const nodes = new NodeDirectory({ node, registry: c.registry, events: c.events, startup: startupNodes })
+  const publicNetwork = new PublicNetwork({
+    node,
+    bootstrap: network.publicBootstrap ?? [],
+    allowLoopback: network.allowLoopback
+  })
+  const adServer = new AdvertisementServer(node)
   const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
   const onIdle = (): void => gate.release()
   const local = new LocalDevice({
@@ -89,6 +101,7 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     allowLoopback: network.allowLoopback,
     awaitingAckFrom: (peer): boolean => host.awaitingAckFrom(peer),
     dhtUsable,
+    publicLookup: (peer, signal) => publicNetwork.lookup(peer, signal),
     isRefused: (peer) => c.policy.isRefused(peer)
   })
   const reachability = new Reachability({
@@ -110,14 +123,15 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     ...pairing,
     defaultTtlMinutes: options.codeTtlMinutes,
     reach: () => reachability.reach,
-    guard
+    guard,
+    ...(publicNetwork.enabled ? { adServer } : {})
   })
   const unguard = guard.attach(node, {
     isProtected: (peer) => {
       const status = c.registry.getDevice(peer)?.status
       // A revoked device we still owe a notice must stay reachable until it has heard it (P9).
       const trusted = status === 'paired' || status === 'pending-confirmation' || c.trust.owesNotice(peer)
-      return trusted || nodes.isNode(peer)
+      return trusted || nodes.isNode(peer) || publicNetwork.isRelay(peer)
     },
     inExchange: (peer) => host.inExchange(peer)
   })
@@ -132,12 +146,13 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     timing,
     allowLoopback: network.allowLoopback,
     dhtUsable,
+    publicDht: () => (publicNetwork.enabled ? node.services.publicDht : undefined),
     deviceView: (peer) => c.deviceView(peer)
   })
   const gate = new IdentifyGate({
     node,
-    bootstrap: () => nodes.addresses(),
+    bootstrap: () => [...nodes.addresses(), ...(network.publicBootstrap ?? [])],
     pairing: () => host.pairing || joining.joining
   })
-  return { node, local, host, joining, contacts, lan, gate, reachability, nodes, unguard }
+  return { node, local, host, joining, contacts, lan, gate, reachability, nodes, publicNetwork, adServer, unguard }
 }

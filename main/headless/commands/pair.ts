@@ -1,3 +1,4 @@
+import { resolvePublicBootstrap } from '../../engine/node/public-bootstrap.ts'
 import { stripVTControlCharacters } from 'node:util'
 import type { DeviceView, PairingSessionView } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
@@ -131,10 +132,13 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     // Ctrl-C while the node was starting: the code was never shown, so it must not stay valid either.
     if (settled) await api.cancelPairing({}).catch(() => undefined)
     else await showCode(session, backend, out, options.qr)
-    if (!settled && backend.via !== 'daemon' && !options.mdns && options.bootstrap.length === 0) {
+    const noRendezvous =
+      !options.mdns && options.bootstrap.length === 0 && resolvePublicBootstrap(options.publicNetwork).length === 0
+    if (!settled && backend.via !== 'daemon' && noRendezvous) {
       out.notice(
-        'pairwise: with --no-mdns and no --bootstrap, only a device that already knows this one can join. ' +
-          'Devices on another network need a Pairwise node both use (--bootstrap; see docs/running-a-node.md).'
+        'pairwise: with --no-mdns, no --bootstrap and no public network, only a device that already knows this ' +
+          'one can join. Devices on another network meet through the public network (leave out ' +
+          '--no-public-network) or a Pairwise node both use (--bootstrap; see docs/running-a-node.md).'
       )
     }
     ticker = setInterval(() => {

@@ -57,7 +57,7 @@ async function start(): Promise<void> {
     secretStore,
     appVersion: app.getVersion(),
     // Devices on different networks meet through the public libp2p network, with nothing to configure.
-    network: { publicBootstrap: resolvePublicBootstrap(true) }
+    network: { publicBootstrap: resolvePublicBootstrap({ enabled: true }) }
   })
   disposeIpc = registerIpc({
     ipcMain,

@@ -16,7 +16,7 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
     mdns: options.mdns,
     upnp: options.upnp,
     allowLoopback: options.loopback,
-    publicBootstrap: resolvePublicBootstrap(options.publicNetwork)
+    publicBootstrap: resolvePublicBootstrap({ enabled: options.publicNetwork, loopback: options.loopback })
   }
 }
 

@@ -133,7 +133,9 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     if (settled) await api.cancelPairing({}).catch(() => undefined)
     else await showCode(session, backend, out, options.qr)
     const noRendezvous =
-      !options.mdns && options.bootstrap.length === 0 && resolvePublicBootstrap(options.publicNetwork).length === 0
+      !options.mdns &&
+      options.bootstrap.length === 0 &&
+      resolvePublicBootstrap({ enabled: options.publicNetwork, loopback: options.loopback }).length === 0
     if (!settled && backend.via !== 'daemon' && noRendezvous) {
       out.notice(
         'pairwise: with --no-mdns, no --bootstrap and no public network, only a device that already knows this ' +

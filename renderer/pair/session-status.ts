@@ -60,5 +60,6 @@ export function formatAttempts(count: number): string {
 export const REACH_NOTE: Record<PairingSessionView['reach'], string> = {
   public: 'Reachable directly from any network.',
   relay: 'Reachable from other networks through a relay node.',
-  local: 'Reachable on this network only. A device on another network needs a Pairwise node both devices use.'
+  local:
+    'Reachable on this network only for now. A device on another network can join once this one reaches the public network or a Pairwise node.'
 }

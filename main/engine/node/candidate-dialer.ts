@@ -166,7 +166,7 @@ function unreachable(plan: DialPlan, signal: AbortSignal): Error {
     hint:
       plan.relay.length > 0
         ? 'Its relay did not answer. Check that both devices can reach the same Pairwise node, then try again.'
-        : 'The other device has no relay address: both devices need the same Pairwise node (--bootstrap) to pair across networks.',
+        : 'The other device has no relay address yet: it may still be joining the public network, or both devices need the same Pairwise node (--bootstrap) to pair across networks.',
     details: {
       tried: tried.filter((t) => t !== '').join(' and '),
       direct: plan.near.length + plan.far.length,

@@ -56,9 +56,9 @@ function bestError(errors: PairwiseError[]): PairwiseError | undefined {
 
 /** When only this LAN was searched, the words are rarely the problem. */
 export const NO_NODE_HINT =
-  'Nothing answered on this network. If the other device is on a different network, both devices need the same ' +
-  'Pairwise node: run `pairwise node` on a machine both can reach and pass --bootstrap <its address> on both ' +
-  '(see docs/running-a-node.md). Otherwise check the words.'
+  'Nothing answered on this network. If the other device is on a different network, leave the public network on ' +
+  '(no --no-public-network) on both devices, or give both the same Pairwise node (--bootstrap; see ' +
+  'docs/running-a-node.md). Otherwise check the words.'
 
 export function exhaustedError(
   errors: PairwiseError[],

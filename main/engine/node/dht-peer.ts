@@ -1,4 +1,5 @@
 import { KAD_PROTOCOL, type PairwiseLibp2p } from './libp2p-node.ts'
+import { AMINO_PROTOCOL } from './public-network.ts'
 
 /** Longest a join waits for its first DHT server before looking up anyway. */
 export const DHT_PEER_WAIT_MS = 5_000
@@ -31,5 +32,43 @@ export async function waitForDhtPeer(
   } finally {
     node.removeEventListener('peer:identify', onIdentify)
     done.removeEventListener('abort', onAbort)
+  }
+}
+
+/**
+ * Whether a connected peer might serve our DHT. Any peer counts (on a
+ * LAN-only DHT, a device found by mDNS is one, possibly before identify ran)
+ * except those identify showed to be public-network servers that do not speak
+ * our protocol: asking them would only cost a join its patience.
+ */
+export class DhtPeers {
+  readonly #node: PairwiseLibp2p
+  readonly #publicOnly = new Set<string>()
+  readonly #onIdentify = (event: CustomEvent<{ peerId: { toString(): string }; protocols: string[] }>): void => {
+    const { protocols } = event.detail
+    if (protocols.includes(AMINO_PROTOCOL) && !protocols.includes(KAD_PROTOCOL))
+      this.#publicOnly.add(event.detail.peerId.toString())
+  }
+  readonly #onDisconnect = (event: CustomEvent<{ toString(): string }>): void => {
+    this.#publicOnly.delete(event.detail.toString())
+  }
+
+  constructor(node: PairwiseLibp2p) {
+    this.#node = node
+  }
+
+  start(): void {
+    this.#node.addEventListener('peer:identify', this.#onIdentify)
+    this.#node.addEventListener('peer:disconnect', this.#onDisconnect)
+  }
+
+  stop(): void {
+    this.#node.removeEventListener('peer:identify', this.#onIdentify)
+    this.#node.removeEventListener('peer:disconnect', this.#onDisconnect)
+  }
+
+  /** At least one connected peer may serve our DHT. */
+  any(): boolean {
+    return this.#node.getPeers().some((peer) => !this.#publicOnly.has(peer.toString()))
   }
 }

@@ -18,6 +18,7 @@ import type { PairingComponents } from './pairing-components.ts'
 import { PairingHost } from './pairing-host.ts'
 import { PublicNetwork } from './public-network.ts'
 import { AdvertisementServer } from '../node/advertisement-server.ts'
+import { DhtPeers } from '../node/dht-peer.ts'
 import { Reachability } from './reachability.ts'
 import type { ServiceEmitter } from './service-events.ts'
 import { DEFAULT_TIMING, type ServiceOptions } from './types.ts'
@@ -35,6 +36,8 @@ export interface Parts {
   gate: IdentifyGate
   reachability: Reachability
   nodes: NodeDirectory
+  /** Connected peers that serve our own DHT. */
+  dhtPeers: DhtPeers
   /** The public libp2p network as a second rendezvous (inert when off). */
   publicNetwork: PublicNetwork
   /** Hands our advertisement to joiners who found us on the public network. */
@@ -85,7 +88,9 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     allowLoopback: network.allowLoopback
   })
   const adServer = new AdvertisementServer(node)
-  const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
+  // Our DHT: nodes to ask, or (a LAN-only DHT) a connected device. Public-network servers do not count.
+  const dhtPeers = new DhtPeers(node)
+  const dhtUsable = (): boolean => nodes.addresses().length > 0 || dhtPeers.any()
   const onIdle = (): void => gate.release()
   const local = new LocalDevice({
     node,
@@ -154,5 +159,19 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     bootstrap: () => [...nodes.addresses(), ...(network.publicBootstrap ?? [])],
     pairing: () => host.pairing || joining.joining
   })
-  return { node, local, host, joining, contacts, lan, gate, reachability, nodes, publicNetwork, adServer, unguard }
+  return {
+    node,
+    local,
+    host,
+    joining,
+    contacts,
+    lan,
+    gate,
+    reachability,
+    nodes,
+    dhtPeers,
+    publicNetwork,
+    adServer,
+    unguard
+  }
 }

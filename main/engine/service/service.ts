@@ -128,14 +128,14 @@ class Service implements PairingService {
       options
     )
     this.#parts = parts
-    const { contacts, gate, lan, host, reachability, nodes, publicNetwork, adServer } = parts
+    const { contacts, gate, lan, host, reachability, nodes, dhtPeers, publicNetwork, adServer } = parts
 
     this.#trust.events.on('change', ({ peerId, change }) => this.#onTrustChange(peerId, change))
     this.#trust.events.on('renamed', ({ peerId, previousName }) =>
       this.#events.emit('device-renamed', { device: this.#deviceView(peerId), previousName })
     )
     contacts.events.on('online', () => this.#queueDevices())
-    const startables: Startable[] = [gate, lan, adServer, host, contacts, reachability, nodes, publicNetwork]
+    const startables: Startable[] = [dhtPeers, gate, lan, adServer, host, contacts, reachability, nodes, publicNetwork]
     for (const part of startables) await part.start()
   }
 
@@ -155,11 +155,24 @@ class Service implements PairingService {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    const { joining, host, contacts, lan, gate, reachability, nodes, publicNetwork, adServer, node, unguard } =
-      this.#parts
+    const {
+      joining,
+      host,
+      contacts,
+      lan,
+      gate,
+      reachability,
+      nodes,
+      dhtPeers,
+      publicNetwork,
+      adServer,
+      node,
+      unguard
+    } = this.#parts
     joining.stop()
     unguard()
-    for (const part of [publicNetwork, host, adServer, contacts, lan, gate, reachability, nodes]) await part.stop()
+    for (const part of [publicNetwork, host, adServer, contacts, lan, gate, reachability, nodes, dhtPeers])
+      await part.stop()
     await node.stop()
     this.#registry.close()
     this.#datastore.close()

@@ -166,7 +166,14 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
           publicDht: kadDHT({
             protocol: AMINO_PROTOCOL,
             clientMode: true,
-            peerInfoMapper: keep,
+            // Public servers hand out every address they hold; another home's 192.168.x.y is never ours to dial.
+            peerInfoMapper: (peer) => ({
+              ...peer,
+              multiaddrs: peer.multiaddrs.filter((ma) => {
+                const kind = classifyAddress(ma)
+                return kind === 'public' || kind === 'circuit' || (network.allowLoopback && kind === 'loopback')
+              })
+            }),
             datastorePrefix: '/dht-amino',
             logPrefix: 'libp2p:dht-amino',
             metricsPrefix: 'libp2p_dht_amino',

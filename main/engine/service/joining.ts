@@ -65,7 +65,7 @@ export class Joining {
     // A code that cannot be right may still be one slip away from one that is (checked below, on the network).
     const repairable = !parsed.ok && (parsed.error.code === 'checksum-mismatch' || parsed.error.code === 'invalid-word')
     // Throws the typed error for this input (which word, what to do).
-    if (!parsed.ok && !(repairable && this.#c.dhtUsable())) parseCodeOrThrow(code)
+    if (!parsed.ok && !(repairable && this.#probeable())) parseCodeOrThrow(code)
     const typed = splitCodeWords(code)
     const joinId = givenId ?? randomBytes(6).toString('hex')
     const abort = new AbortController()
@@ -82,7 +82,7 @@ export class Joining {
         outcome = await this.#race(entropy, progress, abort.signal)
       } catch (err) {
         // Valid words, but nobody waits for them: perhaps two were swapped, or one misheard into another word.
-        if (!(parsed.ok && err instanceof PairwiseError && err.code === 'no-device-waiting' && this.#c.dhtUsable()))
+        if (!(parsed.ok && err instanceof PairwiseError && err.code === 'no-device-waiting' && this.#probeable()))
           throw err
         const fixed = await this.#corrected(typed, progress, deadline, () => err, true)
         entropy.fill(0)
@@ -151,11 +151,22 @@ export class Joining {
     const misses = nearMisses(typed)
     if (misses.length === 0) throw original()
     const why = afterNoAnswer ? 'Nobody waits for these words' : 'These words do not fit together'
-    progress({ step: 'searching', path: 'dht', message: `${why}; checking ${misses.length} close variants` })
-    const found = await probeNearMisses(this.#c.node, misses, signal)
+    const path = this.#c.dhtUsable() ? 'dht' : 'public'
+    progress({ step: 'searching', path, message: `${why}; checking ${misses.length} close variants` })
+    const publicDht = this.#c.publicDht()
+    const found = await probeNearMisses(
+      {
+        node: this.#c.node,
+        dht: this.#c.dhtUsable(),
+        allowLoopback: this.#c.allowLoopback,
+        ...(publicDht === undefined ? {} : { publicDht })
+      },
+      misses,
+      signal
+    )
     if (found.length === 1) {
       const fix = found[0]!
-      progress({ step: 'found', path: 'dht', message: `Corrected: ${describeCorrection(fix.correction)}` })
+      progress({ step: 'found', path, message: `Corrected: ${describeCorrection(fix.correction)}` })
       this.#c.registry.logEvent('code-corrected', { details: { kind: fix.correction.kind } })
       return fix.entropy
     }
@@ -166,6 +177,11 @@ export class Joining {
       })
     }
     throw original()
+  }
+
+  /** Near-miss codes can be looked up: our DHT or the public network is there to ask. */
+  #probeable(): boolean {
+    return this.#c.dhtUsable() || this.#c.publicDht() !== undefined
   }
 
   /**

@@ -1,10 +1,15 @@
 import type { NearMiss } from '../../../shared/code/index.ts'
-import { deriveCodeKeys } from '../code/derive.ts'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { codeKeyFromSeed } from '../code/code-key.ts'
+import { deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
+import { codeRendezvousCid } from '../node/public-network.ts'
+import { lookupPublicAdvertisements } from '../node/public-rendezvous.ts'
 import { advertisementKey, openAdvertisement } from '../node/advertisement.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 
 // Which close variants of a typed code have a device waiting, asked by their
-// PUBLIC rendezvous only: a DHT lookup of each variant's record key. No proof
+// PUBLIC rendezvous only: a DHT lookup of each variant's record key (and, on
+// the public network, of its rendezvous CID and its providers' records). No proof
 // is sent to anyone, so no attempt is counted against any initiator, and no
 // secret leaves this device — the lookups reveal only the rendezvous keys of
 // a few dozen near-miss codes, which anyone could compute from the typed words.
@@ -20,17 +25,21 @@ import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 const PROBES_AT_ONCE = 8
 const PROBE_TIMEOUT_MS = 4_000
 
-export async function probeNearMisses(
-  node: PairwiseLibp2p,
-  misses: NearMiss[],
-  signal: AbortSignal
-): Promise<NearMiss[]> {
+/** Where to look: our DHT when usable, the public network when this device uses it. */
+export interface ProbePaths {
+  node: PairwiseLibp2p
+  dht: boolean
+  publicDht?: KadDHT
+  allowLoopback: boolean
+}
+
+export async function probeNearMisses(paths: ProbePaths, misses: NearMiss[], signal: AbortSignal): Promise<NearMiss[]> {
   const found: NearMiss[] = []
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < misses.length && !signal.aborted) {
       const miss = misses[next++]!
-      if (await hasWaitingDevice(node, miss.entropy, signal)) found.push(miss)
+      if (await hasWaitingDevice(paths, miss.entropy, signal)) found.push(miss)
     }
   }
   await Promise.all(Array.from({ length: PROBES_AT_ONCE }, worker))
@@ -38,11 +47,21 @@ export async function probeNearMisses(
   return misses.filter((m) => found.includes(m))
 }
 
-async function hasWaitingDevice(node: PairwiseLibp2p, entropy: Uint8Array, signal: AbortSignal): Promise<boolean> {
+async function hasWaitingDevice(paths: ProbePaths, entropy: Uint8Array, signal: AbortSignal): Promise<boolean> {
   const keys = deriveCodeKeys(entropy)
+  const lookup = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)])
+  const checks: Array<Promise<boolean>> = []
+  if (paths.dht) checks.push(inDht(paths.node, keys, lookup))
+  if (paths.publicDht !== undefined) checks.push(onPublicNetwork(paths, paths.publicDht, keys, lookup))
+  if (checks.length === 0) return false
+  return Promise.any(checks.map(async (check) => ((await check) ? true : Promise.reject(new Error('no'))))).catch(
+    () => false
+  )
+}
+
+async function inDht(node: PairwiseLibp2p, keys: CodeKeys, signal: AbortSignal): Promise<boolean> {
   try {
-    const lookup = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)])
-    for await (const event of node.services.dht.get(advertisementKey(keys), { signal: lookup })) {
+    for await (const event of node.services.dht.get(advertisementKey(keys), { signal })) {
       const value =
         event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
       // A record in its after-expiry grace window still names the code: the join then says it expired.
@@ -52,4 +71,25 @@ async function hasWaitingDevice(node: PairwiseLibp2p, entropy: Uint8Array, signa
     // No record for this variant (or no answer in time).
   }
   return false
+}
+
+/**
+ * A provider of the variant's rendezvous CID that hands over a record which opens with the variant and names
+ * that provider. Asking a provider sends it only the record's key — public, like the CID.
+ */
+async function onPublicNetwork(paths: ProbePaths, dht: KadDHT, keys: CodeKeys, signal: AbortSignal): Promise<boolean> {
+  let opened = false
+  await lookupPublicAdvertisements({
+    node: paths.node,
+    dht,
+    cid: codeRendezvousCid(codeKeyFromSeed(keys.adSeed).publicKey),
+    key: advertisementKey(keys),
+    signal,
+    allowLoopback: paths.allowLoopback,
+    onRecord: async (record, provider) => {
+      const ad = await openAdvertisement(record, keys)
+      if (ad !== undefined && ad.peerId === provider.peerId) opened = true
+    }
+  })
+  return opened
 }

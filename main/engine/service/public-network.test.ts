@@ -94,6 +94,28 @@ describe('pairing over the public libp2p network (simulated on loopback)', () =>
     assert.equal(planted.pairStreams(), 0)
   })
 
+  it('corrects two swapped words through the public network, with no node to ask', async () => {
+    const dana = await device('Dana public')
+    const eve = await device('Evan public')
+    const session = await dana.service.startPairing({})
+    await eventually(
+      'the code is provided on the public network',
+      async () => ((await dana.service.getState({})).session?.advertisedTo ?? 0) > 0,
+      { timeoutMs: 20_000 }
+    )
+    const swapped = [...session.words]
+    ;[swapped[2], swapped[3]] = [swapped[3]!, swapped[2]!]
+    const progress: JoinProgress[] = []
+    const off = eve.service.on('join-progress', (p) => progress.push(p))
+    const joined = await eve.service.join({ code: swapped.join(' ') })
+    off()
+    assert.equal(joined.name, 'Dana public')
+    assert.ok(
+      progress.some((p) => p.path === 'public' && /^Corrected: words 3 and 4 were swapped/.test(p.message)),
+      `no correction reported: ${JSON.stringify(progress.map((p) => [p.path, p.message]))}`
+    )
+  })
+
   it('a stranger alone providing a code’s CID gets asked for the record, never sent a pairing message', async () => {
     const carol = await device('Carol public')
     // A valid code nobody shows.

@@ -155,25 +155,12 @@ class Service implements PairingService {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    const {
-      joining,
-      host,
-      contacts,
-      lan,
-      gate,
-      reachability,
-      nodes,
-      dhtPeers,
-      publicNetwork,
-      adServer,
-      node,
-      unguard
-    } = this.#parts
-    joining.stop()
-    unguard()
-    for (const part of [publicNetwork, host, adServer, contacts, lan, gate, reachability, nodes, dhtPeers])
-      await part.stop()
-    await node.stop()
+    const p = this.#parts
+    p.joining.stop()
+    p.unguard()
+    const parts = [p.publicNetwork, p.host, p.adServer, p.contacts, p.lan, p.gate, p.reachability, p.nodes, p.dhtPeers]
+    for (const part of parts) await part.stop()
+    await p.node.stop()
     this.#registry.close()
     this.#datastore.close()
     this.#lock.release()

@@ -12,6 +12,7 @@ import { progressRows } from './progress.ts'
 import { useCodeWords } from './use-code-words.ts'
 import { useJoin } from './use-join.ts'
 import type { OpenedLink } from '../../shared/opened-link.ts'
+import { CameraScan } from './scan/CameraScan.tsx'
 
 /** A link opened from outside (App.tsx); `n` tells one opening of the same link from the next. */
 export interface OpenedLinkArrival {
@@ -97,6 +98,7 @@ export function JoinScreen({
       <p className="lede">
         Type the 12 words shown on the other computer, or paste them (or a pairwise:// link) into any field.
       </p>
+      <CameraScan disabled={joining} onRead={(link) => fillFromLink(link, 'camera')} />
       <form
         className="join-form"
         onSubmit={(e) => {

@@ -1,0 +1,190 @@
+// A pairwise:// link and a QR code instead of typing, in the web UI of real
+// daemons on 127.0.0.1: "Copy link" on the Pair screen, a link in the
+// headless UI's address (#pair=…), and "Scan with camera" reading the QR code
+// of A's real link from Chromium's fake camera, which plays a video of it.
+// Screenshots land in test-artifacts/screens/.
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { generateCode } from '../../shared/code/index.ts'
+import { writeQrVideo } from '../../test-support/qr-video.ts'
+import { TempDirs } from '../../test-support/temp-dirs.ts'
+import { startDaemon, type Daemon } from './daemon.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
+const T = 30_000
+
+/** Chromium with a camera that plays `video` (a .y4m file) and a permission prompt that always says yes. */
+function launchWithCamera(video: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`
+    ]
+  })
+}
+
+/** Every camera stream the page opens, so the test can see that each one was stopped. */
+function recordStreams(): void {
+  const streams: MediaStream[] = []
+  ;(window as unknown as { __streams: MediaStream[] }).__streams = streams
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints)
+    streams.push(stream)
+    return stream
+  }
+}
+
+const liveTracks = (page: Page): Promise<number> =>
+  page.evaluate(
+    () =>
+      (window as unknown as { __streams: MediaStream[] }).__streams
+        .flatMap((s) => s.getTracks())
+        .filter((t) => t.readyState === 'live').length
+  )
+const openedStreams = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams.length)
+
+describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
+  const temp = new TempDirs('e2e-link')
+  const dirA = temp.make('a')
+  const dirB = temp.make('b')
+  const videos = temp.make('videos')
+  let a: Daemon
+  let b: Daemon
+  let browserA: Browser
+  let browserB: Browser | undefined
+  let pageA: Page
+  let pageB: Page
+  let linkA = ''
+  const wordsA: string[] = []
+
+  const shot = async (page: Page, name: string): Promise<void> => {
+    await page.waitForTimeout(150)
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+  }
+
+  const open = async (browser: Browser, url: string): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 720 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin })
+    await context.addInitScript(recordStreams)
+    const page = await context.newPage()
+    page.setDefaultTimeout(T)
+    await page.goto(url)
+    await page.getByTestId('tab-pair').waitFor()
+    return page
+  }
+
+  const fieldValues = async (page: Page): Promise<string[]> => {
+    const words: string[] = []
+    for (let i = 1; i <= 12; i++) words.push(await page.getByTestId(`word-input-${i}`).inputValue())
+    return words
+  }
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
+    mkdirSync(SHOTS, { recursive: true })
+    // A's camera sees a QR code that is not a Pairwise link.
+    const foreign = join(videos, 'foreign.y4m')
+    writeQrVideo(foreign, 'https://example.com/menu')
+    browserA = await launchWithCamera(foreign)
+    a = await startDaemon('Alice desktop', dirA)
+    b = await startDaemon('Bob laptop', dirB, ['--bootstrap', a.multiaddrs[0]!])
+    pageA = await open(browserA, a.url)
+  })
+
+  after(async () => {
+    await browserA?.close()
+    await browserB?.close()
+    await a?.stop()
+    await b?.stop()
+    temp.removeAll()
+  })
+
+  it('Copy link puts the pairing link, the one in the QR code, on the clipboard', async () => {
+    await pageA.getByTestId('start-pairing').click()
+    await pageA.locator('[data-testid="session-status"][data-state="waiting"]').waitFor()
+    for (let i = 1; i <= 12; i++) wordsA.push((await pageA.getByTestId(`code-word-${i}`).innerText()).trim())
+    await pageA.getByTestId('copy-link').click()
+    linkA = await pageA.evaluate(() => navigator.clipboard.readText())
+    assert.equal(linkA, `pairwise://pair?code=${wordsA.join('-')}&v=1`)
+    await shot(pageA, 'link-01-pair-copy-link')
+  })
+
+  it('a QR code that is not a Pairwise link is only remarked on; Cancel stops the camera', async () => {
+    await pageA.getByTestId('tab-join').click()
+    await pageA.getByTestId('scan-camera').click()
+    const status = pageA.getByTestId('camera-status')
+    await pageA.waitForFunction(() =>
+      /not a Pairwise link/.test(document.querySelector('[data-testid="camera-status"]')?.textContent ?? '')
+    )
+    assert.match(await status.innerText(), /not a Pairwise link/)
+    assert.deepEqual(await fieldValues(pageA), Array(12).fill(''), 'nothing was filled in')
+    assert.equal(await liveTracks(pageA), 1, 'the camera runs while scanning')
+    await shot(pageA, 'link-02-camera-foreign-qr')
+    await pageA.getByTestId('scan-cancel').click()
+    await pageA.getByTestId('scan-camera').waitFor()
+    assert.equal(await liveTracks(pageA), 0, 'Cancel stopped every track')
+    assert.equal(await openedStreams(pageA), 1)
+  })
+
+  it('#pair=… in the address fills the Enter code screen, leaves the address, and waits for a click', async () => {
+    // B's camera plays A's real link as a QR code.
+    const video = join(videos, 'pairing-link.y4m')
+    writeQrVideo(video, linkA)
+    browserB = await launchWithCamera(video)
+    const other = generateCode().words
+    pageB = await open(browserB, `${b.url}#pair=${other.join('-')}`)
+    await pageB.getByTestId('code-filled').waitFor()
+    assert.equal(await pageB.getByTestId('code-filled').getAttribute('data-from'), 'link')
+    assert.deepEqual(await fieldValues(pageB), other)
+    assert.equal(new URL(pageB.url()).hash, '', 'the words are gone from the address bar')
+    assert.equal(new URL(pageB.url()).searchParams.get('token'), null, 'and so is the token')
+    await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
+    assert.equal(await pageB.getByTestId('join-button').isEnabled(), true)
+    assert.equal(await pageB.getByTestId('join-button').innerText(), 'Pair', 'no pairing started by itself')
+    assert.equal(await pageB.getByTestId('join-progress').count(), 0)
+    await shot(pageB, 'link-03-join-from-address')
+
+    // A link put into the address bar of the open tab (only the fragment changes, no reload); this
+    // one is not a whole code, so it is refused with the parser's message and changes no field.
+    await pageB.goto(`${new URL(b.url).origin}/#pair=legal-winner`)
+    await pageB.getByTestId('paste-error').waitFor()
+    assert.match(await pageB.getByTestId('paste-error').innerText(), /Found 2 words/)
+    assert.equal(await pageB.getByTestId('code-filled').count(), 0)
+    assert.deepEqual(await fieldValues(pageB), other)
+    assert.equal(new URL(pageB.url()).hash, '')
+    await shot(pageB, 'link-04-join-bad-link')
+  })
+
+  it('Scan with camera reads A’s QR code into the fields; Pair is still a click, and pairs', async () => {
+    await pageB.getByTestId('scan-camera').click()
+    await pageB.locator('[data-testid="code-filled"][data-from="camera"]').waitFor()
+    assert.deepEqual(await fieldValues(pageB), wordsA)
+    assert.equal(await liveTracks(pageB), 0, 'the camera stopped once the code was read')
+    assert.equal(await pageB.getByTestId('camera-video').isVisible(), false)
+    assert.equal(await pageB.getByTestId('join-progress').count(), 0, 'reading the code did not start pairing')
+    await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
+    await shot(pageB, 'link-05-camera-filled')
+
+    await pageB.getByTestId('join-button').click()
+    await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
+    await pageA.getByTestId('tab-pair').click()
+    await pageA.locator('[data-testid="session-status"][data-state="paired"]').waitFor()
+    assert.match(await pageA.getByTestId('session-status').innerText(), /Bob laptop/)
+    await shot(pageB, 'link-06-camera-paired')
+  })
+})

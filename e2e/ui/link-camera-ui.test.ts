@@ -7,8 +7,13 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { build } from 'esbuild'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { generateCode } from '../../shared/code/index.ts'
+import { CameraGate } from '../../main/electron/camera-gate.ts'
+import { registerDesktopIpc } from '../../main/electron/desktop-ipc.ts'
+import { OpenedLinks } from '../../main/electron/opened-links.ts'
+import { generateCode, toLink } from '../../shared/code/index.ts'
+import { FakeIpcMain, topFrame } from '../../test-support/electron/fake-ipc.ts'
 import { writeQrVideo } from '../../test-support/qr-video.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
@@ -57,6 +62,44 @@ const liveTracks = (page: Page): Promise<number> =>
   )
 const openedStreams = (page: Page): Promise<number> =>
   page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams.length)
+
+/** A CameraGate that also records what the window asked of it. */
+class RecordingGate extends CameraGate {
+  readonly log: string[] = []
+  override open(): void {
+    this.log.push('open')
+    super.open()
+  }
+  override close(): void {
+    this.log.push('close')
+    super.close()
+  }
+}
+
+/**
+ * The desktop app's window.pairwiseDesktop, from the preload's own code (main/electron/desktop-bridge.ts,
+ * bundled for the page), wired through a Playwright binding to main's real handlers in this process: the
+ * Electron path, with only the IPC transport faked.
+ */
+async function desktopPreloadScript(): Promise<string> {
+  const bundled = await build({
+    stdin: {
+      contents: [
+        "import { createDesktopBridge } from './main/electron/desktop-bridge.ts'",
+        'const w = window',
+        'w.pairwiseDesktop = createDesktopBridge((channel, ...args) => w.__desktopInvoke(channel, ...args), (_channel, onMessage) => { w.__linkOpened = onMessage })'
+      ].join('\n'),
+      resolveDir: join(import.meta.dirname, '..', '..'),
+      loader: 'ts'
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    logLevel: 'warning'
+  })
+  return bundled.outputFiles[0]!.text
+}
 
 describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
   const temp = new TempDirs('e2e-link')
@@ -170,6 +213,56 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
     await shot(pageB, 'link-04-join-bad-link')
   })
 
+  it('a link the OS hands the desktop app fills the window’s Enter code screen; its scan opens and closes the camera gate', async () => {
+    const ipcMain = new FakeIpcMain()
+    const links = new OpenedLinks()
+    const camera = new RecordingGate()
+    registerDesktopIpc({ ipcMain, links, camera })
+    const context = await browserB!.newContext({ viewport: { width: 800, height: 720 } })
+    await context.exposeBinding('__desktopInvoke', (_source, channel: string, ...args: unknown[]) =>
+      ipcMain.invokeOn(channel, topFrame(), ...args)
+    )
+    await context.addInitScript({ content: await desktopPreloadScript() })
+    await context.addInitScript(recordStreams)
+    const page = await context.newPage()
+    page.setDefaultTimeout(T)
+    try {
+      // The link that launched the app: taken by the window when it starts.
+      const first = generateCode().words
+      links.offer(toLink(first))
+      await page.goto(b.url)
+      await page.locator('[data-testid="code-filled"][data-from="link"]').waitFor()
+      assert.deepEqual(await fieldValues(page), first)
+      assert.equal(await page.getByTestId('join-progress').count(), 0)
+      await shot(page, 'link-05-desktop-link')
+
+      // A link opened while the window is up: main nudges (as main.ts does on 'second-instance'/'open-url').
+      const second = generateCode().words
+      links.offer(toLink(second))
+      await page.evaluate(() => (window as unknown as { __linkOpened: () => void }).__linkOpened())
+      await page.waitForFunction(
+        (word) => (document.querySelector('[data-testid="word-input-1"]') as HTMLInputElement).value === word,
+        second[0]
+      )
+      assert.deepEqual(await fieldValues(page), second)
+      links.offer('pairwise://pair?code=legal-winner-thank')
+      await page.evaluate(() => (window as unknown as { __linkOpened: () => void }).__linkOpened())
+      await page.getByTestId('paste-error').waitFor()
+      assert.match(await page.getByTestId('paste-error').innerText(), /Found 3 words/)
+
+      // Scanning asks main to allow the camera first and to take it back after.
+      await page.getByTestId('scan-camera').click()
+      await page.locator('[data-testid="code-filled"][data-from="camera"]').waitFor()
+      assert.deepEqual(await fieldValues(page), wordsA)
+      await page.getByTestId('scan-camera').waitFor()
+      assert.equal(await liveTracks(page), 0)
+      assert.deepEqual(camera.log, ['open', 'close'])
+      assert.equal(camera.isOpen(), false)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('Scan with camera reads A’s QR code into the fields; Pair is still a click, and pairs', async () => {
     await pageB.getByTestId('scan-camera').click()
     await pageB.locator('[data-testid="code-filled"][data-from="camera"]').waitFor()
@@ -178,13 +271,13 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
     assert.equal(await pageB.getByTestId('camera-video').isVisible(), false)
     assert.equal(await pageB.getByTestId('join-progress').count(), 0, 'reading the code did not start pairing')
     await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
-    await shot(pageB, 'link-05-camera-filled')
+    await shot(pageB, 'link-06-camera-filled')
 
     await pageB.getByTestId('join-button').click()
     await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
     await pageA.getByTestId('tab-pair').click()
     await pageA.locator('[data-testid="session-status"][data-state="paired"]').waitFor()
     assert.match(await pageA.getByTestId('session-status').innerText(), /Bob laptop/)
-    await shot(pageB, 'link-06-camera-paired')
+    await shot(pageB, 'link-07-camera-paired')
   })
 })

@@ -182,6 +182,23 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
     await pageA.getByTestId('scan-camera').waitFor()
     assert.equal(await liveTracks(pageA), 0, 'Cancel stopped every track')
     assert.equal(await openedStreams(pageA), 1)
+
+    // Leaving the screen mid-scan stops the camera too.
+    await pageA.getByTestId('scan-camera').click()
+    await pageA.waitForFunction(() =>
+      (window as unknown as { __streams: MediaStream[] }).__streams
+        .flatMap((s) => s.getTracks())
+        .some((t) => t.readyState === 'live')
+    )
+    await pageA.getByTestId('tab-pair').click()
+    await pageA.waitForFunction(() =>
+      (window as unknown as { __streams: MediaStream[] }).__streams
+        .flatMap((s) => s.getTracks())
+        .every((t) => t.readyState === 'ended')
+    )
+    assert.equal(await openedStreams(pageA), 2)
+    await pageA.getByTestId('tab-join').click()
+    await pageA.getByTestId('scan-camera').waitFor()
   })
 
   it('#pair=… in the address fills the Enter code screen, leaves the address, and waits for a click', async () => {

@@ -47,7 +47,9 @@ export function useQrScan(onRead: (link: OpenedLink) => void) {
       const tick = (): void => {
         if (run !== generation.current) return
         const source = video.current
-        if (context !== null && source !== null && source.videoWidth > 0) {
+        // Another tab of the app or of the browser in front: the person has moved on, so the camera stops.
+        if (source === null || source.getClientRects().length === 0 || document.hidden) return stop()
+        if (context !== null && source.videoWidth > 0) {
           const scale = Math.min(1, MAX_DECODE_WIDTH / source.videoWidth)
           canvas.width = Math.round(source.videoWidth * scale)
           canvas.height = Math.round(source.videoHeight * scale)

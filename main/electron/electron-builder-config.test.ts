@@ -39,6 +39,8 @@ interface BuilderConfig {
   linux: { target: string[]; category: string }
   mac: {
     target: string
+    entitlements: string
+    entitlementsInherit: string
     extendInfo: {
       NSLocalNetworkUsageDescription: string
       NSBonjourServices: string[]
@@ -148,4 +150,16 @@ test('pairwise:// links open the app: one protocol, which the Linux .desktop fil
   assert.match(entry, /^StartupWMClass=pairwise$/m, 'the window belongs to pairwise.desktop')
   assert.equal(new helper.LinuxTargetHelper(packager).getDesktopFileName(), 'pairwise')
   assert.match(config.mac.extendInfo.NSCameraUsageDescription, /camera/)
+})
+
+test('the hardened runtime may use the camera, and keeps what Electron needs to run', () => {
+  assert.equal(config.mac.entitlements, config.mac.entitlementsInherit)
+  const ours = readFileSync(path.join(root, config.mac.entitlements), 'utf8')
+  const defaults = readFileSync(
+    path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'entitlements.mac.plist'),
+    'utf8'
+  )
+  const keys = (plist: string) => [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1])
+  assert.deepEqual(keys(ours), [...keys(defaults), 'com.apple.security.device.camera'])
+  assert.equal(keys(ours).includes('com.apple.security.device.audio-input'), false, 'never the microphone')
 })

@@ -3,14 +3,17 @@ import { createRoot } from 'react-dom/client'
 import { App } from './app/App.tsx'
 import { StartupError } from './app/StartupError.tsx'
 import { connectApi } from './api/client.ts'
+import { openedLinkSource, takeLinkFromAddress } from './app/opened-links.ts'
 import { shownError } from './common/shown-error.ts'
 
 const root = createRoot(document.getElementById('root')!)
+// First, before the token is taken from the address: neither may linger in the address bar.
+const links = openedLinkSource(takeLinkFromAddress())
 
 async function start(): Promise<void> {
   try {
     const client = await connectApi()
-    root.render(<App client={client} />)
+    root.render(<App client={client} links={links} />)
   } catch (err) {
     root.render(<StartupError error={shownError(err)} onRetry={() => void start()} />)
   }

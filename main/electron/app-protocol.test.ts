@@ -4,7 +4,8 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { isAppUrl } from './app-origin.ts'
-import { CONTENT_SECURITY_POLICY, createAppRequestHandler, resolveAppFile } from './app-protocol.ts'
+import { CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, createAppRequestHandler, resolveAppFile } from './app-protocol.ts'
+import { PERMISSIONS_POLICY as HEADLESS_PERMISSIONS_POLICY } from '../headless/control-server.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -50,6 +51,7 @@ test('serves the renderer with MIME types and the CSP header', async () => {
     assert.equal(response.status, 200, url)
     assert.equal(response.headers.get('content-type'), type, url)
     assert.equal(response.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY)
+    assert.equal(response.headers.get('permissions-policy'), PERMISSIONS_POLICY)
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff')
   }
   assert.equal(await (await get('app://pairwise/main.js')).text(), 'export {}')
@@ -106,4 +108,10 @@ test('the header CSP is the page’s own policy with connect-src narrowed to sel
     assert.equal(header.get(name), name === 'connect-src' ? "'self'" : value, name)
   }
   assert.equal(header.get('object-src'), "'none'")
+})
+
+test('the camera is for our page only, as in the headless UI', () => {
+  assert.equal(PERMISSIONS_POLICY, HEADLESS_PERMISSIONS_POLICY)
+  assert.match(PERMISSIONS_POLICY, /(^|, )camera=\(self\)(,|$)/)
+  assert.match(PERMISSIONS_POLICY, /(^|, )microphone=\(\)(,|$)/)
 })

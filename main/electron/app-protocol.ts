@@ -32,6 +32,12 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'"
 ].join('; ')
 
+/**
+ * The camera only for our own page (the QR scan), nothing else: the header is the browser's half;
+ * Electron's permission handler (hardening.ts) also asks whether a scan is running.
+ */
+export const PERMISSIONS_POLICY = 'camera=(self), microphone=(), geolocation=(), display-capture=()'
+
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -48,6 +54,7 @@ const MIME_TYPES: Record<string, string> = {
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Permissions-Policy': PERMISSIONS_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-cache'

@@ -16,6 +16,18 @@ export const CALL_CHANNEL = 'pairwise:call'
 /** Main → window only: `{ event, payload }`, already validated in main. */
 export const EVENT_CHANNEL = 'pairwise:event'
 
+/**
+ * Desktop-only channels, outside the shared contract because only the desktop
+ * app has them: the OS hands it pairwise:// links, and Electron's permission
+ * handler (not a browser prompt) decides about the camera.
+ */
+/** Window → main: the link the OS opened last, as an OpenedLink, or null; taking it clears it. */
+export const TAKE_LINK_CHANNEL = 'pairwise:take-opened-link'
+/** Main → window, no payload: a link was opened, take it. */
+export const LINK_OPENED_CHANNEL = 'pairwise:link-opened'
+/** Window → main: `{ scanning: boolean }`; the camera is allowed only between true and false. */
+export const CAMERA_CHANNEL = 'pairwise:camera'
+
 export const METHOD_NAMES = [
   'getState',
   'startPairing',

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { MDNS_SERVICE_TAG } from '../engine/node/libp2p-node.ts'
+import { LINK_SCHEME } from './opened-links.ts'
 
 // The packaging config cannot be exercised here (electron-builder would
 // download Electron), so it is checked offline: against the JSON schema that
@@ -36,7 +37,17 @@ interface BuilderConfig {
   directories: { output: string }
   electronFuses: Record<string, boolean>
   linux: { target: string[]; category: string }
-  mac: { target: string; extendInfo: { NSLocalNetworkUsageDescription: string; NSBonjourServices: string[] } }
+  mac: {
+    target: string
+    entitlements: string
+    entitlementsInherit: string
+    extendInfo: {
+      NSLocalNetworkUsageDescription: string
+      NSBonjourServices: string[]
+      NSCameraUsageDescription: string
+    }
+  }
+  protocols: Array<{ name: string; schemes: string[] }>
   win: { target: string }
 }
 const config = yaml.load(configText) as BuilderConfig
@@ -105,4 +116,50 @@ test('macOS explains local-network use and declares the mDNS service Pairwise br
   assert.equal(typeof info.NSLocalNetworkUsageDescription, 'string')
   assert.ok(info.NSLocalNetworkUsageDescription.length > 20)
   assert.deepEqual(info.NSBonjourServices, [MDNS_SERVICE_TAG.replace(/\.local$/, '')])
+})
+
+test('pairwise:// links open the app: one protocol, which the Linux .desktop file lists as a MimeType', async () => {
+  assert.deepEqual(
+    config.protocols.flatMap((p) => p.schemes),
+    [LINK_SCHEME]
+  )
+  // electron-builder's own .desktop writer turns the protocols into x-scheme-handler MimeTypes.
+  const helper = load('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+    LinuxTargetHelper: new (packager: unknown) => {
+      computeDesktopEntry(options: Record<string, unknown>, exec?: string): Promise<string>
+      getDesktopFileName(): string
+    }
+  }
+  const packager = {
+    config,
+    platformSpecificBuildOptions: config.linux,
+    fileAssociations: [],
+    appInfo: {
+      productName: 'Pairwise',
+      productFilename: 'Pairwise',
+      description: 'x',
+      sanitizedName: 'pairwise',
+      linuxPackageName: 'pairwise'
+    },
+    executableName: 'pairwise',
+    // The metadata a build reads: package.json as it is.
+    info: { metadata: JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as unknown }
+  }
+  const entry = await new helper.LinuxTargetHelper(packager).computeDesktopEntry({}, 'pairwise')
+  assert.match(entry, /^MimeType=x-scheme-handler\/pairwise;$/m)
+  assert.match(entry, /^StartupWMClass=pairwise$/m, 'the window belongs to pairwise.desktop')
+  assert.equal(new helper.LinuxTargetHelper(packager).getDesktopFileName(), 'pairwise')
+  assert.match(config.mac.extendInfo.NSCameraUsageDescription, /camera/)
+})
+
+test('the hardened runtime may use the camera, and keeps what Electron needs to run', () => {
+  assert.equal(config.mac.entitlements, config.mac.entitlementsInherit)
+  const ours = readFileSync(path.join(root, config.mac.entitlements), 'utf8')
+  const defaults = readFileSync(
+    path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'entitlements.mac.plist'),
+    'utf8'
+  )
+  const keys = (plist: string) => [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1])
+  assert.deepEqual(keys(ours), [...keys(defaults), 'com.apple.security.device.camera'])
+  assert.equal(keys(ours).includes('com.apple.security.device.audio-input'), false, 'never the microphone')
 })

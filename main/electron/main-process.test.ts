@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import { electronBuildOptions } from '../build/electron.ts'
 import { buildRenderer } from '../build/renderer.ts'
+import { toLink } from '../../shared/code/index.ts'
 import { dataFiles } from '../engine/service/data-dir.ts'
+import { CAMERA_CHANNEL, LINK_OPENED_CHANNEL, TAKE_LINK_CHANNEL } from './channels.ts'
 import { createFakeElectron, type FakeElectron } from '../../test-support/electron/fake-electron-module.ts'
 import { subFrame, topFrame } from '../../test-support/electron/fake-ipc.ts'
 import { FakeSafeStorage } from '../../test-support/electron/fake-safe-storage.ts'
@@ -82,7 +84,9 @@ after(async () => {
 })
 
 /** Loads a fresh copy of main.cjs against a new fake, as if the app were launched. */
-function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage } = {}): {
+function launch(
+  options: { singleInstance?: boolean; safeStorage?: FakeSafeStorage; packaged?: boolean; argv?: string[] } = {}
+): {
   fake: FakeElectron
   userData: string
 } {
@@ -100,10 +104,14 @@ function launch(options: { singleInstance?: boolean; safeStorage?: FakeSafeStora
   delete load.cache[electronShim]
   const previous = process.env.PAIRWISE_DATA_DIR
   delete process.env.PAIRWISE_DATA_DIR
+  const argv = process.argv
+  // What the OS started the app with; main reads it once, while loading.
+  if (options.argv !== undefined) process.argv = options.argv
   try {
     load(mainBundle)
   } finally {
     if (previous !== undefined) process.env.PAIRWISE_DATA_DIR = previous
+    process.argv = argv
   }
   return { fake, userData }
 }
@@ -116,6 +124,7 @@ test('boots: privileged scheme and sandbox before ready, then service, IPC and o
   ])
   assert.ok(fake.log.includes('enableSandbox'))
   assert.equal(fake.windows.length, 0, 'no window before ready')
+  assert.deepEqual(fake.protocolClients, [], 'a development checkout does not claim pairwise://')
 
   fake.fireReady()
   await eventually('the window', () => fake.windows.length === 1, APP_EVENT)
@@ -206,4 +215,73 @@ test('without a usable keystore it says so and exits, with no window', async () 
   assert.equal(fake.windows.length, 0)
   assert.equal(fake.errorBoxes.length, 1)
   assert.match(fake.errorBoxes[0]!.content, /keystore is not available/)
+})
+
+test('a pairwise:// link fills the Enter code screen: at launch, from a second instance, from macOS', async () => {
+  const first = 'legal winner thank year wave sausage worth useful legal winner thank yellow'.split(' ')
+  const second = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above'.split(' ')
+  const { fake } = launch({ packaged: true, argv: ['/opt/Pairwise/pairwise', '--no-sandbox', toLink(first)] })
+  assert.deepEqual(fake.protocolClients, ['pairwise'], 'the installed app claims the scheme')
+  fake.fireReady()
+  await eventually('the window', () => fake.windows.length === 1, APP_EVENT)
+  const [window] = fake.windows
+  assert.ok(window !== undefined)
+  const take = () => fake.ipcMain.invokeOn(TAKE_LINK_CHANNEL, topFrame())
+
+  // The link that launched the app waits for the window; an iframe cannot take it.
+  assert.equal(await fake.ipcMain.invokeOn(TAKE_LINK_CHANNEL, subFrame()), null)
+  assert.deepEqual(await take(), { ok: true, words: first })
+  assert.equal(await take(), null)
+
+  // Windows/Linux: the OS starts a second copy with the link; it quits, and this one gets its arguments.
+  const focused = window.focused
+  fake.appEvents.emit('second-instance', {}, ['/opt/Pairwise/pairwise', toLink(second)], '/home/someone')
+  assert.deepEqual(window.webContents.sent, [[LINK_OPENED_CHANNEL]], 'the window is nudged, with no payload')
+  assert.equal(window.focused, focused + 1)
+  assert.deepEqual(await take(), { ok: true, words: second })
+
+  // macOS: open-url, here with a link that is not a pairing link: the window hears why, nothing else happens.
+  let prevented = false
+  fake.appEvents.emit('open-url', { preventDefault: () => (prevented = true) }, 'pairwise://devices?revoke=all')
+  assert.ok(prevented)
+  const refused = (await take()) as { ok: boolean; message: string }
+  assert.equal(refused.ok, false)
+  assert.match(refused.message, /not a pairing link/)
+
+  // The camera: only for our top frame, video only, and only between the window's start and end of a scan.
+  const { request } = fake.permissions
+  assert.ok(request !== undefined)
+  const camera = (mediaTypes: string[], url = 'app://pairwise/index.html', isMainFrame = true) => {
+    let granted: boolean | undefined
+    request(null, 'media', (value: boolean) => (granted = value), { requestingUrl: url, isMainFrame, mediaTypes })
+    return granted
+  }
+  assert.equal(camera(['video']), false, 'not while no scan runs')
+  assert.equal(await fake.ipcMain.invokeOn(CAMERA_CHANNEL, subFrame(), { scanning: true }), false)
+  assert.equal(camera(['video']), false, 'an iframe cannot open the gate')
+  assert.equal(await fake.ipcMain.invokeOn(CAMERA_CHANNEL, topFrame(), { scanning: true }), true)
+  assert.equal(camera(['video']), true)
+  assert.equal(camera(['video', 'audio']), false, 'never the microphone')
+  assert.equal(camera(['audio']), false)
+  assert.equal(camera([]), false)
+  assert.equal(camera(['video'], 'https://evil.example/'), false)
+  assert.equal(camera(['video'], 'app://pairwise/index.html', false), false)
+  assert.equal(
+    fake.permissions.check?.(null, 'media', 'app://pairwise', { isMainFrame: true, mediaType: 'video' }),
+    true
+  )
+  assert.equal(
+    fake.permissions.check?.(null, 'media', 'app://pairwise', { isMainFrame: true, mediaType: 'audio' }),
+    false
+  )
+  assert.equal(await fake.ipcMain.invokeOn(CAMERA_CHANNEL, topFrame(), { scanning: false }), true)
+  assert.equal(camera(['video']), false, 'closed again after the scan')
+  assert.equal(
+    fake.permissions.check?.(null, 'media', 'app://pairwise', { isMainFrame: true, mediaType: 'video' }),
+    false
+  )
+
+  fake.electron.app.quit()
+  await eventually('the quit', () => fake.quitted, APP_EVENT)
+  assert.equal(fake.ipcMain.handlers.size, 0, 'the desktop channels were taken down too')
 })

@@ -4,10 +4,14 @@ import { isPairwiseError, toErrorPayload } from '../../shared/errors.ts'
 import { resolvePublicBootstrap } from '../engine/node/public-bootstrap.ts'
 import { createPairingService } from '../engine/service/service.ts'
 import type { PairingService } from '../engine/service/types.ts'
-import { APP_SCHEME } from './app-origin.ts'
+import { APP_SCHEME, isAppUrl } from './app-origin.ts'
 import { APP_SCHEME_PRIVILEGES, createAppRequestHandler } from './app-protocol.ts'
-import { denyPermissions, hardenWebContents } from './hardening.ts'
+import { CameraGate } from './camera-gate.ts'
+import { LINK_OPENED_CHANNEL } from './channels.ts'
+import { registerDesktopIpc } from './desktop-ipc.ts'
+import { restrictPermissions, hardenWebContents } from './hardening.ts'
 import { registerIpc } from './ipc.ts'
+import { LINK_SCHEME, OpenedLinks, linkInArgv } from './opened-links.ts'
 import { SafeStorageSecretStore } from './safe-storage-store.ts'
 import { createMainWindow } from './window.ts'
 
@@ -30,13 +34,31 @@ if (dataDirOverride !== undefined && dataDirOverride !== '') app.setPath('userDa
 let window: BrowserWindow | null = null
 let service: PairingService | null = null
 let disposeIpc: (() => void) | null = null
+const openedLinks = new OpenedLinks()
+const camera = new CameraGate()
 
 if (!app.requestSingleInstanceLock()) {
   // The running instance gets 'second-instance' and comes to the front.
   app.quit()
 } else {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
-  app.on('second-instance', showWindow)
+  // A pairwise:// link: in our own arguments when it launched the app (Windows, Linux), in a second
+  // instance's (the OS started another copy for it, which quit at once), or as 'open-url' (macOS,
+  // which may fire before 'ready').
+  const launchLink = linkInArgv(process.argv)
+  if (launchLink !== null) openedLinks.offer(launchLink)
+  app.on('second-instance', (_event, argv) => {
+    const link = linkInArgv(argv)
+    if (link !== null) receiveLink(link)
+    showWindow()
+  })
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    receiveLink(url)
+    showWindow()
+  })
+  // Only the installed app claims the scheme: a development checkout would point it at a bare Electron.
+  if (app.isPackaged) app.setAsDefaultProtocolClient(LINK_SCHEME)
   app.on('activate', showWindow)
   app.on('window-all-closed', () => {
     // macOS apps stay running without windows; the service keeps answering paired devices.
@@ -47,7 +69,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  denyPermissions(session.defaultSession)
+  restrictPermissions(session.defaultSession, camera)
   protocol.handle(APP_SCHEME, createAppRequestHandler(path.join(app.getAppPath(), 'dist', 'renderer')))
   const dataDir = app.getPath('userData')
   // safeStorage only reports availability once the app is ready.
@@ -59,12 +81,25 @@ async function start(): Promise<void> {
     // Devices on different networks meet through the public libp2p network, with nothing to configure.
     network: { publicBootstrap: resolvePublicBootstrap({ enabled: true }) }
   })
-  disposeIpc = registerIpc({
+  const disposeCalls = registerIpc({
     ipcMain,
     service,
     eventSink: () => (window === null || window.isDestroyed() ? null : window.webContents)
   })
+  const disposeDesktop = registerDesktopIpc({ ipcMain, links: openedLinks, camera })
+  disposeIpc = () => {
+    disposeCalls()
+    disposeDesktop()
+  }
   showWindow()
+}
+
+/** Keeps the link for the window and tells a loaded window to take it; a window still loading takes it on start. */
+function receiveLink(url: string): void {
+  openedLinks.offer(url)
+  if (window !== null && !window.isDestroyed() && isAppUrl(window.webContents.mainFrame.url)) {
+    window.webContents.send(LINK_OPENED_CHANNEL)
+  }
 }
 
 function showWindow(): void {

@@ -1,5 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron'
+import { DESKTOP_BRIDGE_NAME } from '../../shared/desktop-bridge.ts'
 import { CALL_CHANNEL, EVENT_CHANNEL } from './channels.ts'
+import { createDesktopBridge } from './desktop-bridge.ts'
 import { createBridgeApi } from './preload-api.ts'
 
 // Bundled to dist/electron/preload.cjs (CommonJS: a sandboxed preload cannot
@@ -15,3 +17,12 @@ const api = createBridgeApi(
 )
 
 contextBridge.exposeInMainWorld('pairwise', api)
+
+const desktop = createDesktopBridge(
+  (channel, ...args) => ipcRenderer.invoke(channel, ...args),
+  (channel, onMessage) => {
+    ipcRenderer.on(channel, () => onMessage())
+  }
+)
+
+contextBridge.exposeInMainWorld(DESKTOP_BRIDGE_NAME, desktop)

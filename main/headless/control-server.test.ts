@@ -11,7 +11,13 @@ import { malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts
 import { startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { makeTempDir, removeTempDir } from '../../test-support/temp-dirs.ts'
 import { connectWebSocketApi } from '../../shared/rpc/ws-client.ts'
-import { CONTENT_SECURITY_POLICY, MAX_MESSAGE_BYTES, startControlServer, type ControlServer } from './control-server.ts'
+import {
+  CONTENT_SECURITY_POLICY,
+  MAX_MESSAGE_BYTES,
+  PERMISSIONS_POLICY,
+  startControlServer,
+  type ControlServer
+} from './control-server.ts'
 
 const TOKEN = 'a'.repeat(64)
 
@@ -243,6 +249,9 @@ describe('control server', { timeout: 60_000 }, () => {
     assert.match(String(index.headers['content-type']), /^text\/html/)
     assert.equal(index.headers['x-content-type-options'], 'nosniff')
     assert.match(String(index.headers['content-security-policy']), new RegExp(`^${escape(CONTENT_SECURITY_POLICY)}`))
+    assert.equal(index.headers['permissions-policy'], PERMISSIONS_POLICY)
+    assert.match(PERMISSIONS_POLICY, /(^|, )camera=\(self\)(,|$)/)
+    assert.match(PERMISSIONS_POLICY, /(^|, )microphone=\(\)(,|$)/)
     assert.equal((await httpGet(server.port, '/main.js')).headers['content-type'], 'text/javascript; charset=utf-8')
     assert.equal((await httpGet(server.port, '/assets/a.css')).status, 200)
     assert.equal((await httpGet(server.port, '/main.js', {}, 'HEAD')).status, 200)

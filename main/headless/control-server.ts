@@ -15,9 +15,16 @@ import { staticFiles, type StaticFiles } from './static-files.ts'
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*"
 const HEADER_ONLY_CSP = "frame-ancestors 'none'"
+/**
+ * CSP has no say over devices; this header does. The camera is for our own page (the Enter code
+ * screen's QR scan, which stops every track when done), never for a frame or another origin; the
+ * microphone and the rest are for nobody. Same value as main/electron/app-protocol.ts.
+ */
+export const PERMISSIONS_POLICY = 'camera=(self), microphone=(), geolocation=(), display-capture=()'
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; ${HEADER_ONLY_CSP}`,
+  'Permissions-Policy': PERMISSIONS_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   // The page's own URL carries the token: never send it on as a Referer.

@@ -1,4 +1,4 @@
-import { useState, useSyncExternalStore } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { ApiClient } from '../api/client.ts'
 import { ApiContext } from './api-context.ts'
 import { Nav } from './Nav.tsx'
@@ -8,16 +8,27 @@ import { useServiceState } from './use-service-state.ts'
 import type { TabId } from './tabs.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
 import { PairScreen } from '../pair/PairScreen.tsx'
-import { JoinScreen } from '../join/JoinScreen.tsx'
+import { JoinScreen, type OpenedLinkArrival } from '../join/JoinScreen.tsx'
+import type { OpenedLinkSource } from './opened-links.ts'
 import { DevicesScreen } from '../devices/DevicesScreen.tsx'
 
-export function App({ client }: { client: ApiClient }) {
+export function App({ client, links }: { client: ApiClient; links?: OpenedLinkSource }) {
   const connection = useSyncExternalStore(client.connection.subscribe, client.connection.get)
   const { state, loadError, reload, setThisDevice, applySession, upsertDevice } = useServiceState(
     client.api,
     connection
   )
   const [tab, setTab] = useState<TabId>('pair')
+  // An opened pairwise:// link shows the Enter code screen with its words filled in.
+  const [opened, setOpened] = useState<OpenedLinkArrival | null>(null)
+  useEffect(
+    () =>
+      links?.subscribe((link) => {
+        setTab('join')
+        setOpened((last) => ({ link, n: (last?.n ?? 0) + 1 }))
+      }),
+    [links]
+  )
 
   // All three panels stay mounted (only hidden) so that typed words and a running join survive a tab switch.
   return (
@@ -48,7 +59,7 @@ export function App({ client }: { client: ApiClient }) {
               <PairScreen session={state.session} applySession={applySession} />
             </section>
             <section id="panel-join" className="panel" aria-labelledby="heading-join" hidden={tab !== 'join'}>
-              <JoinScreen onShowDevices={() => setTab('devices')} />
+              <JoinScreen onShowDevices={() => setTab('devices')} opened={opened} />
             </section>
             <section id="panel-devices" className="panel" aria-labelledby="heading-devices" hidden={tab !== 'devices'}>
               <DevicesScreen

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ClipboardEvent } from 'react'
 import { CODE_WORD_COUNT, parseCode } from '../../shared/code/index.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
@@ -11,8 +11,27 @@ import { checkCode, readPaste } from './code-words.ts'
 import { progressRows } from './progress.ts'
 import { useCodeWords } from './use-code-words.ts'
 import { useJoin } from './use-join.ts'
+import type { OpenedLink } from '../../shared/opened-link.ts'
+import { CameraScan } from './scan/CameraScan.tsx'
 
-export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
+/** A link opened from outside (App.tsx); `n` tells one opening of the same link from the next. */
+export interface OpenedLinkArrival {
+  link: OpenedLink
+  n: number
+}
+
+const FILLED_NOTE = {
+  link: 'Filled in from the link you opened.',
+  camera: 'Read from the QR code.'
+} as const
+
+export function JoinScreen({
+  onShowDevices,
+  opened = null
+}: {
+  onShowDevices: () => void
+  opened?: OpenedLinkArrival | null
+}) {
   const code = useCodeWords()
   const { phase, events, join, cancel, reset } = useJoin()
   const [pasteError, setPasteError] = useState<ShownError | null>(null)
@@ -34,6 +53,27 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
   const start = (): void => {
     if (check.kind === 'ok') join(check.code)
   }
+
+  // A link or a QR code only fills the fields: whoever made it, Pair is still the person's click.
+  const [filledFrom, setFilledFrom] = useState<keyof typeof FILLED_NOTE | null>(null)
+  const fillFromLink = (link: OpenedLink, from: keyof typeof FILLED_NOTE): void => {
+    setFilledFrom(null)
+    if (joining) {
+      const hint = 'Cancel it first, then open the link again.'
+      return setPasteError({ code: 'invalid-link', message: 'A pairing is already running.', hint })
+    }
+    if (!link.ok) return setPasteError({ code: 'invalid-link', message: link.message, hint: link.hint })
+    setPasteError(null)
+    reset()
+    code.fill(0, link.words)
+    setFilledFrom(from)
+    focusField(CODE_WORD_COUNT)
+  }
+  const fillRef = useRef(fillFromLink)
+  fillRef.current = fillFromLink
+  useEffect(() => {
+    if (opened !== null) fillRef.current(opened.link, 'link')
+  }, [opened])
 
   const onPaste = (i: number, e: ClipboardEvent<HTMLInputElement>): void => {
     const text = e.clipboardData.getData('text')
@@ -58,6 +98,7 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
       <p className="lede">
         Type the 12 words shown on the other computer, or paste them (or a pairwise:// link) into any field.
       </p>
+      <CameraScan disabled={joining} onRead={(link) => fillFromLink(link, 'camera')} />
       <form
         className="join-form"
         onSubmit={(e) => {
@@ -78,6 +119,7 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
               }}
               onType={(v) => {
                 setPasteError(null)
+                setFilledFrom(null)
                 code.type(i, v)
               }}
               onSettle={() => code.settle(i)}
@@ -94,6 +136,11 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
           ))}
         </div>
         {pasteError !== null && <ErrorNotice error={pasteError} testId="paste-error" />}
+        {filledFrom !== null && (
+          <p className="status status-info" data-testid="code-filled" data-from={filledFrom}>
+            {FILLED_NOTE[filledFrom]} Check that the words match the other computer, then click Pair.
+          </p>
+        )}
         <div className="join-bar">
           <ChecksumStatus check={check} onFix={(position, word) => code.choose(position - 1, word)} />
           <div className="actions">
@@ -109,6 +156,7 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
                   code.clear()
                   reset()
                   setPasteError(null)
+                  setFilledFrom(null)
                   focusField(0)
                 }}
               >
@@ -135,6 +183,7 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
         onPairAnother={() => {
           code.clear()
           reset()
+          setFilledFrom(null)
           focusField(0)
         }}
       />

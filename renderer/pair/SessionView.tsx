@@ -77,6 +77,11 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
           </button>
         )}
         {status.active && (
+          <button type="button" className="button" onClick={() => copy(session.link)} data-testid="copy-link">
+            Copy link
+          </button>
+        )}
+        {status.active && (
           <button type="button" className="button" onClick={onCancel} disabled={busy} data-testid="cancel-pairing">
             Cancel
           </button>

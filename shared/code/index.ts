@@ -2,7 +2,7 @@
 export { WORDLIST, normalizeWord, isWord, completions, suggestionsFor, editDistance } from './wordlist.ts'
 export { CODE_WORD_COUNT, CODE_ENTROPY_BYTES, generateCode, entropyToWords, wordsToEntropy } from './generate.ts'
 export type { GeneratedCode } from './generate.ts'
-export { toLink, parseLink, looksLikeLink } from './link.ts'
+export { toLink, parseLink, looksLikeLink, linkFromFragment } from './link.ts'
 export type { LinkParse } from './link.ts'
 export { parseCode, parseCodeOrThrow, splitCodeWords } from './parse.ts'
 export type { ParsedCode, CodeError, CodeErrorCode, InvalidWord } from './parse.ts'

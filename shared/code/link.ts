@@ -3,6 +3,8 @@ import { CODE_WORD_COUNT } from './generate.ts'
 import { wordIndex } from './wordlist.ts'
 
 const SCHEME = 'pairwise:'
+/** The headless UI's address carries the same code as `#pair=w1-w2-…-w12`. */
+const FRAGMENT_KEY = 'pair'
 const HOST = 'pair'
 // Bumped only if the meaning of `code` changes; older apps then say "update" instead of misreading it.
 const LINK_VERSION = '1'
@@ -65,4 +67,18 @@ export function parseLink(input: string): LinkParse {
   const words = codes[0]!.split(/[\s+-]+/u).filter((w) => w !== '')
   if (words.length === 0) return { ok: false, message: 'This link has no pairing words in it.', hint: RETYPE }
   return { ok: true, words }
+}
+
+/**
+ * The pairwise:// link an address's fragment stands for (`#pair=w1-…-w12`), or null when the
+ * fragment holds no `pair=`. The value is only re-wrapped, never judged: parseLink and parseCode
+ * read it exactly as they read a link, so both ways in accept and refuse the same things.
+ */
+export function linkFromFragment(hash: string): string | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const codes = params.getAll(FRAGMENT_KEY)
+  if (codes.length === 0) return null
+  const link = new URL(`pairwise://${HOST}`)
+  for (const code of codes) link.searchParams.append('code', code)
+  return link.href
 }

@@ -44,6 +44,8 @@ export interface FakeElectronOptions {
   userData: string
   singleInstance?: boolean
   safeStorage: SafeStorageLike
+  /** app.isPackaged: an installed app rather than a development checkout. */
+  packaged?: boolean
 }
 
 export function createFakeElectron(options: FakeElectronOptions) {
@@ -56,6 +58,7 @@ export function createFakeElectron(options: FakeElectronOptions) {
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>()
   const permissions: { request?: Listener; check?: Listener } = {}
   const errorBoxes: Array<{ title: string; content: string }> = []
+  const protocolClients: string[] = []
   const ready = Promise.withResolvers<void>()
   let quitted = false
   let exitCode: number | null = null
@@ -115,7 +118,8 @@ export function createFakeElectron(options: FakeElectronOptions) {
     getPath: (name: string) => paths[name],
     getAppPath: () => options.appPath,
     getVersion: () => '0.1.0',
-    isPackaged: false,
+    isPackaged: options.packaged ?? false,
+    setAsDefaultProtocolClient: (scheme: string) => protocolClients.push(scheme) > 0,
     quit() {
       log.push('quit')
       let prevented = false
@@ -158,6 +162,7 @@ export function createFakeElectron(options: FakeElectronOptions) {
     protocolHandlers,
     permissions,
     errorBoxes,
+    protocolClients,
     appEvents,
     fireReady() {
       log.push('ready')

@@ -22,8 +22,13 @@ export class FakeIpcMain implements IpcMainLike {
 
   /** What ipcRenderer.invoke(CALL_CHANNEL, ...args) does from `frame`. */
   async invoke(frame: SenderFrame | null, ...args: unknown[]): Promise<unknown> {
-    const handler = this.handlers.get(CALL_CHANNEL)
-    if (handler === undefined) throw new Error(`No handler registered for '${CALL_CHANNEL}'`)
+    return this.invokeOn(CALL_CHANNEL, frame, ...args)
+  }
+
+  /** What ipcRenderer.invoke(channel, ...args) does from `frame`. */
+  async invokeOn(channel: string, frame: SenderFrame | null, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel)
+    if (handler === undefined) throw new Error(`No handler registered for '${channel}'`)
     return structuredClone(await handler({ senderFrame: frame }, ...structuredClone(args)))
   }
 }

@@ -26,6 +26,12 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
       if (session.joiner !== null)
         return { text: `${joinerName(session, 'A device')} is connecting…`, tone: 'progress', active: true }
       return { text: 'Waiting for the other device. Read the words to the person there.', tone: 'info', active: true }
+    case 'approving':
+      return {
+        text: `${joinerName(session, 'A device')} proved the code. Allow it to pair?`,
+        tone: 'progress',
+        active: true
+      }
     case 'committing':
       return { text: `Verifying ${joinerName(session, 'the other device')}…`, tone: 'progress', active: true }
     case 'paired':

@@ -8,6 +8,7 @@ import type { SqliteDatastore } from '../node/sqlite-datastore.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { TrustContext } from '../trust/trust-context.ts'
 import type { TrustStore } from '../trust/trust-store.ts'
+import { CodeAlarms } from './code-alarms.ts'
 import { Contacts } from './contacts.ts'
 import { IdentifyGate } from './identify-gate.ts'
 import { Joining } from './joining.ts'
@@ -65,12 +66,19 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     identifyOnOpen: false,
     guard
   })
+  const alarms = new CodeAlarms({
+    registry: c.registry,
+    events: c.events,
+    deviceView: (peer) => c.deviceView(peer),
+    contactSoon: (peer) => contacts.contactSoon(peer)
+  })
   const trustContext: TrustContext = {
     localPeerId: c.identity.peerId,
     privateKey: c.identity.privateKey,
     trust: c.trust,
     localAddresses: () => local.addresses(),
-    localName: () => c.registry.getThisDevice()?.name ?? ''
+    localName: () => c.registry.getThisDevice()?.name ?? '',
+    alarms
   }
   const nodes = new NodeDirectory({ node, registry: c.registry, events: c.events, startup: startupNodes })
   const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
@@ -110,7 +118,9 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     ...pairing,
     defaultTtlMinutes: options.codeTtlMinutes,
     reach: () => reachability.reach,
-    guard
+    guard,
+    approvalMs: timing.approvalMs,
+    alarms
   })
   const unguard = guard.attach(node, {
     isProtected: (peer) => {

@@ -8,11 +8,10 @@ import {
   CODE_TTL_MAX_MINUTES,
   CODE_TTL_MAX_MS,
   CODE_TTL_MIN_MINUTES,
-  CODE_TTL_MIN_MS,
-  CODE_ALARM_GRACE_MS
+  CODE_TTL_MIN_MS
 } from '../../../shared/limits.ts'
 import type { SessionState } from '../../../shared/states.ts'
-import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
+import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
 import { systemClock, type Clock, type TimerHandle } from './clock.ts'
 import { ApprovalWait, type ApprovalDecision } from './approval.ts'
 import { readMessage, refuse } from './exchange-io.ts'
@@ -42,6 +41,24 @@ import { equalBytes, fromHex, toHex } from '../util/bytes.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { FailureSketch } from './failure-sketch.ts'
+import {
+  DEFAULT_SESSION_LIMITS,
+  type ApprovalRequest,
+  type InitiatorHooks,
+  type InitiatorSessionOptions,
+  type SessionEvents,
+  type SessionLimits
+} from './initiator-contract.ts'
+import { UsedCodeWatch } from './used-code-watch.ts'
+
+export {
+  DEFAULT_SESSION_LIMITS,
+  type ApprovalRequest,
+  type InitiatorHooks,
+  type InitiatorSessionOptions,
+  type SessionEvents,
+  type SessionLimits
+} from './initiator-contract.ts'
 
 // The initiator's session: one code, one device at most (P5). Exchanges with
 // joiners run concurrently; the first joiner whose signed Response verifies
@@ -82,80 +99,8 @@ const EXCHANGE_TRANSITIONS: TransitionTable<ExchangeState> = {
   broken: []
 }
 
-export interface SessionLimits {
-  /** Wrong proofs one peer may send before this session stops answering it (kept in a FailureSketch). */
-  maxFailuresPerPeer: number
-  /**
-   * Wrong proofs this session takes in all before the code is burnt (state 'failed'). A wrong proof
-   * comes only from someone who knows the rendezvous id but not the words — a person who mistypes
-   * gets a checksum error or a different rendezvous id — so every one is hostile; this bounds how
-   * many guesses a code ever answers, whatever the number of peer ids.
-   */
-  maxFailuresPerSession: number
-  /** Joiners verified at the same time. */
-  maxConcurrentExchanges: number
-}
-
-export const DEFAULT_SESSION_LIMITS: SessionLimits = {
-  maxFailuresPerPeer: 3,
-  maxFailuresPerSession: 64,
-  maxConcurrentExchanges: 16
-}
-
-export interface InitiatorHooks {
-  /** Stores the pairing as pending-confirmation. Runs before Complete is sent, so a crash after sending leaves a record to reconcile. */
-  persistPending(outcome: PairingOutcome): Promise<void>
-  /** Promotes the pending pairing once the joiner's Ack arrived. */
-  confirm(outcome: PairingOutcome): Promise<void>
-}
-
-/** What the initiator's person is shown to decide on a joiner. */
-export interface ApprovalRequest {
-  peerId: string
-  device: DeviceInfo
-  /** The check string the joiner's screen shows too. */
-  check: string
-  /** When the wait ends on its own (clock time). */
-  deadline: number
-}
-
-/** Devices denied, and claimants alarmed about, per session: each needs a person or a valid proof, capped anyway. */
-const MAX_REMEMBERED_PEERS = 64
-
-export interface SessionEvents {
-  state: { state: SessionState }
-  /** A joiner proved it knows the code and is being verified. */
-  verifying: { peerId: string }
-  /** Someone sent a wrong proof. `blocked` once this peer is no longer answered. */
-  'attempt-failed': { peerId: string; sessionFailures: number; peerFailures: number; blocked: boolean }
-  /** The session cap on wrong proofs was reached: the code is burnt and the session ends 'failed'. */
-  burnt: { sessionFailures: number }
-  /** A joiner proved the code and the person is asked to Allow or Deny it. */
-  approval: ApprovalRequest
-  /** That question is over. */
-  'approval-ended': { peerId: string; decision: ApprovalDecision | 'session-ended' }
-  /** After the code paired, another peer proved it knows the words. */
-  overheard: { peerId: string; via: ArrivalPath | undefined; afterMs: number }
-  /** The auth key is wiped: no more alarms, and the session holds no secret. */
-  retired: undefined
-  paired: { outcome: PairingOutcome; confirmed: boolean }
-}
-
-export interface InitiatorSessionOptions {
-  entropy: Uint8Array
-  /** The keys of this entropy when the caller derived them already (it publishes with them too). */
-  keys?: CodeKeys
-  identity: LocalIdentity
-  /** This device as the joiner will see it; a function so each joiner gets the current addresses (a relay reservation may arrive after the code is shown). */
-  device: DeviceInfo | (() => DeviceInfo)
-  hooks: InitiatorHooks
-  ttlMs?: number
-  clock?: Clock
-  limits?: Partial<SessionLimits>
-  timeouts?: Partial<ProtocolTimeouts>
-  /** Ask the person before committing to a joiner, waiting this long for an answer (undefined: no asking). */
-  approvalMs?: number
-}
+/** Devices denied per session: each needs a person's click, capped anyway. */
+const MAX_DENIED_PEERS = 64
 
 export class InitiatorSession {
   readonly events = new Emitter<SessionEvents>()
@@ -179,11 +124,7 @@ export class InitiatorSession {
   /** The joiner the person is asked about now. */
   #approving: { peerId: string; wait: ApprovalWait } | undefined
   readonly #denied = new Set<string>()
-  /** Claimants of the used code already reported. */
-  readonly #alarmed = new Set<string>()
-  /** When a joiner claimed the code (clock time): the alarm says how long after. */
-  #usedAt: number | undefined
-  #secretsLive = true
+  readonly #watch: UsedCodeWatch
   #sessionFailures = 0
   #blockedPeers = 0
   #burnt = false
@@ -211,6 +152,12 @@ export class InitiatorSession {
     this.#limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits }
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
     this.#approvalMs = options.approvalMs
+    this.#watch = new UsedCodeWatch(
+      this.#authKey,
+      this.#clock,
+      (claim) => this.events.emit('overheard', claim),
+      () => this.events.emit('retired', undefined)
+    )
     this.expiresAt = this.#clock.now() + ttlMs
     this.#machine = new StateMachine(SESSION_TRANSITIONS, 'waiting', (_from, to) => {
       this.events.emit('state', { state: to })
@@ -252,11 +199,6 @@ export class InitiatorSession {
     return this.#ended.promise
   }
 
-  /** The joiner the person is being asked about, if any. */
-  get approvingPeer(): string | undefined {
-    return this.#approving?.peerId
-  }
-
   /** The person's answer about `peerId`. False when no such question is open (answered, timed out, left). */
   answerApproval(peerId: string, allow: boolean): boolean {
     const approving = this.#approving
@@ -283,7 +225,9 @@ export class InitiatorSession {
       joinerPeerId: remotePeerId,
       joinerNonce: fromHex(hello.nonce)
     }
-    if (this.#machine.is('committing', 'paired', 'unconfirmed')) this.#checkClaimant(base, hello, via)
+    // The code is used: a valid proof from anyone but the paired device means the words got out.
+    if (this.#machine.is('committing', 'paired', 'unconfirmed') && remotePeerId !== this.#outcome?.remotePeerId)
+      this.#watch.check(base, fromHex(hello.proof), via)
     const refusal = this.#admissionRefusal(remotePeerId)
     if (refusal !== undefined) {
       await refuse(channel, refusal)
@@ -370,7 +314,7 @@ export class InitiatorSession {
       )
       if (approved === undefined) return
     }
-    this.#usedAt = this.#clock.now()
+    this.#watch.claimed()
     this.#machine.to('committing')
     this.#claimedBy = exchange
     const outcome: PairingOutcome = {
@@ -439,20 +383,10 @@ export class InitiatorSession {
     }
     if (decision === 'allow') return wait
     exchange.to('refused')
-    if (decision === 'deny' && this.#denied.size < MAX_REMEMBERED_PEERS) this.#denied.add(request.peerId)
+    if (decision === 'deny' && this.#denied.size < MAX_DENIED_PEERS) this.#denied.add(request.peerId)
     if (decision === 'withdrawn') channel.abort('the joining device left')
     else await refuse(channel, decision === 'deny' ? 'denied' : 'approval-timed-out')
     return undefined
-  }
-
-  /** A Hello for the used code: a valid proof from another peer means the words reached someone else. */
-  #checkClaimant(base: TranscriptBase, hello: Hello, via: ArrivalPath | undefined): void {
-    const peerId = base.joinerPeerId
-    if (!this.#secretsLive || peerId === this.#outcome?.remotePeerId || this.#alarmed.has(peerId)) return
-    if (this.#alarmed.size >= MAX_REMEMBERED_PEERS) return
-    if (!equalBytes(joinerProof(this.#authKey, base), fromHex(hello.proof))) return
-    this.#alarmed.add(peerId)
-    this.events.emit('overheard', { peerId, via, afterMs: this.#clock.now() - (this.#usedAt ?? this.#clock.now()) })
   }
 
   #admissionRefusal(remotePeerId: string): RefusalReason | undefined {
@@ -498,24 +432,17 @@ export class InitiatorSession {
     if (state === 'unconfirmed' && this.#outcome !== undefined)
       this.events.emit('paired', { outcome: this.#outcome, confirmed: false })
     this.#entropy.fill(0)
-    // A used code keeps its auth key for the alarm until the TTL and the grace period are over; any other end wipes it now.
-    if (state === 'paired' || state === 'unconfirmed') {
-      const keepMs = Math.max(0, this.expiresAt - this.#clock.now()) + CODE_ALARM_GRACE_MS
-      this.#clock.setTimer(keepMs, () => this.retire(), { background: true })
-    } else this.retire()
+    this.#watch.sessionEnded(state === 'paired' || state === 'unconfirmed', this.expiresAt)
     this.#ended.resolve(state)
   }
 
-  /** Wipes the auth key: from now on a Hello for this code is answered without checking its proof. */
+  /** Wipes the auth key now (see UsedCodeWatch): no more alarms for this code. */
   retire(): void {
-    if (!this.#secretsLive) return
-    this.#secretsLive = false
-    this.#authKey.fill(0)
-    this.events.emit('retired', undefined)
+    this.#watch.retire()
   }
 
   /** The session still holds the auth key (a used code, within its TTL and grace period). */
   get watching(): boolean {
-    return this.#secretsLive
+    return this.#watch.live
   }
 }

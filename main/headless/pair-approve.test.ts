@@ -12,6 +12,7 @@ import { PairwiseError } from '../../shared/errors.ts'
 import { CLI_BIN, CLI_ENV, LOOPBACK_NET, runCli, terminalSuite } from '../../test-support/cli.ts'
 import { startDevice, startDhtNodes, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { TmuxTerminal } from '../../test-support/tmux-terminal.ts'
+import { eventually } from '../../test-support/eventually.ts'
 import { removeTempDir } from '../../test-support/temp-dirs.ts'
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
@@ -74,6 +75,7 @@ describe('pairwise pair --approve', { timeout: 120_000, skip }, () => {
     assert.ok(screen.includes(`Fingerprint:  ${state.thisDevice.fingerprint}`), screen)
     const check = /Check: +(\d{3} \d{3})/.exec(screen)?.[1]
     assert.ok(check !== undefined, screen)
+    await eventually('the joiner shows its digits', () => waits.length > 0)
     assert.equal(waits[0]?.check, check, 'both screens show the same six digits')
     mkdirSync(ARTIFACTS, { recursive: true })
     writeFileSync(join(ARTIFACTS, 'pair-approve-question.txt'), `${term.rows().join('\n')}\n`)

@@ -188,7 +188,12 @@ async function micro(): Promise<Record<string, unknown>> {
     device: deviceNamed('Alice'),
     proof: toHex(randomBytes(32))
   })
-  const response = encodeMessage({ t: 'response', device: deviceNamed('Bob'), sig: toHex(randomBytes(64)) })
+  const response = encodeMessage({
+    t: 'response',
+    device: deviceNamed('Bob'),
+    reveal: toHex(randomBytes(32)),
+    sig: toHex(randomBytes(64))
+  })
   const codecUs = {
     decodeHello: await perOp(5000, () => decodeMessage(hello, HelloSchema)),
     decodeChallenge: await perOp(5000, () => decodeMessage(challenge, ChallengeSchema)),

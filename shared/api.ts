@@ -47,6 +47,33 @@ export type ThisDevice = z.infer<typeof ThisDeviceSchema>
 
 export const SessionStateSchema = z.enum(SESSION_STATES)
 
+/** How a peer's connection reached this device: directly across networks, through a relay, or on the LAN. */
+export const ArrivalPathSchema = z.enum(['direct', 'relay', 'lan'])
+export type ArrivalPath = z.infer<typeof ArrivalPathSchema>
+
+/** A device that proved the code, waiting for the person to Allow or Deny it (issue 12). */
+export const PendingApprovalSchema = z.object({
+  peerId: z.string(),
+  name: z.string(),
+  os: z.string(),
+  fingerprint: z.string(),
+  /** Six digits the joining device shows too: they match when both screens see the same exchange. */
+  check: z.string(),
+  /** When the question ends on its own, declined (ms since epoch). */
+  deadline: z.number()
+})
+export type PendingApproval = z.infer<typeof PendingApprovalSchema>
+
+/** How the last question about a joining device ended without a pairing. */
+export const DeclinedJoinerSchema = z.object({
+  peerId: z.string(),
+  name: z.string(),
+  /** denied: the person clicked Deny; timed-out: nobody answered; withdrawn: the joining device left. */
+  reason: z.enum(['denied', 'timed-out', 'withdrawn']),
+  at: z.number()
+})
+export type DeclinedJoiner = z.infer<typeof DeclinedJoinerSchema>
+
 export const PairingSessionViewSchema = z.object({
   sessionId: z.string(),
   words: z.array(z.string()).length(12),
@@ -68,7 +95,13 @@ export const PairingSessionViewSchema = z.object({
   joiner: z.object({ peerId: z.string(), name: z.string().optional() }).nullable(),
   advertisedTo: z.number().int(),
   /** How a joiner can reach this device: at a public address, only through a relay, or only on this LAN. */
-  reach: z.enum(['public', 'relay', 'local'])
+  reach: z.enum(['public', 'relay', 'local']),
+  /** The person is asked before a device pairs (Allow / Deny). Optional: older daemons do not say. */
+  approve: z.boolean().optional(),
+  /** The device waiting for Allow / Deny now (state 'approving'). */
+  approval: PendingApprovalSchema.nullable().optional(),
+  /** The last device that was not allowed (denied, unanswered, left), so the person knows what happened. */
+  declined: DeclinedJoinerSchema.nullable().optional()
 })
 export type PairingSessionView = z.infer<typeof PairingSessionViewSchema>
 
@@ -80,6 +113,7 @@ export const JoinStepSchema = z.enum([
   'found',
   'connecting',
   'verifying',
+  'awaiting-approval',
   'committing',
   'paired',
   'failed'
@@ -90,6 +124,9 @@ export const JoinProgressSchema = z.object({
   step: JoinStepSchema,
   path: DiscoveryPathSchema.optional(),
   message: z.string(),
+  /** With 'awaiting-approval': the six digits the other device shows too, and when it stops waiting. */
+  check: z.string().optional(),
+  deadline: z.number().optional(),
   at: z.number()
 })
 export type JoinProgress = z.infer<typeof JoinProgressSchema>
@@ -148,12 +185,35 @@ export const NodeAddressSchema = z
     'not a node address: paste the --bootstrap value `pairwise node` printed'
   )
 
+export const CodeAlarmViewSchema = z.object({
+  /** The device paired with that code. */
+  device: DeviceViewSchema,
+  /** Who else proved the code. */
+  claimantPeerId: z.string(),
+  /** How the claimant reached the initiator; absent when the initiator could not tell. */
+  path: ArrivalPathSchema.optional(),
+  secondsAfterPairing: z.number().int().nonnegative(),
+  /** 'this-device': we showed the code and saw the claimant; 'paired-device': the other device told us. */
+  seenBy: z.enum(['this-device', 'paired-device']),
+  at: z.number()
+})
+export type CodeAlarmView = z.infer<typeof CodeAlarmViewSchema>
+
 const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
 /** Every method: its params schema and its result schema. */
 export const METHODS = {
   getState: { params: z.object({}).strict(), result: ServiceStateSchema },
-  startPairing: { params: z.object({ ttlMinutes: TtlMinutes.optional() }).strict(), result: PairingSessionViewSchema },
+  startPairing: {
+    /** `approve`: ask the person before a device that proved the code pairs (default: do not ask). */
+    params: z.object({ ttlMinutes: TtlMinutes.optional(), approve: z.boolean().optional() }).strict(),
+    result: PairingSessionViewSchema
+  },
+  /** Allow or Deny the device the current session asks about; false when that question is over. */
+  answerApproval: {
+    params: z.object({ peerId: PeerIdTextSchema, allow: z.boolean() }).strict(),
+    result: z.object({ answered: z.boolean() })
+  },
   cancelPairing: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
   join: {
     params: z.object({ code: z.string().min(1).max(2000), joinId: z.string().max(64).optional() }).strict(),
@@ -199,7 +259,12 @@ export const EVENTS = {
    */
   'device-renamed': z.object({ device: DeviceViewSchema, previousName: z.string() }),
   /** Nodes were added or removed, or one connected or disconnected. */
-  'nodes-changed': z.array(NodeViewSchema)
+  'nodes-changed': z.array(NodeViewSchema),
+  /**
+   * Someone else proved a code after it paired (they know the words): "Someone else also had this code N
+   * seconds after you paired". Raised by the initiator, and relayed to the joiner over presence.
+   */
+  'code-alarm': CodeAlarmViewSchema
 } as const
 
 export type EventName = keyof typeof EVENTS

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'code-used',
   'code-cancelled',
   'attempts-exceeded', // too many wrong-code attempts from this peer or in this session
+  'denied', // the person at the initiator declined this device (Deny)
+  'approval-timed-out', // nobody allowed or denied this device on the initiator in time
   'wrong-code', // the other side's proof did not match: the words differ
   'device-revoked',
   'timed-out',

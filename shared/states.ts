@@ -8,6 +8,8 @@ export type DeviceStatus = (typeof DEVICE_STATUSES)[number]
 /** The initiator's pairing session: waiting for a joiner, then one way it ended. */
 export const SESSION_STATES = [
   'waiting',
+  // A device proved the code and the person is asked to Allow or Deny it (issue 12); nothing is stored yet.
+  'approving',
   'committing',
   'paired',
   'unconfirmed',

@@ -132,6 +132,8 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     await pageB.getByTestId('join-button').click()
     await pageB.getByTestId('join-progress').waitFor()
     await shot(pageB, '09-join-progress')
+    // The UI asks before a device pairs (on by default; approval-ui.test.ts covers it).
+    await pageA.getByTestId('approval-allow').click()
     await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
     await shot(pageB, '10-join-paired')
     await pageA.locator('[data-testid="session-status"][data-state="paired"]').waitFor()

@@ -41,7 +41,8 @@ export const METHOD_NAMES = [
   'getMetrics',
   'listNodes',
   'addNode',
-  'removeNode'
+  'removeNode',
+  'answerApproval'
 ] as const satisfies readonly MethodName[]
 
 export const EVENT_NAMES = [
@@ -52,7 +53,8 @@ export const EVENT_NAMES = [
   'paired',
   'removed-by-peer',
   'device-renamed',
-  'nodes-changed'
+  'nodes-changed',
+  'code-alarm'
 ] as const satisfies readonly EventName[]
 
 type Unlisted<All, Listed extends readonly unknown[]> = Exclude<All, Listed[number]>

@@ -31,6 +31,8 @@ export interface CliOptions {
   maxReservations: number | undefined
   /** `pairwise pair`: true --qr, false --no-qr, undefined: only when it fits the terminal. */
   qr: boolean | undefined
+  /** `pairwise pair --approve`: ask y/N before a device that proved the code pairs. */
+  approve: boolean
   /** `pairwise revoke`: no confirmation question. */
   yes: boolean
 }
@@ -59,6 +61,7 @@ type FlagName =
   | 'max-reservations'
   | 'qr'
   | 'no-qr'
+  | 'approve'
   | 'yes'
   | 'help'
   | 'version'
@@ -81,6 +84,7 @@ const FLAGS: Record<FlagName, { kind: FlagKind; commands?: readonly CommandName[
   'max-reservations': { kind: 'string', commands: ['node'] },
   qr: { kind: 'boolean', commands: ['pair'] },
   'no-qr': { kind: 'boolean', commands: ['pair'] },
+  approve: { kind: 'boolean', commands: ['pair'] },
   yes: { kind: 'boolean', commands: ['revoke'] },
   help: { kind: 'boolean' },
   version: { kind: 'boolean' }
@@ -220,6 +224,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     metrics: hostPort('metrics', one('metrics')),
     maxReservations: integerFlag('max-reservations', one('max-reservations'), 1, 1_000_000, 'a count'),
     qr: booleans.has('qr') ? true : booleans.has('no-qr') ? false : undefined,
+    approve: booleans.has('approve'),
     yes: booleans.has('yes')
   }
   if (values.has('ui-port') && !options.ui) throw usageError('--ui-port needs --ui.')

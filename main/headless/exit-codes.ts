@@ -35,6 +35,9 @@ export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
   'code-expired': EXIT.codeEnded,
   'code-used': EXIT.codeEnded,
   'code-cancelled': EXIT.codeEnded,
+  // The other person declined, or did not answer: this pairing is over, as if the code had ended.
+  denied: EXIT.codeEnded,
+  'approval-timed-out': EXIT.codeEnded,
   'wrong-code': EXIT.wrongCode,
   'attempts-exceeded': EXIT.wrongCode,
   'device-revoked': EXIT.device,
@@ -57,7 +60,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   2  usage error, invalid argument
   3  invalid code: invalid-word, wrong-word-count, checksum-mismatch, invalid-link
   4  not reached: no-device-waiting, timed-out
-  5  code ended: code-expired, code-used, code-cancelled
+  5  code ended: code-expired, code-used, code-cancelled, denied, approval-timed-out
   6  wrong code: wrong-code, attempts-exceeded
   7  device: device-revoked, not-found
   8  data-dir-locked (another Pairwise process owns the data folder)

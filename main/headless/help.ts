@@ -18,10 +18,12 @@ const COMMON = `Common options:
   --json                  one JSON object per line; the last line is the result`
 
 export const COMMAND_HELP: Record<CommandName, string> = {
-  pair: `pairwise pair [--ttl <minutes>] [--qr | --no-qr]
+  pair: `pairwise pair [--ttl <minutes>] [--qr | --no-qr] [--approve]
   Show a 12-word code (and a link and QR code) and wait until another device joins with it.
   --ttl <minutes>  how long the code works, ${TTL_RANGE}
   --qr, --no-qr    always or never show the QR code (default: when it fits the terminal)
+  --approve        before a device pairs, show its name, OS, fingerprint and six check digits
+                   (its screen shows the same) and ask y/N; needs a terminal
   Ctrl-C cancels the code.`,
   join: `pairwise join [<word>…|<link>]
   Pair with the device that shows these 12 words (or its pairwise:// link). Without words it

@@ -82,6 +82,7 @@ function registryApi(registry: Registry): PairingApi {
     listNodes: offline('Listing nodes'),
     startPairing: offline('Pairing'),
     cancelPairing: offline('Pairing'),
+    answerApproval: offline('Pairing'),
     join: offline('Joining'),
     cancelJoin: offline('Joining'),
     revokeDevice: offline('Revoking'),

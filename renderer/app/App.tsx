@@ -4,6 +4,7 @@ import { ApiContext } from './api-context.ts'
 import { Nav } from './Nav.tsx'
 import { ReconnectBanner } from './ReconnectBanner.tsx'
 import { StorageWarnings } from './StorageWarnings.tsx'
+import { CodeAlarms } from '../alarms/CodeAlarms.tsx'
 import { useServiceState } from './use-service-state.ts'
 import type { TabId } from './tabs.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
@@ -39,6 +40,7 @@ export function App({ client, links }: { client: ApiClient; links?: OpenedLinkSo
       </header>
       <ReconnectBanner connection={connection} />
       <StorageWarnings warnings={state?.warnings} />
+      <CodeAlarms />
       <main className="app-main">
         {state === null ? (
           loadError === null ? (

@@ -10,7 +10,7 @@ interface Props {
 }
 
 /** Failures that trying the same words again can only repeat: the code itself is over. */
-const CODE_OVER = new Set(['code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded'])
+const CODE_OVER = new Set(['code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'denied'])
 
 export function JoinResult({ phase, onRetry, onShowDevices, onPairAnother }: Props) {
   const ref = useRef<HTMLDivElement>(null)

@@ -6,6 +6,7 @@ import type { ShownError } from '../common/shown-error.ts'
 import { ChecksumStatus } from './ChecksumStatus.tsx'
 import { JoinProgressList } from './JoinProgressList.tsx'
 import { JoinResult } from './JoinResult.tsx'
+import { ApprovalWait } from './ApprovalWait.tsx'
 import { WordInput } from './WordInput.tsx'
 import { checkCode, readPaste } from './code-words.ts'
 import { progressRows } from './progress.ts'
@@ -43,6 +44,10 @@ export function JoinScreen({
   // A code works once: after pairing, Pair waits for new words rather than offering a sure failure.
   const canPair = check.kind === 'ok' && !joining && phase.kind !== 'paired'
   const rows = useMemo(() => progressRows(events, joining), [events, joining])
+  // The other device's person is deciding: show the digits they compare (issue 12).
+  const asked = events.findLastIndex((e) => e.step === 'awaiting-approval')
+  const answered = events.slice(asked + 1).some((e) => e.step === 'committing' || e.step === 'paired')
+  const waitingFor = joining && asked >= 0 && !answered ? events[asked] : undefined
 
   const focusField = (i: number): void => {
     const target = i >= CODE_WORD_COUNT ? pairButton.current : inputs.current[i]
@@ -176,6 +181,9 @@ export function JoinScreen({
         </div>
       </form>
       {(joining || rows.length > 0) && <JoinProgressList rows={rows} />}
+      {waitingFor?.step === 'awaiting-approval' && waitingFor.check !== undefined && (
+        <ApprovalWait check={waitingFor.check} deadline={waitingFor.deadline} />
+      )}
       <JoinResult
         phase={phase}
         onRetry={start}

@@ -19,6 +19,7 @@ const PATHS: readonly { path: DiscoveryPath; label: string }[] = [
 const STAGES = [
   { step: 'connecting', label: 'Connecting' },
   { step: 'verifying', label: 'Verifying' },
+  { step: 'awaiting-approval', label: 'Approval' },
   { step: 'committing', label: 'Saving' },
   { step: 'paired', label: 'Paired' }
 ] as const

@@ -17,6 +17,8 @@ export function PairScreen({ session, applySession }: Props) {
   const api = useApi()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ShownError | null>(null)
+  // On by default: the person sees who proved the code before it pairs (issue 12).
+  const [approve, setApprove] = useState(true)
 
   const run = (action: () => Promise<void>): void => {
     setBusy(true)
@@ -29,7 +31,7 @@ export function PairScreen({ session, applySession }: Props) {
   // The `session` event may have overtaken the answer with a newer state of the same session.
   const start = (): void =>
     run(async () => {
-      const started = await api.startPairing({})
+      const started = await api.startPairing({ approve })
       applySession((current) => (current?.sessionId === started.sessionId ? current : started))
     })
 
@@ -38,7 +40,8 @@ export function PairScreen({ session, applySession }: Props) {
       const { cancelled } = await api.cancelPairing({})
       if (!cancelled) return
       applySession((current) =>
-        current !== null && (current.state === 'waiting' || current.state === 'committing')
+        current !== null &&
+        (current.state === 'waiting' || current.state === 'approving' || current.state === 'committing')
           ? { ...current, state: 'cancelled' }
           : current
       )
@@ -50,6 +53,15 @@ export function PairScreen({ session, applySession }: Props) {
       {session === null ? (
         <div className="intro">
           <p>Show 12 words here, then type them on the other computer. Both computers will then trust each other.</p>
+          <label className="pair-options">
+            <input
+              type="checkbox"
+              checked={approve}
+              onChange={(e) => setApprove(e.target.checked)}
+              data-testid="approve-toggle"
+            />{' '}
+            Ask me before a device pairs (shows its name and six digits to compare)
+          </label>
           <button
             type="button"
             className="button primary large"

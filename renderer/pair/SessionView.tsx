@@ -4,8 +4,9 @@ import { COPY_FEEDBACK, useCopy } from './use-copy.ts'
 import { QrCode } from './QrCode.tsx'
 import { WordGrid } from './WordGrid.tsx'
 import { formatCountdown, formatMinutes } from '../../shared/format.ts'
-import { formatAttempts, formatCrowd, REACH_NOTE, sessionStatus } from './session-status.ts'
+import { formatAttempts, formatCrowd, formatDeclined, REACH_NOTE, sessionStatus } from './session-status.ts'
 import { useAttemptsBlocked } from './use-attempts-blocked.ts'
+import { ApprovalPrompt } from './ApprovalPrompt.tsx'
 
 interface Props {
   session: PairingSessionView
@@ -43,6 +44,8 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
         </>
       )}
 
+      {session.state === 'approving' && session.approval != null && <ApprovalPrompt approval={session.approval} />}
+
       <div className="status-area" aria-live="polite" aria-atomic="true">
         <p className={`status status-${status.tone}`} data-testid="session-status" data-state={session.state}>
           {status.text}
@@ -55,6 +58,11 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
         {status.active && session.refused > 0 && (
           <p className="status status-warning" data-testid="session-crowd" data-refused={session.refused}>
             {formatCrowd(session.refused)}
+          </p>
+        )}
+        {status.active && session.declined != null && session.state === 'waiting' && (
+          <p className="status status-warning" data-testid="session-declined" data-reason={session.declined.reason}>
+            {formatDeclined(session.declined)}
           </p>
         )}
         {session.failedAttempts > 0 && (

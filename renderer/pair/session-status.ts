@@ -26,6 +26,12 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
       if (session.joiner !== null)
         return { text: `${joinerName(session, 'A device')} is connecting…`, tone: 'progress', active: true }
       return { text: 'Waiting for the other device. Read the words to the person there.', tone: 'info', active: true }
+    case 'approving':
+      return {
+        text: `Waiting for your answer about ${joinerName(session, 'the device')}: nothing is saved until you allow it.`,
+        tone: 'progress',
+        active: true
+      }
     case 'committing':
       return { text: `Verifying ${joinerName(session, 'the other device')}…`, tone: 'progress', active: true }
     case 'paired':
@@ -45,6 +51,18 @@ export function sessionStatus(session: PairingSessionView, now: number): Session
         active: false
       }
   }
+}
+
+const DECLINED: Record<NonNullable<PairingSessionView['declined']>['reason'], string> = {
+  denied: 'you denied it',
+  'timed-out': 'nobody allowed it in time',
+  withdrawn: 'it stopped waiting'
+}
+
+/** A device that proved the code but did not pair; the code still waits for the right one. */
+export function formatDeclined(declined: NonNullable<PairingSessionView['declined']>): string {
+  const name = declined.name.trim() === '' ? 'A device' : declined.name
+  return `${name} was not paired: ${DECLINED[declined.reason]}. The code still works for the right device.`
 }
 
 /** Strangers flooding this device while the code waits; the count is how many were turned away. */

@@ -9,7 +9,7 @@ import { FileSecretStore } from '../../main/engine/identity/file-secret-store.ts
 import { createNode, type PairwiseLibp2p } from '../../main/engine/node/libp2p-node.ts'
 import { createPairingService } from '../../main/engine/service/service.ts'
 import type { PairingService, ServiceOptions } from '../../main/engine/service/types.ts'
-import type { PairingSessionView } from '../../shared/api.ts'
+import type { MethodParams, PairingSessionView } from '../../shared/api.ts'
 import { after, before } from 'node:test'
 import { makeTempDir, removeTempDir } from '../temp-dirs.ts'
 import { eventually } from '../eventually.ts'
@@ -87,8 +87,11 @@ export async function startDevice(
  * a person reads the words out: joining before that is covered by the joiner's
  * own patience, but a loaded 2-core CI box should not decide a test.
  */
-export async function startAdvertised(device: TestDevice): Promise<PairingSessionView> {
-  const session = await device.service.startPairing({})
+export async function startAdvertised(
+  device: TestDevice,
+  params: MethodParams<'startPairing'> = {}
+): Promise<PairingSessionView> {
+  const session = await device.service.startPairing(params)
   const published = async (): Promise<boolean> => ((await device.service.getState({})).session?.advertisedTo ?? 0) > 0
   await eventually('the code is published', published, { timeoutMs: 20_000 })
   return session

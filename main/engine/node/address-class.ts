@@ -88,3 +88,10 @@ export function bootstrapAddress(addresses: string[]): string | undefined {
   }
   return undefined
 }
+
+/** How a connection from this remote address reached us, as the overheard-code alarm tells it. */
+export function arrivalPath(remote: Multiaddr): 'direct' | 'relay' | 'lan' {
+  const kind = classifyAddress(remote)
+  if (kind === 'circuit' || remote.toString().includes('/p2p-circuit')) return 'relay'
+  return kind === 'public' ? 'direct' : 'lan'
+}

@@ -13,6 +13,8 @@ const ERROR_RANK: ErrorCode[] = [
   'storage-missing',
   'storage-foreign',
   'storage-error',
+  'denied',
+  'approval-timed-out',
   'code-expired',
   'code-used',
   'code-cancelled',

@@ -19,6 +19,7 @@ import { codeKeyFromSeed } from '../code/code-key.ts'
 import { AMINO_PROTOCOL, codeRendezvousCid } from './public-network.ts'
 import { lookupPublicAdvertisements } from './public-rendezvous.ts'
 import { KAD_PROTOCOL } from './libp2p-node.ts'
+import { Deadline } from '../util/deadline.ts'
 
 // The joiner asks every path at once — LAN peers found by mDNS, the DHT
 // record, addresses it already knows — and runs the pairing protocol with
@@ -85,15 +86,19 @@ function retryDelayMs(attempt: number): number {
 }
 
 const MAX_CANDIDATES_WAITING = 64
+/** Beyond the initiator's approval wait: its refusal or Complete must reach us before our own deadline does. */
+const APPROVAL_MARGIN_MS = 15_000
 
 export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome> {
   const { node } = options
   const timeoutMs = options.timeoutMs ?? 30_000
   const keys = deriveCodeKeys(options.entropy)
   const race = new AbortController()
+  // Pushed back when the initiator asks its person to Allow us (see exchangeWith).
+  const joinDeadline = new Deadline(timeoutMs)
   const signal = AbortSignal.any([
     race.signal,
-    AbortSignal.timeout(timeoutMs),
+    joinDeadline.signal,
     ...(options.signal === undefined ? [] : [options.signal])
   ])
   // A peer is asked once per path: if a stale stored address failed, the
@@ -149,13 +154,21 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         path: candidate.path,
         message: `${pathLabel(candidate.path)}: connecting to a device`
       })
-      const candidateSignal = AbortSignal.any([signal, AbortSignal.timeout(options.candidateTimeoutMs ?? 15_000)])
+      const candidateDeadline = new Deadline(options.candidateTimeoutMs ?? 15_000)
+      cleanups.push(() => candidateDeadline.dispose())
+      const candidateSignal = AbortSignal.any([signal, candidateDeadline.signal])
+      const waitLonger = (ms: number): void => {
+        joinDeadline.extend(ms)
+        candidateDeadline.extend(ms)
+      }
       // A flooded initiator answers `busy`, evicts our stream or connection, or lets a dial stall: ask again
       // with backoff until this candidate's deadline (bounded in count too). See worthRetrying.
       for (let attempt = 0; ; attempt++) {
         const reached = { verifying: false }
         try {
-          result.resolve(await exchangeWith(candidate, peer, candidateSignal, () => (dialled = true), reached))
+          result.resolve(
+            await exchangeWith(candidate, peer, candidateSignal, () => (dialled = true), reached, waitLonger)
+          )
           return
         } catch (err) {
           if (
@@ -197,7 +210,8 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     peer: ReturnType<typeof peerIdFromString>,
     candidateSignal: AbortSignal,
     onDialled: () => void,
-    reached: { verifying: boolean }
+    reached: { verifying: boolean },
+    waitLonger: (ms: number) => void
   ): Promise<PairingOutcome> => {
     const connection = await connectToDevice(node, peer, candidate.addrs, {
       signal: candidateSignal,
@@ -231,8 +245,18 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
             throw err
           }
         },
-        onProgress: (step) => {
+        onProgress: (step, wait) => {
           if (step === 'verifying') reached.verifying = true
+          if (step === 'awaiting-approval' && wait !== undefined) {
+            waitLonger(wait.ms + APPROVAL_MARGIN_MS)
+            options.progress({
+              step: 'awaiting-approval',
+              path: candidate.path,
+              message: 'Waiting for the other device to allow this pairing',
+              check: wait.check,
+              deadline: Date.now() + wait.ms
+            })
+          }
           if (step === 'verifying')
             options.progress({
               step: 'verifying',
@@ -420,6 +444,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
   } finally {
     signal.removeEventListener('abort', onAbort)
     for (const cleanup of cleanups) cleanup()
+    joinDeadline.dispose()
     race.abort()
   }
 }

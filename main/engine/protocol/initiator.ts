@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { ArrivalPath } from '../../../shared/api.ts'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { Emitter } from '../../../shared/emitter.ts'
 import { PairwiseError, toErrorPayload } from '../../../shared/errors.ts'
@@ -10,12 +11,14 @@ import {
   CODE_TTL_MIN_MS
 } from '../../../shared/limits.ts'
 import type { SessionState } from '../../../shared/states.ts'
-import { derivePairKey, deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
+import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
 import { systemClock, type Clock, type TimerHandle } from './clock.ts'
+import { ApprovalWait, type ApprovalDecision } from './approval.ts'
 import { readMessage, refuse } from './exchange-io.ts'
 import type { FramedChannel } from './framing.ts'
 import {
   AckSchema,
+  decodeMessage,
   encodeMessage,
   isRefusal,
   PROTOCOL_VERSION,
@@ -25,6 +28,8 @@ import {
 } from './messages.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
 import {
+  checkCommitment,
+  checkString,
   initiatorProof,
   joinerProof,
   signedByInitiator,
@@ -36,14 +41,40 @@ import { equalBytes, fromHex, toHex } from '../util/bytes.ts'
 import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type ProtocolTimeouts } from './types.ts'
 import { verifyByPeerId } from '../identity/peer-key.ts'
 import { FailureSketch } from './failure-sketch.ts'
+import {
+  DEFAULT_SESSION_LIMITS,
+  type ApprovalRequest,
+  type InitiatorHooks,
+  type InitiatorSessionOptions,
+  type SessionEvents,
+  type SessionLimits
+} from './initiator-contract.ts'
+import { UsedCodeWatch } from './used-code-watch.ts'
+
+export {
+  DEFAULT_SESSION_LIMITS,
+  type ApprovalRequest,
+  type InitiatorHooks,
+  type InitiatorSessionOptions,
+  type SessionEvents,
+  type SessionLimits
+} from './initiator-contract.ts'
 
 // The initiator's session: one code, one device at most (P5). Exchanges with
 // joiners run concurrently; the first joiner whose signed Response verifies
 // claims the session (waiting -> committing), every later one is told the
-// code is used.
+// code is used. With approval on, that joiner first waits for the person
+// (waiting -> approving): Allow goes on to committing; Deny, no answer in time
+// or the joiner leaving go back to waiting with nothing stored.
+//
+// After the code paired, a later Hello with a valid proof means someone else
+// has the words: the session raises the overheard-code alarm. For that it keeps
+// the auth key (only it) until the TTL plus a grace period is over.
 
 const SESSION_TRANSITIONS: TransitionTable<SessionState> = {
-  waiting: ['committing', 'expired', 'cancelled', 'failed'],
+  waiting: ['approving', 'committing', 'expired', 'cancelled', 'failed'],
+  // The code's TTL and Cancel still apply while the person decides.
+  approving: ['waiting', 'committing', 'expired', 'cancelled', 'failed'],
   // Once a joiner is verified the session finishes that pairing even if the
   // TTL runs out or the person clicks Cancel: P7 needs the exchange to end
   // in a known state on both sides.
@@ -56,67 +87,20 @@ const SESSION_TRANSITIONS: TransitionTable<SessionState> = {
 }
 
 // One exchange with one joiner, over one stream.
-type ExchangeState = 'challenging' | 'awaiting-response' | 'awaiting-ack' | 'done' | 'refused' | 'broken'
+type ExchangeState =
+  'challenging' | 'awaiting-response' | 'awaiting-approval' | 'awaiting-ack' | 'done' | 'refused' | 'broken'
 const EXCHANGE_TRANSITIONS: TransitionTable<ExchangeState> = {
   challenging: ['awaiting-response', 'refused', 'broken'],
-  'awaiting-response': ['awaiting-ack', 'refused', 'broken'],
+  'awaiting-response': ['awaiting-approval', 'awaiting-ack', 'refused', 'broken'],
+  'awaiting-approval': ['awaiting-ack', 'refused', 'broken'],
   'awaiting-ack': ['done', 'broken'],
   done: [],
   refused: [],
   broken: []
 }
 
-export interface SessionLimits {
-  /** Wrong proofs one peer may send before this session stops answering it (kept in a FailureSketch). */
-  maxFailuresPerPeer: number
-  /**
-   * Wrong proofs this session takes in all before the code is burnt (state 'failed'). A wrong proof
-   * comes only from someone who knows the rendezvous id but not the words — a person who mistypes
-   * gets a checksum error or a different rendezvous id — so every one is hostile; this bounds how
-   * many guesses a code ever answers, whatever the number of peer ids.
-   */
-  maxFailuresPerSession: number
-  /** Joiners verified at the same time. */
-  maxConcurrentExchanges: number
-}
-
-export const DEFAULT_SESSION_LIMITS: SessionLimits = {
-  maxFailuresPerPeer: 3,
-  maxFailuresPerSession: 64,
-  maxConcurrentExchanges: 16
-}
-
-export interface InitiatorHooks {
-  /** Stores the pairing as pending-confirmation. Runs before Complete is sent, so a crash after sending leaves a record to reconcile. */
-  persistPending(outcome: PairingOutcome): Promise<void>
-  /** Promotes the pending pairing once the joiner's Ack arrived. */
-  confirm(outcome: PairingOutcome): Promise<void>
-}
-
-export interface SessionEvents {
-  state: { state: SessionState }
-  /** A joiner proved it knows the code and is being verified. */
-  verifying: { peerId: string }
-  /** Someone sent a wrong proof. `blocked` once this peer is no longer answered. */
-  'attempt-failed': { peerId: string; sessionFailures: number; peerFailures: number; blocked: boolean }
-  /** The session cap on wrong proofs was reached: the code is burnt and the session ends 'failed'. */
-  burnt: { sessionFailures: number }
-  paired: { outcome: PairingOutcome; confirmed: boolean }
-}
-
-export interface InitiatorSessionOptions {
-  entropy: Uint8Array
-  /** The keys of this entropy when the caller derived them already (it publishes with them too). */
-  keys?: CodeKeys
-  identity: LocalIdentity
-  /** This device as the joiner will see it; a function so each joiner gets the current addresses (a relay reservation may arrive after the code is shown). */
-  device: DeviceInfo | (() => DeviceInfo)
-  hooks: InitiatorHooks
-  ttlMs?: number
-  clock?: Clock
-  limits?: Partial<SessionLimits>
-  timeouts?: Partial<ProtocolTimeouts>
-}
+/** Devices denied per session: each needs a person's click, capped anyway. */
+const MAX_DENIED_PEERS = 64
 
 export class InitiatorSession {
   readonly events = new Emitter<SessionEvents>()
@@ -136,6 +120,11 @@ export class InitiatorSession {
   readonly #failuresByPeer = new FailureSketch()
   readonly #inFlight = new Set<AbortController>()
   readonly #ended: PromiseWithResolvers<SessionState> = Promise.withResolvers()
+  readonly #approvalMs: number | undefined
+  /** The joiner the person is asked about now. */
+  #approving: { peerId: string; wait: ApprovalWait } | undefined
+  readonly #denied = new Set<string>()
+  readonly #watch: UsedCodeWatch
   #sessionFailures = 0
   #blockedPeers = 0
   #burnt = false
@@ -162,6 +151,13 @@ export class InitiatorSession {
     this.#clock = options.clock ?? systemClock
     this.#limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits }
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
+    this.#approvalMs = options.approvalMs
+    this.#watch = new UsedCodeWatch(
+      this.#authKey,
+      this.#clock,
+      (claim) => this.events.emit('overheard', claim),
+      () => this.events.emit('retired', undefined)
+    )
     this.expiresAt = this.#clock.now() + ttlMs
     this.#machine = new StateMachine(SESSION_TRANSITIONS, 'waiting', (_from, to) => {
       this.events.emit('state', { state: to })
@@ -170,7 +166,7 @@ export class InitiatorSession {
     this.#expiryTimer = this.#clock.setTimer(
       ttlMs,
       () => {
-        if (this.#machine.is('waiting')) this.#machine.to('expired')
+        if (this.#machine.is('waiting', 'approving')) this.#machine.to('expired')
       },
       { background: true }
     )
@@ -203,9 +199,16 @@ export class InitiatorSession {
     return this.#ended.promise
   }
 
+  /** The person's answer about `peerId`. False when no such question is open (answered, timed out, left). */
+  answerApproval(peerId: string, allow: boolean): boolean {
+    const approving = this.#approving
+    if (approving === undefined || approving.peerId !== peerId) return false
+    return approving.wait.answer(allow)
+  }
+
   /** Ends a waiting session. Returns false when it is already past the point of cancelling. */
   cancel(): boolean {
-    if (!this.#machine.is('waiting')) return false
+    if (!this.#machine.is('waiting', 'approving')) return false
     this.#machine.to('cancelled')
     return true
   }
@@ -214,18 +217,21 @@ export class InitiatorSession {
    * Runs one exchange after the responder read this joiner's Hello. Never
    * throws: every failure ends this exchange with a refusal or a closed stream.
    */
-  async handleHello(channel: FramedChannel, hello: Hello, remotePeerId: string): Promise<void> {
-    const refusal = this.#admissionRefusal(remotePeerId)
-    if (refusal !== undefined) {
-      await refuse(channel, refusal)
-      return
-    }
+  async handleHello(channel: FramedChannel, hello: Hello, remotePeerId: string, via?: ArrivalPath): Promise<void> {
     const base: TranscriptBase = {
       version: PROTOCOL_VERSION,
       rendezvous: this.#rendezvous,
       initiatorPeerId: this.#identity.peerId,
       joinerPeerId: remotePeerId,
       joinerNonce: fromHex(hello.nonce)
+    }
+    // The code is used: a valid proof from anyone but the paired device means the words got out.
+    if (this.#machine.is('committing', 'paired', 'unconfirmed') && remotePeerId !== this.#outcome?.remotePeerId)
+      this.#watch.check(base, fromHex(hello.proof), via)
+    const refusal = this.#admissionRefusal(remotePeerId)
+    if (refusal !== undefined) {
+      await refuse(channel, refusal)
+      return
     }
     const expected = joinerProof(this.#authKey, base)
     if (!equalBytes(expected, fromHex(hello.proof))) {
@@ -288,11 +294,27 @@ export class InitiatorSession {
     if (!(await verifyByPeerId(remotePeerId, signedByJoiner(hash), fromHex(response.sig)))) {
       throw new PairwiseError('protocol-error', 'The joining device signed with a key that is not its own.')
     }
+    const reveal = fromHex(response.reveal)
+    if (!equalBytes(checkCommitment(reveal), base.joinerNonce)) {
+      throw new PairwiseError('protocol-error', 'The joining device did not open the commitment in its Hello.')
+    }
     if (!this.#machine.is('waiting')) {
       exchange.to('refused')
-      await refuse(channel, this.#terminalRefusal())
+      await refuse(channel, this.#machine.is('approving') ? 'busy' : this.#terminalRefusal())
       return
     }
+    let approved: ApprovalWait | undefined
+    if (this.#approvalMs !== undefined) {
+      const check = checkString({ ...base, initiatorNonce, reveal })
+      approved = await this.#askPerson(
+        channel,
+        { peerId: remotePeerId, device: response.device, check },
+        exchange,
+        signal
+      )
+      if (approved === undefined) return
+    }
+    this.#watch.claimed()
     this.#machine.to('committing')
     this.#claimedBy = exchange
     const outcome: PairingOutcome = {
@@ -311,7 +333,10 @@ export class InitiatorSession {
     await channel.write(encodeMessage({ t: 'complete', sig: toHex(sigI) }))
     exchange.to('awaiting-ack')
 
-    const ack = await readMessage(channel, AckSchema, this.#clock, this.#timeouts.ackMs)
+    const ack =
+      approved === undefined
+        ? await readMessage(channel, AckSchema, this.#clock, this.#timeouts.ackMs)
+        : decodeMessage(await approved.nextFrame(this.#timeouts.ackMs), AckSchema)
     if (isRefusal(ack)) throw new PairwiseError('protocol-error', 'The joining device refused after it was verified.')
     await this.#hooks.confirm(outcome)
     exchange.to('done')
@@ -320,8 +345,54 @@ export class InitiatorSession {
     await channel.close()
   }
 
+  /**
+   * Asks the person about a joiner that proved the code, with nothing stored yet. Returns the wait
+   * (its pending read carries the Ack) on Allow; otherwise refuses the joiner, puts the session back
+   * to waiting and returns undefined. Throws the session's end (expired, cancelled) if that comes first.
+   */
+  async #askPerson(
+    channel: FramedChannel,
+    request: Omit<ApprovalRequest, 'deadline'>,
+    exchange: StateMachine<ExchangeState>,
+    signal: AbortSignal
+  ): Promise<ApprovalWait | undefined> {
+    const ms = this.#approvalMs!
+    this.#machine.to('approving')
+    exchange.to('awaiting-approval')
+    const wait = new ApprovalWait(channel, this.#clock, ms, signal)
+    this.#approving = { peerId: request.peerId, wait }
+    // Until told otherwise: the write of Pending failed because the joiner is gone.
+    let decision: ApprovalDecision | 'session-ended' = 'withdrawn'
+    try {
+      await channel.write(encodeMessage({ t: 'pending', ms }))
+      this.events.emit('approval', { ...request, deadline: this.#clock.now() + ms })
+      const answered = await wait.decision
+      if (signal.aborted) {
+        // The session ended while the person looked (expired, cancelled): the caller refuses with why.
+        decision = 'session-ended'
+        throw signal.reason
+      }
+      decision = answered
+    } finally {
+      this.#approving = undefined
+      if (decision !== 'allow') {
+        wait.dispose()
+        if (this.#machine.is('approving')) this.#machine.to('waiting')
+      }
+      this.events.emit('approval-ended', { peerId: request.peerId, decision })
+    }
+    if (decision === 'allow') return wait
+    exchange.to('refused')
+    if (decision === 'deny' && this.#denied.size < MAX_DENIED_PEERS) this.#denied.add(request.peerId)
+    if (decision === 'withdrawn') channel.abort('the joining device left')
+    else await refuse(channel, decision === 'deny' ? 'denied' : 'approval-timed-out')
+    return undefined
+  }
+
   #admissionRefusal(remotePeerId: string): RefusalReason | undefined {
+    if (this.#machine.is('approving')) return this.#denied.has(remotePeerId) ? 'denied' : 'busy'
     if (!this.#machine.is('waiting')) return this.#terminalRefusal()
+    if (this.#denied.has(remotePeerId)) return 'denied'
     if (this.#failuresByPeer.count(remotePeerId) >= this.#limits.maxFailuresPerPeer) return 'attempts-exceeded'
     if (this.#inFlight.size >= this.#limits.maxConcurrentExchanges) return 'busy'
     return undefined
@@ -361,6 +432,17 @@ export class InitiatorSession {
     if (state === 'unconfirmed' && this.#outcome !== undefined)
       this.events.emit('paired', { outcome: this.#outcome, confirmed: false })
     this.#entropy.fill(0)
+    this.#watch.sessionEnded(state === 'paired' || state === 'unconfirmed', this.expiresAt)
     this.#ended.resolve(state)
+  }
+
+  /** Wipes the auth key now (see UsedCodeWatch): no more alarms for this code. */
+  retire(): void {
+    this.#watch.retire()
+  }
+
+  /** The session still holds the auth key (a used code, within its TTL and grace period). */
+  get watching(): boolean {
+    return this.#watch.live
   }
 }

@@ -7,10 +7,20 @@ import { verifyByPeerId } from '../identity/peer-key.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { readMessage } from './exchange-io.ts'
 import type { FramedChannel } from './framing.ts'
-import { ChallengeSchema, CompleteSchema, encodeMessage, isRefusal, PROTOCOL_VERSION } from './messages.ts'
+import { APPROVAL_TIMEOUT_MAX_MS } from '../../../shared/limits.ts'
+import {
+  ChallengeSchema,
+  CompleteSchema,
+  encodeMessage,
+  isRefusal,
+  PendingSchema,
+  PROTOCOL_VERSION
+} from './messages.ts'
 import { refusalToError } from './refusals.ts'
 import { StateMachine, type TransitionTable } from './state-machine.ts'
 import {
+  checkCommitment,
+  checkString,
   initiatorProof,
   joinerProof,
   signedByInitiator,
@@ -24,21 +34,32 @@ import { DEFAULT_TIMEOUTS, type LocalIdentity, type PairingOutcome, type Protoco
 // The joiner's side of one exchange with one candidate initiator. It reveals
 // nothing beyond its Hello (a nonce and a proof bound to both peer ids) until
 // the initiator has proven it knows the code (P2), and commits only after the
-// initiator's signature over the whole transcript verifies.
+// initiator's signature over the whole transcript verifies. When the
+// initiator asks its person first (Pending), it waits — and commits nothing —
+// until Complete arrives; a refusal or a timeout there leaves nothing stored.
 export type JoinerState =
-  'hello-sent' | 'initiator-verified' | 'response-sent' | 'committed' | 'acknowledged' | 'failed'
+  'hello-sent' | 'initiator-verified' | 'response-sent' | 'awaiting-approval' | 'committed' | 'acknowledged' | 'failed'
 
 const JOINER_TRANSITIONS: TransitionTable<JoinerState> = {
   'hello-sent': ['initiator-verified', 'failed'],
   'initiator-verified': ['response-sent', 'failed'],
-  'response-sent': ['committed', 'failed'],
+  'response-sent': ['awaiting-approval', 'committed', 'failed'],
+  'awaiting-approval': ['committed', 'failed'],
   // After the commit only the Ack is outstanding; losing it is reconciled by presence (P7).
   committed: ['acknowledged'],
   acknowledged: [],
   failed: []
 }
 
-export type JoinerProgress = 'verifying' | 'committing' | 'paired'
+export type JoinerProgress = 'verifying' | 'awaiting-approval' | 'committing' | 'paired'
+
+/** What the joiner's person sees while the other device's person decides. */
+export interface ApprovalNotice {
+  /** The check string both screens show (transcript.ts, checkString). */
+  check: string
+  /** How long the initiator said it waits for its person. */
+  ms: number
+}
 
 export interface JoinOptions {
   channel: FramedChannel
@@ -54,7 +75,8 @@ export interface JoinOptions {
   signal?: AbortSignal
   clock?: Clock
   timeouts?: Partial<ProtocolTimeouts>
-  onProgress?: (step: JoinerProgress) => void
+  /** `wait` comes with 'awaiting-approval': the caller must let the exchange live that much longer. */
+  onProgress?: (step: JoinerProgress, wait?: ApprovalNotice) => void
   /** Lets a test or a race stop right before the commit (e.g. another candidate already won). */
   mayCommit?: () => boolean
 }
@@ -67,19 +89,24 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
   const machine = new StateMachine(JOINER_TRANSITIONS, 'hello-sent')
 
   // A refusal ends the join with the reason explained to the person.
-  const read = async <T extends z.ZodType>(schema: T): Promise<Exclude<z.infer<T>, { t: 'refuse' }>> => {
-    const message = await readMessage(channel, schema, clock, timeouts.readMs, options.signal)
+  const read = async <T extends z.ZodType>(
+    schema: T,
+    ms = timeouts.readMs
+  ): Promise<Exclude<z.infer<T>, { t: 'refuse' }>> => {
+    const message = await readMessage(channel, schema, clock, ms, options.signal)
     if (isRefusal(message)) throw refusalToError(message.reason)
     return message as Exclude<z.infer<T>, { t: 'refuse' }>
   }
 
   try {
+    // The nonce commits to `reveal` (see checkCommitment): fresh either way, and the check string is ours to trust.
+    const reveal = randomBytes(32)
     const base: TranscriptBase = {
       version: PROTOCOL_VERSION,
       rendezvous: keys.rendezvous,
       initiatorPeerId: remotePeerId,
       joinerPeerId: identity.peerId,
-      joinerNonce: randomBytes(32)
+      joinerNonce: checkCommitment(reveal)
     }
     const proofJ = joinerProof(keys.authKey, base)
     await channel.write(
@@ -112,10 +139,17 @@ export async function runJoiner(options: JoinOptions): Promise<PairingOutcome> {
       initiatorProof: expected
     })
     const sigJ = await identity.privateKey.sign(signedByJoiner(hash))
-    await channel.write(encodeMessage({ t: 'response', device, sig: toHex(sigJ) }))
+    await channel.write(encodeMessage({ t: 'response', device, reveal: toHex(reveal), sig: toHex(sigJ) }))
     machine.to('response-sent')
 
-    const complete = await read(CompleteSchema)
+    let complete = await read(CompleteSchema.or(PendingSchema))
+    if (complete.t === 'pending') {
+      // The other person is asked to Allow or Deny us. Our deadline is theirs plus one read, capped.
+      const ms = Math.min(complete.ms, APPROVAL_TIMEOUT_MAX_MS)
+      machine.to('awaiting-approval')
+      options.onProgress?.('awaiting-approval', { check: checkString({ ...base, initiatorNonce, reveal }), ms })
+      complete = await read(CompleteSchema, ms + timeouts.readMs)
+    }
     if (!(await verifyByPeerId(remotePeerId, signedByInitiator(hash), fromHex(complete.sig)))) {
       throw new PairwiseError('protocol-error', 'The other device signed with a key that is not its own.', {
         hint: 'Pairing was stopped for safety. Try again with a new code.'

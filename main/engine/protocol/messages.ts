@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DeviceInfoSchema } from '../../../shared/device.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
+import { APPROVAL_TIMEOUT_MAX_MS } from '../../../shared/limits.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -16,6 +17,8 @@ export const REFUSAL_REASONS = [
   'code-cancelled',
   'wrong-code',
   'attempts-exceeded',
+  'denied',
+  'approval-timed-out',
   'version-mismatch',
   'busy',
   'protocol-error',
@@ -36,7 +39,22 @@ export const ChallengeSchema = z.strictObject({
   device: DeviceInfoSchema,
   proof: hex(32)
 })
-export const ResponseSchema = z.strictObject({ t: z.literal('response'), device: DeviceInfoSchema, sig: hex(64) })
+// `reveal` opens the commitment the joiner's Hello nonce is (transcript.ts, checkCommitment): the
+// check string both screens show depends on it, and the joiner fixed it before it saw the initiator's nonce.
+export const ResponseSchema = z.strictObject({
+  t: z.literal('response'),
+  device: DeviceInfoSchema,
+  reveal: hex(32),
+  sig: hex(64)
+})
+/**
+ * I→J, only when the initiator asks its person to Allow or Deny this joiner: wait up to `ms` for
+ * Complete (or a refusal: denied, approval-timed-out, code-expired, code-cancelled).
+ */
+export const PendingSchema = z.strictObject({
+  t: z.literal('pending'),
+  ms: z.number().int().min(1).max(APPROVAL_TIMEOUT_MAX_MS)
+})
 export const CompleteSchema = z.strictObject({ t: z.literal('complete'), sig: hex(64) })
 export const AckSchema = z.strictObject({ t: z.literal('ack') })
 export const RefuseSchema = z.strictObject({
@@ -49,9 +67,10 @@ export type Hello = z.infer<typeof HelloSchema>
 export type Challenge = z.infer<typeof ChallengeSchema>
 export type Response = z.infer<typeof ResponseSchema>
 export type Complete = z.infer<typeof CompleteSchema>
+export type Pending = z.infer<typeof PendingSchema>
 export type Ack = z.infer<typeof AckSchema>
 export type Refuse = z.infer<typeof RefuseSchema>
-export type Message = Hello | Challenge | Response | Complete | Ack | Refuse
+export type Message = Hello | Challenge | Response | Pending | Complete | Ack | Refuse
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })

@@ -33,6 +33,14 @@ const REFUSAL_TEXT: Record<RefusalReason, { message: string; hint: string }> = {
     message: 'Too many wrong attempts from this device.',
     hint: 'Get a new code on the other device.'
   },
+  denied: {
+    message: 'The person at the other device declined this pairing.',
+    hint: 'If that was a mistake, get a new code on the other device and try again.'
+  },
+  'approval-timed-out': {
+    message: 'Nobody allowed this pairing on the other device in time.',
+    hint: 'Nothing was stored. Try again and click Allow on the other device when it asks.'
+  },
   'version-mismatch': {
     message: 'The other device runs an incompatible version of Pairwise.',
     hint: 'Update Pairwise on both devices.'

@@ -1,3 +1,4 @@
+import type { ArrivalPath } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { systemClock, timeoutSignal, type Clock } from './clock.ts'
 import type { ByteDuplex } from './byte-duplex.ts'
@@ -74,8 +75,14 @@ export class PairingResponder {
   /**
    * Serves one inbound stream from an authenticated peer. Never throws. `remoteHost` is the
    * connection's IP address (per-host fairness); streams without one share the peer's own bucket.
+   * `via`: how the connection came (the overheard-code alarm says so).
    */
-  async handleStream(duplex: ByteDuplex, remotePeerId: string, remoteHost: string = remotePeerId): Promise<void> {
+  async handleStream(
+    duplex: ByteDuplex,
+    remotePeerId: string,
+    remoteHost: string = remotePeerId,
+    via?: ArrivalPath
+  ): Promise<void> {
     this.stats.streams++
     const channel = new FramedChannel(duplex)
     const ticket = this.#admission.admit(remotePeerId, remoteHost)
@@ -111,7 +118,7 @@ export class PairingResponder {
         await this.#refuse(channel, 'busy')
         return
       }
-      await session.handleHello(channel, hello, remotePeerId)
+      await session.handleHello(channel, hello, remotePeerId, via)
     } catch (err) {
       this.#count(err instanceof PairwiseError && err.code === 'timed-out' ? 'timed-out' : 'protocol-error')
       channel.abort(err instanceof Error ? err.message : 'protocol error')

@@ -1,5 +1,7 @@
+import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { utf8ToBytes } from '@noble/hashes/utils.js'
 import type { DeviceInfo } from '../../../shared/device.ts'
 import { lengthPrefixed } from '../util/length-prefixed.ts'
 
@@ -66,3 +68,32 @@ export function transcriptHash(t: FullTranscript): Uint8Array {
 // back as the other side's.
 export const signedByJoiner = (hash: Uint8Array): Uint8Array => encode('pairwise/v1/sig/joiner', hash)
 export const signedByInitiator = (hash: Uint8Array): Uint8Array => encode('pairwise/v1/sig/initiator', hash)
+
+// The check string both screens show while the initiator's person decides (issue 12). It must be
+// something a device in the middle that knows the words cannot steer to match between its two
+// exchanges, so it is made like Bluetooth's numeric comparison: the joiner's Hello nonce is a
+// commitment to a secret `reveal` it sends only in its Response, after the initiator's nonce is
+// fixed. The check covers only values each side fixed before the other's last move (peer ids from
+// Noise, the rendezvous, both nonces, the reveal) — not the device descriptions, which the last
+// mover could vary at will to grind the six digits. A relay in the middle therefore matches the two
+// screens by chance only: 1 in a million per attempt, and every attempt needs a person to click Allow.
+
+/** The Hello nonce for a given reveal: what the joiner commits to before it sees the initiator's nonce. */
+export function checkCommitment(reveal: Uint8Array): Uint8Array {
+  return sha256(encode('pairwise/v1/check/commit', reveal))
+}
+
+export interface CheckInputs extends TranscriptBase {
+  initiatorNonce: Uint8Array
+  reveal: Uint8Array
+}
+
+/** Six digits as "123 456", from HKDF over the committed values; 48 bits reduced mod 10^6 (bias < 2^-28). */
+export function checkString(t: CheckInputs): string {
+  const salt = encode(...baseFields(t), t.initiatorNonce)
+  const bytes = hkdf(sha256, t.reveal, salt, utf8ToBytes('pairwise/v1/check'), 6)
+  let value = 0
+  for (const b of bytes) value = value * 256 + b
+  const digits = String(value % 1_000_000).padStart(6, '0')
+  return `${digits.slice(0, 3)} ${digits.slice(3)}`
+}

@@ -80,6 +80,8 @@ export class Contacts implements Startable {
         const peer = connection.remotePeer.toString()
         const channel = new FramedChannel(streamDuplex(stream))
         this.#afterPresence(peer, await servePresence(this.#c.trust, channel, peer).catch(() => 'failed' as const))
+        // Only our own requests carry news (an alarm) for it: the device came to us, so ask back.
+        if (this.#c.trust.alarms?.outgoing(peer) !== undefined) this.contactSoon(peer)
         this.#hangUpSoon(peer)
       },
       { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true }
@@ -146,10 +148,13 @@ export class Contacts implements Startable {
    * before the change, so it is repeated once when it ends.
    */
   checkOnlineNow(): void {
-    for (const peerId of this.#online) {
-      if (this.#inFlight.has(peerId)) this.#again.add(peerId)
-      else void this.contact(peerId)
-    }
+    for (const peerId of this.#online) this.contactSoon(peerId)
+  }
+
+  /** A presence check with this device now, or once more when the one on the wire ends. */
+  contactSoon(peerId: string): void {
+    if (this.#inFlight.has(peerId)) this.#again.add(peerId)
+    else void this.contact(peerId)
   }
 
   /** Presence check with a known device, or delivery of our revocation notice to it. */

@@ -1,10 +1,12 @@
 import type { Startable } from '@libp2p/interface'
 import { randomBytes } from 'node:crypto'
-import type { PairingSessionView } from '../../../shared/api.ts'
+import type { DeclinedJoiner, PairingSessionView, PendingApproval } from '../../../shared/api.ts'
 import { generateCode, toLink } from '../../../shared/code/index.ts'
 import { CODE_TTL_DEFAULT_MS, CODE_TTL_MAX_MS, MINUTE_MS } from '../../../shared/limits.ts'
 import { deriveCodeKeys, type CodeKeys } from '../code/derive.ts'
+import { fingerprint } from '../identity/fingerprint.ts'
 import { osLabel } from '../identity/identity.ts'
+import { arrivalPath } from '../node/address-class.ts'
 import { advertisementKey, createAdvertisement, EXPIRED_AD_GRACE_MS } from '../node/advertisement.ts'
 import type { AdvertisementServer } from '../node/advertisement-server.ts'
 import { codeRendezvousCid } from '../node/public-network.ts'
@@ -16,6 +18,7 @@ import { streamDuplex } from '../node/stream-duplex.ts'
 import { InitiatorSession } from '../protocol/initiator.ts'
 import { PairingResponder } from '../protocol/responder.ts'
 import { commitPairing, type PairingComponents } from './pairing-components.ts'
+import type { CodeAlarms } from './code-alarms.ts'
 import type { Reach } from './reachability.ts'
 
 // The initiator's side: one code at a time, shown until a device pairs with
@@ -29,6 +32,10 @@ export interface PairingHostComponents extends PairingComponents {
   reach(): Reach
   /** The node's share of connections for strangers; its evictions count as refused. */
   guard?: ConnectionGuard
+  /** How long the person has to Allow or Deny a joiner, when the session asks. */
+  approvalMs: number
+  /** Where a used code's other claimants are reported. */
+  alarms: Pick<CodeAlarms, 'seen'>
   /** Hands our advertisement to joiners who found us on the public network. */
   adServer?: AdvertisementServer
 }
@@ -44,6 +51,9 @@ interface ActiveSession {
   stopPublishing: AbortController
   /** Strangers turned away before this session began: the view counts only this session's. */
   refusedBefore: number
+  approve: boolean
+  approval: PendingApproval | null
+  declined: DeclinedJoiner | null
 }
 
 const MAX_PAIR_STREAMS = 8
@@ -53,11 +63,18 @@ const CROWD_CHECK_MS = 1_000
 const AD_ADDRESS_BYTES = 600
 /** Longest the first publish waits for a relay reservation. */
 const RELAY_WAIT_MS = 3_000
+/**
+ * Used codes still watched for other claimants after the person moved on to a new code (each until
+ * its TTL and grace period end): a bound on what a person clicking "New code" repeatedly leaves behind.
+ */
+const MAX_WATCHED_SESSIONS = 4
 
 export class PairingHost implements Startable {
   readonly #c: PairingHostComponents
   readonly #responder = new PairingResponder()
   #active: ActiveSession | null = null
+  /** Used codes the person moved on from, still answering (and watched for the alarm) until retired. */
+  readonly #watched: InitiatorSession[] = []
   #stopped = false
 
   constructor(components: PairingHostComponents) {
@@ -71,7 +88,8 @@ export class PairingHost implements Startable {
         this.#responder.handleStream(
           streamDuplex(stream),
           connection.remotePeer.toString(),
-          hostOf(connection.remoteAddr)
+          hostOf(connection.remoteAddr),
+          arrivalPath(connection.remoteAddr)
         ),
       { maxInboundStreams: MAX_PAIR_STREAMS, runOnLimitedConnection: true }
     )
@@ -85,7 +103,7 @@ export class PairingHost implements Startable {
   /** A code is shown and no device has finished pairing with it yet. */
   get pairing(): boolean {
     const state = this.#active?.session.state
-    return state === 'waiting' || state === 'committing'
+    return state === 'waiting' || state === 'approving' || state === 'committing'
   }
 
   /** Our session verified this joiner and waits for its Ack. */
@@ -119,7 +137,10 @@ export class PairingHost implements Startable {
       refused: this.#turnedAway() - a.refusedBefore,
       joiner: a.joiner,
       advertisedTo: a.advertisedTo,
-      reach: this.#c.reach()
+      reach: this.#c.reach(),
+      approve: a.approve,
+      approval: a.approval,
+      declined: a.declined
     }
   }
 
@@ -127,7 +148,12 @@ export class PairingHost implements Startable {
     return this.#active?.session.cancel() ?? false
   }
 
-  begin(ttlMinutes: number | undefined): PairingSessionView {
+  /** The person's Allow or Deny for the device the current session asks about. */
+  answerApproval(peerId: string, allow: boolean): boolean {
+    return this.#active?.session.answerApproval(peerId, allow) ?? false
+  }
+
+  begin(ttlMinutes: number | undefined, approve = false): PairingSessionView {
     this.#end()
     const minutes = ttlMinutes ?? this.#c.defaultTtlMinutes
     const ttlMs = minutes === undefined ? CODE_TTL_DEFAULT_MS : minutes * MINUTE_MS
@@ -140,6 +166,7 @@ export class PairingHost implements Startable {
       ttlMs,
       identity: this.#c.identity,
       device: () => this.#c.local.info(),
+      ...(approve ? { approvalMs: this.#c.approvalMs } : {}),
       hooks: {
         persistPending: async (outcome) => {
           const { remotePeerId, remoteDevice } = outcome
@@ -163,7 +190,10 @@ export class PairingHost implements Startable {
       joiner: null,
       advertisedTo: 0,
       stopPublishing: new AbortController(),
-      refusedBefore: this.#turnedAway()
+      refusedBefore: this.#turnedAway(),
+      approve,
+      approval: null,
+      declined: null
     }
     this.#active = active
     this.#responder.add(session)
@@ -276,6 +306,26 @@ export class PairingHost implements Startable {
     session.events.on('burnt', ({ sessionFailures }) => {
       registry.logEvent('code-burnt', { details: { count: sessionFailures } })
     })
+    session.events.on('approval', ({ peerId, device, check, deadline }) => {
+      const { name, os } = device
+      active.joiner = { peerId, name }
+      active.approval = { peerId, name, os, fingerprint: fingerprint(peerId), check, deadline }
+      this.#emit()
+    })
+    session.events.on('approval-ended', ({ peerId, decision }) => {
+      const name = active.approval?.name ?? ''
+      active.approval = null
+      if (decision === 'deny' || decision === 'timed-out' || decision === 'withdrawn') {
+        active.declined = { peerId, name, reason: decision === 'deny' ? 'denied' : decision, at: Date.now() }
+        active.joiner = null
+        registry.logEvent('join-declined', { peerId, reason: active.declined.reason })
+      }
+      this.#emit()
+    })
+    session.events.on('overheard', (claim) => {
+      const partner = session.outcome?.remotePeerId
+      if (partner !== undefined) this.#c.alarms.seen(partner, claim)
+    })
     // A flood is shown as a count that changes at most once a second, not an event per refusal.
     let refusedShown = 0
     const crowdCheck = setInterval(() => {
@@ -326,7 +376,18 @@ export class PairingHost implements Startable {
     if (old === null) return
     old.stopPublishing.abort()
     old.session.cancel()
-    this.#responder.remove(old.session)
     this.#active = null
+    if (this.#stopped || !old.session.watching) {
+      this.#responder.remove(old.session)
+      return
+    }
+    // A used code still answers, and raises the alarm, until its TTL and grace period are over.
+    this.#watched.push(old.session)
+    old.session.events.on('retired', () => {
+      this.#responder.remove(old.session)
+      const at = this.#watched.indexOf(old.session)
+      if (at >= 0) this.#watched.splice(at, 1)
+    })
+    while (this.#watched.length > MAX_WATCHED_SESSIONS) this.#watched[0]!.retire()
   }
 }

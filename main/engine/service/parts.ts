@@ -8,6 +8,7 @@ import type { SqliteDatastore } from '../node/sqlite-datastore.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { TrustContext } from '../trust/trust-context.ts'
 import type { TrustStore } from '../trust/trust-store.ts'
+import { CodeAlarms } from './code-alarms.ts'
 import { Contacts } from './contacts.ts'
 import { IdentifyGate } from './identify-gate.ts'
 import { Joining } from './joining.ts'
@@ -74,12 +75,19 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     identifyOnOpen: false,
     guard
   })
+  const alarms = new CodeAlarms({
+    registry: c.registry,
+    events: c.events,
+    deviceView: (peer) => c.deviceView(peer),
+    contactSoon: (peer) => contacts.contactSoon(peer)
+  })
   const trustContext: TrustContext = {
     localPeerId: c.identity.peerId,
     privateKey: c.identity.privateKey,
     trust: c.trust,
     localAddresses: () => local.addresses(),
-    localName: () => c.registry.getThisDevice()?.name ?? ''
+    localName: () => c.registry.getThisDevice()?.name ?? '',
+    alarms
   }
   const nodes = new NodeDirectory({ node, registry: c.registry, events: c.events, startup: startupNodes })
   const publicNetwork = new PublicNetwork({
@@ -129,6 +137,8 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     defaultTtlMinutes: options.codeTtlMinutes,
     reach: () => reachability.reach,
     guard,
+    approvalMs: timing.approvalMs,
+    alarms,
     ...(publicNetwork.enabled ? { adServer } : {})
   })
   const unguard = guard.attach(node, {

@@ -186,7 +186,11 @@ class Service implements PairingService {
     assertRoomToPair(this.#dataDir)
     const fault = this.#datastore.writeFault
     if (fault?.code === 'peer-store-full') throw storageFault('disk-full', PEER_STORE_WHAT, fault.file)
-    return this.#parts.host.begin(params.ttlMinutes)
+    return this.#parts.host.begin(params.ttlMinutes, params.approve ?? false)
+  }
+
+  async answerApproval(params: MethodParams<'answerApproval'>): Promise<MethodResult<'answerApproval'>> {
+    return { answered: this.#parts.host.answerApproval(params.peerId, params.allow) }
   }
 
   async cancelPairing(): Promise<{ cancelled: boolean }> {

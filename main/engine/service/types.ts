@@ -1,4 +1,5 @@
 import type { PairingApi, StorageWarning } from '../../../shared/api.ts'
+import { APPROVAL_TIMEOUT_MS } from '../../../shared/limits.ts'
 import type { SecretStore } from '../identity/secret-store.ts'
 import type { PairwiseLibp2p } from '../node/libp2p-node.ts'
 import type { NetworkOptions } from '../node/network-options.ts'
@@ -14,13 +15,16 @@ export interface ServiceTiming {
   lanWaitMs: number
   /** How long the DHT is asked again while no record for the code is found (the initiator may still be publishing). */
   dhtPatienceMs: number
+  /** How long a session that asks its person waits for Allow or Deny (shared/limits.ts). */
+  approvalMs: number
 }
 
 export const DEFAULT_TIMING: ServiceTiming = {
   reconnectMs: 30_000,
   joinTimeoutMs: 30_000,
   lanWaitMs: 3_000,
-  dhtPatienceMs: 10_000
+  dhtPatienceMs: 10_000,
+  approvalMs: APPROVAL_TIMEOUT_MS
 }
 
 export interface ServiceOptions {

@@ -20,12 +20,28 @@ export const LocalStatusSchema = z.enum(['paired', 'pending'])
 // (shared/device.ts) decide afterwards whether we take it (see presence.ts).
 const SenderName = z.string().max(256)
 
+/**
+ * The overheard-code alarm, relayed by the initiator to the device it paired with (issue 12): who
+ * else proved the code, how long after the pairing, and how it reached the initiator. Under the MAC.
+ */
+export const CodeAlarmSchema = z.strictObject({
+  claimant: z.string().min(1).max(128),
+  after: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(24 * 3600),
+  path: z.enum(['direct', 'relay', 'lan']).optional()
+})
+export type CodeAlarm = z.infer<typeof CodeAlarmSchema>
+
 export const PresenceRequestSchema = z.strictObject({
   t: z.literal('presence'),
   nonce: hex(32),
   status: LocalStatusSchema,
   name: SenderName,
   addrs: Addresses,
+  alarm: CodeAlarmSchema.optional(),
   mac: hex(32)
 })
 export const PresenceOkSchema = z.strictObject({
@@ -55,15 +71,24 @@ export type LocalStatus = z.infer<typeof LocalStatusSchema>
 
 const encode = lengthPrefixed
 
+/** An alarm as MACed bytes: one more length-prefixed field, so a request with one never MACs like one without. */
+const alarmFields = (alarm: CodeAlarm | undefined): string[] =>
+  alarm === undefined ? [] : [JSON.stringify([alarm.claimant, alarm.after, alarm.path ?? ''])]
+
 export function presenceRequestMac(
   pairKey: Uint8Array,
   from: string,
   to: string,
   nonce: Uint8Array,
   status: LocalStatus,
-  name: string
+  name: string,
+  alarm?: CodeAlarm
 ): Uint8Array {
-  return hmac(sha256, pairKey, encode('pairwise/v1/presence/request', from, to, nonce, status, name))
+  return hmac(
+    sha256,
+    pairKey,
+    encode('pairwise/v1/presence/request', from, to, nonce, status, name, ...alarmFields(alarm))
+  )
 }
 
 export function presenceReplyMac(

@@ -43,9 +43,20 @@ export async function checkPresence(
   const pairKey = await ctx.trust.openPairKey(record)
   try {
     const name = ctx.localName()
-    const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status, name)
+    // An overheard-code alarm for this device rides along, under the MAC; delivered once the reply verifies.
+    const alarm = ctx.alarms?.outgoing(record.peerId)
+    const mac = presenceRequestMac(pairKey, ctx.localPeerId, record.peerId, nonce, status, name, alarm)
+    const addrs = ctx.localAddresses()
     await channel.write(
-      encodeJson({ t: 'presence', nonce: toHex(nonce), status, name, addrs: ctx.localAddresses(), mac: toHex(mac) })
+      encodeJson({
+        t: 'presence',
+        nonce: toHex(nonce),
+        status,
+        name,
+        addrs,
+        ...(alarm === undefined ? {} : { alarm }),
+        mac: toHex(mac)
+      })
     )
     const reply = decodeJson(await channel.read(AbortSignal.timeout(READ_TIMEOUT_MS)), PresenceReplySchema)
     if (reply === undefined) return 'failed'
@@ -71,6 +82,7 @@ export async function checkPresence(
         )
         await channel.close()
         if (!equalBytes(expected, fromHex(reply.mac))) return 'failed'
+        if (alarm !== undefined) ctx.alarms?.delivered(record.peerId, alarm)
         return settle(ctx, record, reply.addrs, reply.name)
       }
     }
@@ -112,7 +124,15 @@ export async function servePresence(
     const requestNonce = fromHex(request.nonce)
     if (
       !equalBytes(
-        presenceRequestMac(pairKey, remotePeerId, ctx.localPeerId, requestNonce, request.status, request.name),
+        presenceRequestMac(
+          pairKey,
+          remotePeerId,
+          ctx.localPeerId,
+          requestNonce,
+          request.status,
+          request.name,
+          request.alarm
+        ),
         fromHex(request.mac)
       )
     ) {
@@ -128,6 +148,7 @@ export async function servePresence(
       encodeJson({ t: 'presence-ok', nonce: toHex(nonce), status, name, addrs: ctx.localAddresses(), mac: toHex(mac) })
     )
     await channel.close()
+    if (request.alarm !== undefined) ctx.alarms?.received(remotePeerId, request.alarm)
     return settle(ctx, record, request.addrs, request.name)
   } finally {
     pairKey.fill(0)

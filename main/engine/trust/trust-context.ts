@@ -1,4 +1,5 @@
 import type { PrivateKey } from '@libp2p/interface'
+import type { CodeAlarm } from './messages.ts'
 import type { TrustStore } from './trust-store.ts'
 
 /** What the presence and revocation exchanges need from the engine around them. */
@@ -9,6 +10,12 @@ export interface TrustContext {
   localAddresses(): string[]
   /** This device's current name: every presence message carries it, so a rename reaches paired devices. */
   localName(): string
+  /** Overheard-code alarms carried by presence requests (service/code-alarms.ts). */
+  alarms?: {
+    outgoing(peerId: string): CodeAlarm | undefined
+    delivered(peerId: string, alarm: CodeAlarm): void
+    received(peerId: string, alarm: CodeAlarm): void
+  }
 }
 
 export const READ_TIMEOUT_MS = 5_000

@@ -266,4 +266,60 @@ describe('revocation notices and presence proofs', () => {
     await serving2
     assert.equal(a.registry.getDevice(blank.localPeerId)?.name, 'B')
   })
+
+  it('an overheard-code alarm rides a presence request under the MAC: delivered once verified, forged ones dropped', async () => {
+    const a = await side('Alice')
+    const b = await side('Bob')
+    const pairKey = randomBytes(32)
+    await pairBoth(a, b, pairKey)
+    const alarm = { claimant: (await ephemeralIdentity()).peerId, after: 7, path: 'relay' as const }
+    const delivered: unknown[] = []
+    const received: unknown[] = []
+    const initiator: TrustContext = {
+      ...a,
+      alarms: {
+        outgoing: () => alarm,
+        delivered: (_peer, sent) => void delivered.push(sent),
+        received: () => assert.fail('the sender hears nothing back')
+      }
+    }
+    const joiner: TrustContext = {
+      ...b,
+      alarms: {
+        outgoing: () => undefined,
+        delivered: () => undefined,
+        received: (peer, got) => void received.push([peer, got])
+      }
+    }
+    const [mine, theirs] = memoryPipe()
+    const serving = servePresence(joiner, new FramedChannel(theirs), a.localPeerId)
+    assert.equal(
+      await checkPresence(initiator, new FramedChannel(mine), a.registry.getDevice(b.localPeerId)!),
+      'online'
+    )
+    assert.equal(await serving, 'online')
+    assert.deepEqual(received, [[a.localPeerId, alarm]])
+    assert.deepEqual(delivered, [alarm], 'delivered only once the reply verified')
+
+    // Someone in between swaps the claimant (or adds an alarm to a request without one): the MAC fails.
+    received.length = 0
+    const nonce = randomBytes(32)
+    const mac = presenceRequestMac(pairKey, a.localPeerId, b.localPeerId, nonce, 'paired', 'Alice')
+    const forged = { ...alarm, claimant: b.localPeerId }
+    const [m2, t2] = memoryPipe()
+    const serving2 = servePresence(joiner, new FramedChannel(t2), a.localPeerId)
+    await new FramedChannel(m2).write(
+      encodeJson({
+        t: 'presence',
+        nonce: toHex(nonce),
+        status: 'paired',
+        name: 'Alice',
+        addrs: [],
+        alarm: forged,
+        mac: toHex(mac)
+      })
+    )
+    assert.equal(await serving2, 'failed')
+    assert.deepEqual(received, [])
+  })
 })

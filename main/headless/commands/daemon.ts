@@ -5,6 +5,7 @@ import { resolveDataDir } from '../backend.ts'
 import { removeDaemonInfo, writeDaemonInfo } from '../daemon-file.ts'
 import { onInterrupt } from '../interrupt.ts'
 import type { Output } from '../output.ts'
+import { codeAlarmText } from '../../../shared/format.ts'
 import { describeDevice } from './device-format.ts'
 
 // `pairwise daemon`: the service stays up (presence, revocation delivery,
@@ -95,6 +96,7 @@ function logEvents(
         `${describeDevice(device)} was renamed from “${previousName}”.`
       )
     ),
+    service.on('code-alarm', (alarm) => out.event('code-alarm', { alarm }, `Warning: ${codeAlarmText(alarm)}`)),
     service.on('attempt-failed', ({ failedAttempts, blocked }) =>
       out.event(
         'attempt-failed',

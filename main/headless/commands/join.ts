@@ -23,11 +23,15 @@ export async function runJoin(positionals: string[], options: CliOptions, out: O
       step: progress.step,
       path: progress.path ?? null,
       message: progress.message,
+      ...(progress.check === undefined ? {} : { check: progress.check }),
       at: progress.at
     })
     if (!out.json && progress.message !== lastMessage && progress.step !== 'paired' && progress.step !== 'failed') {
       lastMessage = progress.message
       out.text(`  ${progress.message}`)
+      // The person at the other device compares these digits with what it shows before allowing us.
+      if (progress.check !== undefined)
+        out.text(`  Check: ${progress.check} — the other device shows the same six digits`)
     }
   })
   const stopInterrupt = onInterrupt(() => {

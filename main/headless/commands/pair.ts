@@ -2,7 +2,7 @@ import { resolvePublicBootstrap } from '../../engine/node/public-bootstrap.ts'
 import { stripVTControlCharacters } from 'node:util'
 import type { DeviceView, PairingSessionView } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
-import { formatCountdown, formatMinutes } from '../../../shared/format.ts'
+import { codeAlarmText, formatCountdown, formatMinutes } from '../../../shared/format.ts'
 import { MINUTE_MS } from '../../../shared/limits.ts'
 import type { CliOptions } from '../args.ts'
 import { openBackend, type Backend } from '../backend.ts'
@@ -10,6 +10,7 @@ import { onInterrupt } from '../interrupt.ts'
 import type { Output } from '../output.ts'
 import { StatusLine } from '../status-line.ts'
 import { rowsOf, terminalSize, type TerminalSize } from '../terminal-fit.ts'
+import { ApprovalPrompt, assertCanAsk, declinedText } from './approval-prompt.ts'
 import { describeDevice } from './device-format.ts'
 
 // `pairwise pair`: show a code, wait for the joiner, exit 0 once both sides
@@ -36,6 +37,8 @@ type Settle = { ok: true; device: DeviceView } | { ok: false; error: PairwiseErr
 
 async function pairWith(backend: Backend, options: CliOptions, out: Output): Promise<number> {
   const { api } = backend
+  if (options.approve) assertCanAsk()
+  const prompt = new ApprovalPrompt(api)
   const status = new StatusLine()
   const done = Promise.withResolvers<Settle>()
   let session: PairingSessionView | undefined
@@ -101,8 +104,17 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
       if (!out.json && view.joiner !== null && before.joiner?.peerId !== view.joiner.peerId)
         status.log(`A device is connecting (${shortPeer(view.joiner.peerId)})…`)
       out.event('progress', progressData(view))
+      if (view.approval != null && before.approval?.peerId !== view.approval.peerId) {
+        status.end()
+        out.event('approval', { approval: view.approval })
+      }
+      prompt.update(view.approval)
+      if (view.declined != null && view.declined.at !== before.declined?.at) {
+        out.event('declined', { declined: view.declined })
+        if (!out.json) status.log(declinedText(view.declined))
+      }
       render()
-      if (view.state !== 'waiting' && view.state !== 'committing')
+      if (view.state !== 'waiting' && view.state !== 'committing' && view.state !== 'approving')
         void onTerminal(view).catch((err: unknown) => settle({ ok: false, error: asPairwiseError(err) }))
     }),
     api.on('attempt-failed', ({ failedAttempts, blocked }) => {
@@ -112,6 +124,10 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
         status.log(
           `Someone tried a wrong code (${failedAttempts} wrong attempt${failedAttempts === 1 ? '' : 's'} so far)${blocked ? '; that device is no longer answered' : ''}.`
         )
+    }),
+    api.on('code-alarm', (alarm) => {
+      out.event('code-alarm', { alarm })
+      if (!out.json) out.notice(`Warning: ${codeAlarmText(alarm)}`)
     })
   ]
 
@@ -128,7 +144,10 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
 
   let ticker: ReturnType<typeof setInterval> | undefined
   try {
-    session = await api.startPairing(options.ttlMinutes === undefined ? {} : { ttlMinutes: options.ttlMinutes })
+    session = await api.startPairing({
+      ...(options.ttlMinutes === undefined ? {} : { ttlMinutes: options.ttlMinutes }),
+      ...(options.approve ? { approve: true } : {})
+    })
     // Ctrl-C while the node was starting: the code was never shown, so it must not stay valid either.
     if (settled) await api.cancelPairing({}).catch(() => undefined)
     else await showCode(session, backend, out, options.qr)
@@ -151,7 +170,8 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
             const current = state.session
             if (current === null || current.sessionId !== session?.sessionId)
               settle({ ok: false, error: endedError('cancelled') })
-            else if (current.state !== 'waiting' && current.state !== 'committing') void onTerminal(current)
+            else if (current.state !== 'waiting' && current.state !== 'committing' && current.state !== 'approving')
+              void onTerminal(current)
             else settle({ ok: false, error: endedError('expired') })
           },
           () => settle({ ok: false, error: endedError('expired') })
@@ -166,6 +186,7 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     if (backend.via === 'in-process') await joinerHungUp(backend, result.device.peerId)
     return 0
   } finally {
+    prompt.close()
     clearInterval(ticker)
     stopInterrupt()
     for (const off of unsubscribe) off()
@@ -178,7 +199,8 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
 async function cancelIfStillOurs(backend: Backend, sessionId: string): Promise<void> {
   try {
     const current = (await backend.api.getState({})).session
-    if (current?.sessionId === sessionId && current.state === 'waiting') await backend.api.cancelPairing({})
+    if (current?.sessionId === sessionId && (current.state === 'waiting' || current.state === 'approving'))
+      await backend.api.cancelPairing({})
   } catch {
     // The daemon is gone, and the code with it.
   }

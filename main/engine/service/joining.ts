@@ -11,6 +11,7 @@ import { PairwiseError } from '../../../shared/errors.ts'
 import { raceJoin, type Candidate } from '../node/join-race.ts'
 import type { LanDiscovery } from './lan-discovery.ts'
 import { probeNearMisses } from './near-miss-probe.ts'
+import { explainUsedCode } from './used-code.ts'
 import { commitPairing, type PairingComponents } from './pairing-components.ts'
 import type { PairingOutcome } from '../protocol/types.ts'
 import type { ServiceTiming } from './types.ts'
@@ -91,7 +92,7 @@ export class Joining {
     } catch (err) {
       const error =
         err instanceof PairwiseError
-          ? err
+          ? explainUsedCode(err, (peerId) => this.#c.trust.getDevice(peerId))
           : new PairwiseError('internal', 'Joining failed unexpectedly.', { cause: err })
       this.#c.registry.logEvent('join-failed', { reason: error.code })
       progress({ step: 'failed', message: error.message })

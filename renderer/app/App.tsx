@@ -1,5 +1,8 @@
 import { useState, useSyncExternalStore } from 'react'
 import type { ApiClient } from '../api/client.ts'
+import { tokenRefused } from '../../shared/rpc/refusal.ts'
+import { shownError } from '../common/shown-error.ts'
+import { AccessRefused } from './AccessRefused.tsx'
 import { ApiContext } from './api-context.ts'
 import { Nav } from './Nav.tsx'
 import { ReconnectBanner } from './ReconnectBanner.tsx'
@@ -18,6 +21,10 @@ export function App({ client }: { client: ApiClient }) {
     connection
   )
   const [tab, setTab] = useState<TabId>('pair')
+
+  // The service came back with a new token (restarted): the app cannot work from this page any more.
+  if (connection === 'refused')
+    return <AccessRefused error={shownError(tokenRefused())} onRetry={() => window.location.reload()} />
 
   // All three panels stay mounted (only hidden) so that typed words and a running join survive a tab switch.
   return (

@@ -39,3 +39,19 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150)
   await page.screenshot({ path: join(SHOTS, `${name}.png`) })
 }
+
+/** The 12 words the Pair screen shows. */
+export async function readCode(page: Page): Promise<string[]> {
+  const words: string[] = []
+  for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`code-word-${i}`).innerText()).trim())
+  return words
+}
+
+/** Types words into the Enter code fields from the first, leaving each with Tab as a person would. */
+export async function typeCode(page: Page, words: readonly string[]): Promise<void> {
+  for (let i = 1; i <= words.length; i++) {
+    const input = page.getByTestId(`word-input-${i}`)
+    await input.fill(words[i - 1]!)
+    await input.press('Tab')
+  }
+}

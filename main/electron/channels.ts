@@ -22,6 +22,7 @@ export const METHOD_NAMES = [
   'cancelPairing',
   'join',
   'cancelJoin',
+  'dismissJoin',
   'listDevices',
   'revokeDevice',
   'forgetDevice',
@@ -35,6 +36,7 @@ export const METHOD_NAMES = [
 export const EVENT_NAMES = [
   'session',
   'join-progress',
+  'join-status',
   'devices-changed',
   'attempt-failed',
   'paired',

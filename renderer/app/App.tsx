@@ -1,4 +1,4 @@
-import { useState, useSyncExternalStore } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { ApiClient } from '../api/client.ts'
 import { tokenRefused } from '../../shared/rpc/refusal.ts'
 import { shownError } from '../common/shown-error.ts'
@@ -8,11 +8,19 @@ import { Nav } from './Nav.tsx'
 import { ReconnectBanner } from './ReconnectBanner.tsx'
 import { StorageWarnings } from './StorageWarnings.tsx'
 import { useServiceState } from './use-service-state.ts'
-import type { TabId } from './tabs.ts'
+import { TABS, type TabId } from './tabs.ts'
+import { recall, remember } from './tab-memory.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
 import { PairScreen } from '../pair/PairScreen.tsx'
 import { JoinScreen } from '../join/JoinScreen.tsx'
 import { DevicesScreen } from '../devices/DevicesScreen.tsx'
+
+// A reload comes back to the tab it left (kept per browser tab, see tab-memory.ts).
+const TAB_KEY = 'pairwise.tab'
+function recallTab(): TabId {
+  const kept = recall(TAB_KEY)
+  return TABS.find((t) => t.id === kept)?.id ?? 'pair'
+}
 
 export function App({ client }: { client: ApiClient }) {
   const connection = useSyncExternalStore(client.connection.subscribe, client.connection.get)
@@ -20,7 +28,8 @@ export function App({ client }: { client: ApiClient }) {
     client.api,
     connection
   )
-  const [tab, setTab] = useState<TabId>('pair')
+  const [tab, setTab] = useState<TabId>(recallTab)
+  useEffect(() => remember(TAB_KEY, tab), [tab])
 
   // The service came back with a new token (restarted): the app cannot work from this page any more.
   if (connection === 'refused')
@@ -55,7 +64,7 @@ export function App({ client }: { client: ApiClient }) {
               <PairScreen session={state.session} applySession={applySession} />
             </section>
             <section id="panel-join" className="panel" aria-labelledby="heading-join" hidden={tab !== 'join'}>
-              <JoinScreen onShowDevices={() => setTab('devices')} />
+              <JoinScreen restoredJoin={state.join ?? null} onShowDevices={() => setTab('devices')} />
             </section>
             <section id="panel-devices" className="panel" aria-labelledby="heading-devices" hidden={tab !== 'devices'}>
               <DevicesScreen

@@ -1,5 +1,6 @@
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ClipboardEvent } from 'react'
+import type { JoinStatus } from '../../shared/api.ts'
 import { CODE_WORD_COUNT, parseCode } from '../../shared/code/index.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
 import type { ShownError } from '../common/shown-error.ts'
@@ -9,12 +10,18 @@ import { JoinResult } from './JoinResult.tsx'
 import { WordInput } from './WordInput.tsx'
 import { checkCode, readPaste } from './code-words.ts'
 import { progressRows } from './progress.ts'
-import { useCodeWords } from './use-code-words.ts'
+import { forgetKeptWords, useCodeWords } from './use-code-words.ts'
 import { useJoin } from './use-join.ts'
 
-export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
+interface Props {
+  /** The service's last join when the page loaded: a reload during a join still shows how it ended. */
+  restoredJoin: JoinStatus | null
+  onShowDevices: () => void
+}
+
+export function JoinScreen({ restoredJoin, onShowDevices }: Props) {
   const code = useCodeWords()
-  const { phase, events, join, cancel, reset } = useJoin()
+  const { phase, events, join, cancel, reset } = useJoin(restoredJoin)
   const [pasteError, setPasteError] = useState<ShownError | null>(null)
   const inputs = useRef<(HTMLInputElement | null)[]>([])
   const pairButton = useRef<HTMLButtonElement | null>(null)
@@ -24,6 +31,12 @@ export function JoinScreen({ onShowDevices }: { onShowDevices: () => void }) {
   // A code works once: after pairing, Pair waits for new words rather than offering a sure failure.
   const canPair = check.kind === 'ok' && !joining && phase.kind !== 'paired'
   const rows = useMemo(() => progressRows(events, joining), [events, joining])
+
+  // The join is over: the kept copy of its words goes (see use-code-words.ts); the fields keep them.
+  const finished = phase.kind === 'paired' || phase.kind === 'failed'
+  useEffect(() => {
+    if (finished) forgetKeptWords()
+  }, [finished])
 
   const focusField = (i: number): void => {
     const target = i >= CODE_WORD_COUNT ? pairButton.current : inputs.current[i]

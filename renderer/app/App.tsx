@@ -64,7 +64,11 @@ export function App({ client }: { client: ApiClient }) {
               <PairScreen session={state.session} applySession={applySession} />
             </section>
             <section id="panel-join" className="panel" aria-labelledby="heading-join" hidden={tab !== 'join'}>
-              <JoinScreen restoredJoin={state.join ?? null} onShowDevices={() => setTab('devices')} />
+              <JoinScreen
+                shown={tab === 'join'}
+                restoredJoin={state.join ?? null}
+                onShowDevices={() => setTab('devices')}
+              />
             </section>
             <section id="panel-devices" className="panel" aria-labelledby="heading-devices" hidden={tab !== 'devices'}>
               <DevicesScreen

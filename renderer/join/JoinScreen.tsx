@@ -14,12 +14,14 @@ import { forgetKeptWords, useCodeWords } from './use-code-words.ts'
 import { useJoin } from './use-join.ts'
 
 interface Props {
+  /** This tab is the one shown: choosing it puts the cursor in the first word still to type. */
+  shown: boolean
   /** The service's last join when the page loaded: a reload during a join still shows how it ended. */
   restoredJoin: JoinStatus | null
   onShowDevices: () => void
 }
 
-export function JoinScreen({ restoredJoin, onShowDevices }: Props) {
+export function JoinScreen({ shown, restoredJoin, onShowDevices }: Props) {
   const code = useCodeWords()
   const { phase, events, join, cancel, reset } = useJoin(restoredJoin)
   const [pasteError, setPasteError] = useState<ShownError | null>(null)
@@ -37,6 +39,13 @@ export function JoinScreen({ restoredJoin, onShowDevices }: Props) {
   useEffect(() => {
     if (finished) forgetKeptWords()
   }, [finished])
+
+  // Only when the tab is chosen (not on every word typed): the next thing to do there is type word 1.
+  useEffect(() => {
+    if (!shown) return
+    const first = inputs.current.find((input) => input !== null && input.value === '' && !input.disabled)
+    first?.focus()
+  }, [shown])
 
   const focusField = (i: number): void => {
     const target = i >= CODE_WORD_COUNT ? pairButton.current : inputs.current[i]
@@ -140,7 +149,7 @@ export function JoinScreen({ restoredJoin, onShowDevices }: Props) {
           </div>
         </div>
       </form>
-      {(joining || rows.length > 0) && <JoinProgressList rows={rows} />}
+      {(joining || rows.length > 0) && <JoinProgressList rows={rows} events={events} />}
       <JoinResult
         phase={phase}
         onRetry={start}

@@ -58,6 +58,15 @@ describe('web UI: the details', { timeout: 120_000 }, () => {
     await pageB.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'word-input-1')
   })
 
+  it('typing straight on after Space goes into the next field', async () => {
+    await pageB.getByTestId('word-input-1').focus()
+    // No pause between keys: the next field must have the focus before the next key arrives.
+    await pageB.keyboard.type('abandon ability able about above')
+    const values = await Promise.all([1, 2, 3, 4, 5].map((n) => pageB.getByTestId(`word-input-${n}`).inputValue()))
+    assert.deepEqual(values, ['abandon', 'ability', 'able', 'about', 'above'])
+    await pageB.getByRole('button', { name: 'Clear' }).click()
+  })
+
   it('the word fields stay in line when a suggestion wraps onto more lines', async () => {
     await typeCode(pageB, ['abandon', 'abilty'])
     await pageB.getByTestId('word-error-2').waitFor()

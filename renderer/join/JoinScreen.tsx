@@ -48,9 +48,11 @@ export function JoinScreen({ shown, restoredJoin, onShowDevices }: Props) {
   }, [shown])
 
   const focusField = (i: number): void => {
-    const target = i >= CODE_WORD_COUNT ? pairButton.current : inputs.current[i]
+    // A word field takes the focus now, inside the key's own handler: deferred to the next frame,
+    // a letter typed right after Space still landed in the previous field ("abandona", "bility").
+    if (i < CODE_WORD_COUNT) return inputs.current[i]?.focus()
     // The Pair button may still be disabled until React renders the settled word.
-    requestAnimationFrame(() => target?.focus())
+    requestAnimationFrame(() => pairButton.current?.focus())
   }
 
   const start = (): void => {

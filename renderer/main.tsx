@@ -2,6 +2,7 @@ import './zod-config.ts'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App.tsx'
 import { StartupError } from './app/StartupError.tsx'
+import { AccessRefused } from './app/AccessRefused.tsx'
 import { connectApi } from './api/client.ts'
 import { openedLinkSource, takeLinkFromAddress } from './app/opened-links.ts'
 import { shownError } from './common/shown-error.ts'
@@ -15,7 +16,10 @@ async function start(): Promise<void> {
     const client = await connectApi()
     root.render(<App client={client} links={links} />)
   } catch (err) {
-    root.render(<StartupError error={shownError(err)} onRetry={() => void start()} />)
+    const error = shownError(err)
+    // A stale token is not "cannot reach": Pairwise runs, and the person needs its current link.
+    if (error.code === 'token-refused') root.render(<AccessRefused error={error} onRetry={() => void start()} />)
+    else root.render(<StartupError error={error} onRetry={() => void start()} />)
   }
 }
 

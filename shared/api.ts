@@ -131,6 +131,25 @@ export const JoinProgressSchema = z.object({
 })
 export type JoinProgress = z.infer<typeof JoinProgressSchema>
 
+/** How many progress lines of a join the service keeps for a page that reloads meanwhile. */
+export const JOIN_PROGRESS_KEPT = 100
+
+/**
+ * The service's last join, kept until the next one or until a front end dismisses it: a page
+ * reloaded during a join (or after it) shows the outcome instead of a blank form whose words
+ * would now fail as "used". It holds no words.
+ */
+export const JoinStatusSchema = z.object({
+  joinId: z.string(),
+  state: z.enum(['joining', 'paired', 'failed', 'cancelled']),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  progress: z.array(JoinProgressSchema).max(JOIN_PROGRESS_KEPT),
+  device: DeviceViewSchema.nullable(),
+  error: ErrorPayloadSchema.nullable()
+})
+export type JoinStatus = z.infer<typeof JoinStatusSchema>
+
 export const MetricsSchema = z.object({
   sessionsStarted: z.number(),
   paired: z.number(),
@@ -158,7 +177,9 @@ export const ServiceStateSchema = z.object({
   session: PairingSessionViewSchema.nullable(),
   devices: z.array(DeviceViewSchema),
   /** Optional so older daemons still parse. */
-  warnings: z.array(StorageWarningSchema).optional()
+  warnings: z.array(StorageWarningSchema).optional(),
+  /** The last join and its outcome (see JoinStatusSchema); optional so older daemons still parse. */
+  join: JoinStatusSchema.nullable().optional()
 })
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
@@ -220,6 +241,8 @@ export const METHODS = {
     result: DeviceViewSchema
   },
   cancelJoin: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
+  /** Forgets the last join's outcome (the person cleared it or moved on); a running join is kept. */
+  dismissJoin: { params: z.object({}).strict(), result: z.object({ dismissed: z.boolean() }) },
   listDevices: {
     params: z.object({ includeRevoked: z.boolean().optional() }).strict(),
     result: z.array(DeviceViewSchema)
@@ -248,6 +271,8 @@ export const EVENTS = {
   /** The current pairing session changed (state, attempts, joiner). */
   session: PairingSessionViewSchema.nullable(),
   'join-progress': JoinProgressSchema,
+  /** A join started or ended (the last join as getState reports it, without its progress lines). */
+  'join-status': JoinStatusSchema,
   'devices-changed': z.array(DeviceViewSchema),
   'attempt-failed': z.object({ failedAttempts: z.number().int(), blocked: z.boolean() }),
   paired: DeviceViewSchema,

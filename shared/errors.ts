@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'storage-damaged', // a file in the data folder is damaged: not what Pairwise wrote
   'storage-foreign', // a file in the data folder belongs to another program or a newer Pairwise
   'storage-missing', // a file this data folder once held is gone or empty: never silently recreated
+  'token-refused', // the local service runs but refuses this page's or command's access token (from an earlier start)
   'cancelled', // the person stopped the command themselves (Ctrl-C, Ctrl-D at a prompt): not a failure
   'internal'
 ] as const

@@ -9,6 +9,8 @@ const ROOT = join(import.meta.dirname, '..', '..')
 
 export interface Daemon {
   url: string
+  /** The process that runs the engine (from its ready line), for tests that pause it. */
+  pid: number
   peerId: string
   multiaddrs: string[]
   events: Array<Record<string, unknown>>
@@ -63,6 +65,7 @@ export async function startDaemon(name: string, dataDir: string, extra: string[]
   const info = await ready
   return {
     url: String(info.url),
+    pid: Number(info.pid),
     peerId: String(info.peerId),
     multiaddrs: (info.multiaddrs as string[]).map(String),
     events,

@@ -34,6 +34,7 @@ export const METHOD_NAMES = [
   'cancelPairing',
   'join',
   'cancelJoin',
+  'dismissJoin',
   'listDevices',
   'revokeDevice',
   'forgetDevice',
@@ -48,6 +49,7 @@ export const METHOD_NAMES = [
 export const EVENT_NAMES = [
   'session',
   'join-progress',
+  'join-status',
   'devices-changed',
   'attempt-failed',
   'paired',

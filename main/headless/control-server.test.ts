@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import { EVENTS, ServerMessageSchema, type PairingApi } from '../../shared/api.ts'
+import type { PairwiseError } from '../../shared/errors.ts'
 import { malformedRequest, unknownMethod } from '../../shared/rpc/call-errors.ts'
 import { startDevice, type TestDevice } from '../../test-support/engine/loopback-network.ts'
 import { makeTempDir, removeTempDir } from '../../test-support/temp-dirs.ts'
@@ -137,6 +138,21 @@ describe('control server', { timeout: 60_000 }, () => {
     }
   })
 
+  it('the client tells a refused token from a service that is not running', async () => {
+    await assert.rejects(
+      connectWebSocketApi(`ws://127.0.0.1:${server.port}/api?token=${'b'.repeat(64)}`),
+      (err: PairwiseError) =>
+        err.code === 'token-refused' && /does not accept this page's access token/.test(err.message)
+    )
+    const closed = await startControlServer({ api: device.service })
+    const port = closed.port
+    await closed.close()
+    await assert.rejects(
+      connectWebSocketApi(`ws://127.0.0.1:${port}/api?token=${TOKEN}`),
+      (err: PairwiseError) => err.code === 'internal' && err.message === 'Cannot reach the Pairwise service.'
+    )
+  })
+
   it('accepts its own page as Origin, by 127.0.0.1 or localhost', async () => {
     for (const origin of [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`]) {
       const ws = track(await open(server.apiUrl, { Origin: origin }))
@@ -144,13 +160,20 @@ describe('control server', { timeout: 60_000 }, () => {
     }
   })
 
-  it('refuses a missing or wrong token, a foreign Origin and a foreign Host with 403', async () => {
+  it('refuses a missing or wrong token with 401, a foreign Origin and a foreign Host with 403', async () => {
     const base = `ws://127.0.0.1:${server.port}/api`
+    const tokenCases: Array<[string, string]> = [
+      ['no token', base],
+      ['empty token', `${base}?token=`],
+      ['wrong token', `${base}?token=${'b'.repeat(64)}`],
+      ['token prefix', `${base}?token=${TOKEN.slice(0, 63)}`]
+    ]
+    for (const [what, url] of tokenCases) {
+      const result = await openRaw(url)
+      assert.ok('status' in result, `${what}: the socket opened`)
+      assert.equal(result.status, 401, what)
+    }
     const cases: Array<[string, string, Record<string, string>]> = [
-      ['no token', base, {}],
-      ['empty token', `${base}?token=`, {}],
-      ['wrong token', `${base}?token=${'b'.repeat(64)}`, {}],
-      ['token prefix', `${base}?token=${TOKEN.slice(0, 63)}`, {}],
       ['foreign origin', server.apiUrl, { Origin: 'http://evil.example' }],
       ['other port origin', server.apiUrl, { Origin: `http://127.0.0.1:${server.port + 1}` }],
       ['null origin', server.apiUrl, { Origin: 'null' }],
@@ -162,7 +185,12 @@ describe('control server', { timeout: 60_000 }, () => {
       assert.ok('status' in result, `${what}: the socket opened`)
       assert.equal(result.status, 403, what)
     }
-    assert.equal((await httpGet(server.port, '/api')).status, 403, 'plain GET /api without token')
+    assert.equal((await httpGet(server.port, '/api')).status, 401, 'plain GET /api without token')
+    assert.equal(
+      (await httpGet(server.port, `/api?token=${TOKEN}`, { Origin: 'http://evil.example' })).status,
+      403,
+      'plain GET /api with the token from a foreign page'
+    )
     assert.equal((await httpGet(server.port, `/api?token=${TOKEN}`)).status, 426, 'plain GET /api with token')
     assert.equal((await httpGet(server.port, '/', { Host: 'evil.example' })).status, 403, 'static file, foreign Host')
     assert.equal(
@@ -290,6 +318,7 @@ describe('control server limits', { timeout: 30_000 }, () => {
       sockets.push(await open(server.apiUrl), await open(server.apiUrl))
       const third = await openRaw(server.apiUrl)
       assert.ok('status' in third && third.status === 503, 'third client refused')
+      assert.equal((await httpGet(server.port, `/api?token=${TOKEN}`)).status, 503, 'plain GET /api says full')
       const box = inbox(sockets[0]!)
       for (let id = 1; id <= 3; id++) sockets[0]!.send(JSON.stringify({ id, method: 'getState', params: {} }))
       assert.deepEqual(pick(await box.next((m) => m.id === 3)), { id: 3, ok: false, code: 'busy' })

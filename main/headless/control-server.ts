@@ -86,7 +86,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
     const url = requestUrl(req)
     if (url === undefined || !hostAllowed(req, port) || !originAllowed(req, port)) return end(res, 403, 'Forbidden')
     if (url.pathname === '/api') {
-      if (!tokenMatches(url.searchParams.get('token'), token)) return end(res, 403, 'Forbidden')
+      // A browser never learns why a WebSocket was refused, so the page asks here over plain HTTP
+      // (shared/rpc/refusal.ts): 401 "this token is not accepted" (a page from an earlier start),
+      // 503 full, 426 "the socket would have been let in". Still refusing, just saying which refusal.
+      if (!tokenMatches(url.searchParams.get('token'), token)) return refuseToken(res)
+      if (clients.size >= maxClients) return end(res, 503, 'Service Unavailable')
       return end(res, 426, 'Upgrade Required')
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -108,8 +112,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
       socket.destroy()
     }
     if (url === undefined || url.pathname !== '/api') return refuse(404, 'Not Found')
-    if (!hostAllowed(req, port) || !originAllowed(req, port) || !tokenMatches(url.searchParams.get('token'), token))
-      return refuse(403, 'Forbidden')
+    if (!hostAllowed(req, port) || !originAllowed(req, port)) return refuse(403, 'Forbidden')
+    if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(401, 'Unauthorized')
     if (clients.size >= maxClients) return refuse(503, 'Service Unavailable')
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
@@ -165,6 +169,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return closing
     }
   }
+}
+
+/**
+ * A missing or wrong token: 401, told apart from the 403 a foreign page or host gets. The token
+ * changes at every start, so this is what an old tab or link meets; saying so costs nothing, as
+ * anyone who can ask already knows a token is needed.
+ */
+function refuseToken(res: ServerResponse): void {
+  res.setHeader('WWW-Authenticate', 'Bearer realm="Pairwise"')
+  end(res, 401, 'Unauthorized: this access token is not accepted')
 }
 
 function end(res: ServerResponse, status: number, text: string): void {

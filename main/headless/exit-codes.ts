@@ -24,6 +24,7 @@ export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
   internal: EXIT.internal,
   'protocol-error': EXIT.internal,
   busy: EXIT.internal,
+  'token-refused': EXIT.internal,
   'invalid-argument': EXIT.usage,
   'invalid-word': EXIT.invalidCode,
   'wrong-word-count': EXIT.invalidCode,
@@ -56,7 +57,7 @@ export const EXIT_CODE_FOR: Record<ErrorCode, number> = {
 /** For `--help`: the table above as people read it. */
 export const EXIT_CODE_HELP = `Exit codes:
   0  ok
-  1  internal error (also protocol-error, busy)
+  1  internal error (also protocol-error, busy, token-refused)
   2  usage error, invalid argument
   3  invalid code: invalid-word, wrong-word-count, checksum-mismatch, invalid-link
   4  not reached: no-device-waiting, timed-out

@@ -85,6 +85,7 @@ function registryApi(registry: Registry): PairingApi {
     answerApproval: offline('Pairing'),
     join: offline('Joining'),
     cancelJoin: offline('Joining'),
+    dismissJoin: async () => ({ dismissed: false }),
     revokeDevice: offline('Revoking'),
     forgetDevice: async (params: MethodParams<'forgetDevice'>) => ({ forgotten: registry.forget(params.peerId) }),
     addNode: offline('Adding a node'),

@@ -4,16 +4,10 @@
 // wait that ends in "will be told at the next contact". The paired devices are
 // written into the registry directly; their addresses are a closed port, so
 // they are offline.
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { before, describe, it } from 'node:test'
-import { FileSecretStore } from '../engine/identity/file-secret-store.ts'
-import { Registry } from '../engine/registry/registry.ts'
-import { dataFiles } from '../engine/service/data-dir.ts'
 import { TmuxTerminal } from '../../test-support/tmux-terminal.ts'
+import { addOfflinePeers } from '../../test-support/engine/offline-peers.ts'
 import { CLI_BIN, CLI_ENV, LOOPBACK_NET, runCli, terminalSuite } from '../../test-support/cli.ts'
 
 const BIN = CLI_BIN
@@ -23,36 +17,10 @@ const { temp, terminals, skip } = terminalSuite('revoke')
 
 const run = (args: string[], ms = 30_000): ReturnType<typeof runCli> => runCli(args, ms)
 
-/** A port nothing listens on: taken, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 async function seed(dir: string, names: string[]): Promise<void> {
   const created = await run(['devices', '--data-dir', dir, ...NET])
   assert.equal(created.code, 0, created.stderr)
-  const store = FileSecretStore.open(dir)
-  const registry = Registry.open(dataFiles(dir).registry)
-  try {
-    for (const name of names) {
-      const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-      registry.recordPairing({
-        peerId,
-        name,
-        os: 'Linux',
-        appVersion: '0.1.0',
-        addresses: [`/ip4/127.0.0.1/tcp/${await closedPort()}/p2p/${peerId}`],
-        pairKeySealed: await store.seal(randomBytes(32)),
-        status: 'paired'
-      })
-    }
-  } finally {
-    registry.close()
-  }
+  await addOfflinePeers(dir, names)
 }
 
 async function statuses(dir: string): Promise<Record<string, string>> {

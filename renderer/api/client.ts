@@ -48,9 +48,9 @@ export async function connectApi(): Promise<ApiClient> {
     const api = await connectWebSocketApi(url, { onConnectionChange: (state) => connection.set(state) })
     return { api, connection }
   } catch (err) {
-    // The browser does not say why a WebSocket was refused; a missing token is the likely reason.
-    if (token !== null) throw err
-    throw new PairwiseError('internal', 'This page was opened without its access token.', {
+    // The client asked the service why (shared/rpc/refusal.ts); with no token at all, say that.
+    if (token !== null || !(err instanceof PairwiseError) || err.code !== 'token-refused') throw err
+    throw new PairwiseError('token-refused', 'This page was opened without its access token.', {
       hint: 'Open the link that the Pairwise service printed when it started (it ends in ?token=…).'
     })
   }

@@ -24,6 +24,8 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
   const [draft, setDraft] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ShownError | null>(null)
+  // Said until the next edit: the field itself looks the same before and after a save.
+  const [saved, setSaved] = useState(false)
   const value = draft ?? device.name
   const dirty = draft !== null && draft !== device.name
 
@@ -43,6 +45,7 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
         (updated) => {
           onChanged(updated)
           setDraft(null)
+          setSaved(true)
         },
         (err: unknown) => setError(shownError(err))
       )
@@ -70,7 +73,10 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
         aria-invalid={error !== null}
         aria-describedby={error !== null ? 'this-device-name-error' : 'this-device-name-help'}
         data-testid="this-device-name"
-        onChange={(e) => setDraft(e.target.value)}
+        onChange={(e) => {
+          setSaved(false)
+          setDraft(e.target.value)
+        }}
         onKeyDown={onKeyDown}
       >
         {dirty && (
@@ -93,6 +99,10 @@ export function ThisDeviceCard({ device, onChanged }: Props) {
       {error !== null ? (
         <p id="this-device-name-error" className="field-error" role="alert">
           {error.message}
+        </p>
+      ) : saved ? (
+        <p id="this-device-name-help" className="field-saved" role="status" data-testid="device-name-saved">
+          Saved. Paired devices that are online see the new name now; the others at their next contact.
         </p>
       ) : (
         <p id="this-device-name-help" className="field-help">

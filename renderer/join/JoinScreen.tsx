@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ClipboardEvent } from 'react'
+import type { JoinStatus } from '../../shared/api.ts'
 import { CODE_WORD_COUNT, parseCode } from '../../shared/code/index.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
 import type { ShownError } from '../common/shown-error.ts'
@@ -10,7 +11,7 @@ import { ApprovalWait } from './ApprovalWait.tsx'
 import { WordInput } from './WordInput.tsx'
 import { checkCode, readPaste } from './code-words.ts'
 import { progressRows } from './progress.ts'
-import { useCodeWords } from './use-code-words.ts'
+import { forgetKeptWords, useCodeWords } from './use-code-words.ts'
 import { useJoin } from './use-join.ts'
 import type { OpenedLink } from '../../shared/opened-link.ts'
 import { CameraScan } from './scan/CameraScan.tsx'
@@ -26,15 +27,18 @@ const FILLED_NOTE = {
   camera: 'Read from the QR code.'
 } as const
 
-export function JoinScreen({
-  onShowDevices,
-  opened = null
-}: {
+interface Props {
+  /** This tab is the one shown: choosing it puts the cursor in the first word still to type. */
+  shown: boolean
+  /** The service's last join when the page loaded: a reload during a join still shows how it ended. */
+  restoredJoin: JoinStatus | null
   onShowDevices: () => void
   opened?: OpenedLinkArrival | null
-}) {
+}
+
+export function JoinScreen({ shown, restoredJoin, onShowDevices, opened = null }: Props) {
   const code = useCodeWords()
-  const { phase, events, join, cancel, reset } = useJoin()
+  const { phase, events, join, cancel, reset } = useJoin(restoredJoin)
   const [pasteError, setPasteError] = useState<ShownError | null>(null)
   const inputs = useRef<(HTMLInputElement | null)[]>([])
   const pairButton = useRef<HTMLButtonElement | null>(null)
@@ -49,10 +53,25 @@ export function JoinScreen({
   const answered = events.slice(asked + 1).some((e) => e.step === 'committing' || e.step === 'paired')
   const waitingFor = joining && asked >= 0 && !answered ? events[asked] : undefined
 
+  // The join is over: the kept copy of its words goes (see use-code-words.ts); the fields keep them.
+  const finished = phase.kind === 'paired' || phase.kind === 'failed'
+  useEffect(() => {
+    if (finished) forgetKeptWords()
+  }, [finished])
+
+  // Only when the tab is chosen (not on every word typed): the next thing to do there is type word 1.
+  useEffect(() => {
+    if (!shown) return
+    const first = inputs.current.find((input) => input !== null && input.value === '' && !input.disabled)
+    first?.focus()
+  }, [shown])
+
   const focusField = (i: number): void => {
-    const target = i >= CODE_WORD_COUNT ? pairButton.current : inputs.current[i]
+    // A word field takes the focus now, inside the key's own handler: deferred to the next frame,
+    // a letter typed right after Space still landed in the previous field ("abandona", "bility").
+    if (i < CODE_WORD_COUNT) return inputs.current[i]?.focus()
     // The Pair button may still be disabled until React renders the settled word.
-    requestAnimationFrame(() => target?.focus())
+    requestAnimationFrame(() => pairButton.current?.focus())
   }
 
   const start = (): void => {
@@ -180,7 +199,7 @@ export function JoinScreen({
           </div>
         </div>
       </form>
-      {(joining || rows.length > 0) && <JoinProgressList rows={rows} />}
+      {(joining || rows.length > 0) && <JoinProgressList rows={rows} events={events} />}
       {waitingFor?.step === 'awaiting-approval' && waitingFor.check !== undefined && (
         <ApprovalWait check={waitingFor.check} deadline={waitingFor.deadline} />
       )}

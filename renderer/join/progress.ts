@@ -9,35 +9,79 @@ export interface ProgressRow {
   state: RowState
 }
 
-const PATHS: readonly { path: DiscoveryPath; label: string }[] = [
-  { path: 'lan', label: 'Local network' },
-  { path: 'dht', label: 'Internet (DHT)' },
-  { path: 'public', label: 'Public network' },
-  { path: 'stored', label: 'Stored addresses' }
+// The rows say what is happening in the person's words; the engine's own lines
+// (which path, which relay, how many devices asked) are the technical detail,
+// listed under "Details" (JoinProgressList) for whoever wants them.
+
+const PATHS: readonly { path: DiscoveryPath; label: string; text: Record<RowState, string> }[] = [
+  {
+    path: 'lan',
+    label: 'This network',
+    text: {
+      active: 'Looking on this network…',
+      done: 'Found the other device on this network',
+      failed: 'Not found on this network',
+      idle: 'Not found on this network'
+    }
+  },
+  {
+    path: 'dht',
+    label: 'Internet',
+    text: {
+      active: 'Looking across the internet…',
+      done: 'Found the other device across the internet',
+      failed: 'Not found across the internet',
+      idle: 'Not found across the internet'
+    }
+  },
+  {
+    path: 'public',
+    label: 'Public network',
+    text: {
+      active: 'Looking on the public network…',
+      done: 'Found the other device through the public network',
+      failed: 'Not found on the public network',
+      idle: 'Not found on the public network'
+    }
+  },
+  {
+    path: 'stored',
+    label: 'Known devices',
+    text: {
+      active: 'Trying the addresses where paired devices were last seen…',
+      done: 'Found the other device at an address it was seen at before',
+      failed: 'Not found at the addresses paired devices were last seen at',
+      idle: 'Not found at the addresses paired devices were last seen at'
+    }
+  }
 ]
 
 const STAGES = [
-  { step: 'connecting', label: 'Connecting' },
-  { step: 'verifying', label: 'Verifying' },
-  { step: 'awaiting-approval', label: 'Approval' },
-  { step: 'committing', label: 'Saving' },
-  { step: 'paired', label: 'Paired' }
+  { step: 'connecting', label: 'Connecting', text: 'Connecting to the other device' },
+  { step: 'verifying', label: 'Verifying', text: 'Checking that both devices have the same code' },
+  { step: 'awaiting-approval', label: 'Approval', text: 'Waiting for the other device to allow this pairing' },
+  { step: 'committing', label: 'Saving', text: 'Saving the pairing' },
+  { step: 'paired', label: 'Paired', text: '' }
 ] as const
 
 const DISCOVERY_STEPS = new Set<JoinProgress['step']>(['searching', 'found', 'failed'])
 
+/** A typo fixed on the way is news the person needs in the main text, not a detail. */
+const CORRECTED = /^Corrected: /
+
 /**
- * The join as a short list: one line per discovery path (its latest news), then the stages after a
- * device was found. Events keep arriving from the losing paths; each path's line shows its own.
+ * The join as a short list: one line per discovery path (how its search stands), then the stages
+ * after a device was found. Events keep arriving from the losing paths; each path's line shows its own.
  */
 export function progressRows(events: readonly JoinProgress[], running: boolean): ProgressRow[] {
   const rows: ProgressRow[] = []
-  for (const { path, label } of PATHS) {
+  for (const { path, label, text } of PATHS) {
     const latest = events.findLast((e) => e.path === path && DISCOVERY_STEPS.has(e.step))
     if (latest === undefined) continue
     const state: RowState =
       latest.step === 'found' ? 'done' : latest.step === 'failed' ? 'failed' : running ? 'active' : 'idle'
-    rows.push({ key: path, label, message: latest.message, state })
+    const message = CORRECTED.test(latest.message) ? latest.message : text[state]
+    rows.push({ key: path, label, message, state })
   }
 
   const reached = STAGES.map((stage) => events.findLast((e) => e.step === stage.step))
@@ -47,10 +91,17 @@ export function progressRows(events: readonly JoinProgress[], running: boolean):
     if (event === undefined) return
     let state: RowState = 'done'
     if (i === lastReached && stage.step !== 'paired') state = running ? 'active' : 'failed'
-    rows.push({ key: stage.step, label: stage.label, message: event.message, state })
+    // "Paired with …" is already plain; the other stages' engine lines name paths and relays.
+    rows.push({ key: stage.step, label: stage.label, message: stage.text || event.message, state })
   })
 
   const failure = events.findLast((e) => e.step === 'failed' && e.path === undefined)
   if (failure !== undefined) rows.push({ key: 'failed', label: 'Stopped', message: failure.message, state: 'failed' })
   return rows
+}
+
+/** The engine's lines as they came, seconds from the first: the detail behind the rows. */
+export function detailLines(events: readonly JoinProgress[]): { key: string; at: string; message: string }[] {
+  const start = events[0]?.at ?? 0
+  return events.map((e, i) => ({ key: `${i}`, at: `+${((e.at - start) / 1000).toFixed(1)} s`, message: e.message }))
 }

@@ -1,4 +1,6 @@
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
+import { CODE_WORD_COUNT } from '../../shared/code/index.ts'
+import { forget, recall, remember } from '../app/tab-memory.ts'
 import { EMPTY_WORDS, fillWords, settleWord } from './code-words.ts'
 
 export interface CodeWordsState {
@@ -9,8 +11,36 @@ export interface CodeWordsState {
 
 const INITIAL: CodeWordsState = { words: EMPTY_WORDS, touched: EMPTY_WORDS.map(() => false) }
 
+// Half-typed words survive a reload of the tab. They are most of a pairing secret, so they live in
+// sessionStorage only (this tab, gone when it closes; never localStorage, which outlives the tab
+// and is shared by every tab of the origin), and are dropped as soon as the join ends or the
+// person clears them: a finished code is no use, and a stored one is one more copy to leak.
+const WORDS_KEY = 'pairwise.join-words'
+
+function recallWords(): CodeWordsState {
+  try {
+    const kept = JSON.parse(recall(WORDS_KEY) ?? 'null') as unknown
+    if (!Array.isArray(kept) || kept.length !== CODE_WORD_COUNT || !kept.every((w) => typeof w === 'string'))
+      return INITIAL
+    const words = kept.map((w: string) => w.slice(0, 64))
+    return { words, touched: words.map((w) => w !== '') }
+  } catch {
+    return INITIAL
+  }
+}
+
+/** Drops the kept copy; the fields keep what they show. */
+export function forgetKeptWords(): void {
+  forget(WORDS_KEY)
+}
+
 export function useCodeWords() {
-  const [state, setState] = useState<CodeWordsState>(INITIAL)
+  const [state, setState] = useState<CodeWordsState>(recallWords)
+
+  useEffect(() => {
+    if (state.words.every((w) => w === '')) forget(WORDS_KEY)
+    else remember(WORDS_KEY, JSON.stringify(state.words))
+  }, [state.words])
 
   const type = useCallback((i: number, raw: string) => {
     setState((s) => ({ ...s, words: s.words.map((w, k) => (k === i ? raw : w)) }))

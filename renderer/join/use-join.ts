@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { DeviceView, JoinProgress } from '../../shared/api.ts'
+import type { DeviceView, JoinProgress, JoinStatus } from '../../shared/api.ts'
+import { CODE_TTL_MAX_MS } from '../../shared/limits.ts'
 import { useApi } from '../app/api-context.ts'
 import { shownError } from '../common/shown-error.ts'
 import type { ShownError } from '../common/shown-error.ts'
@@ -10,27 +11,53 @@ export type JoinPhase =
   | { kind: 'paired'; device: DeviceView }
   | { kind: 'failed'; error: ShownError }
 
+/** As long as a code can live: past that, the words on screen could not be used again anyway. */
+const RESTORE_WITHIN_MS = CODE_TTL_MAX_MS
+
 function newJoinId(): string {
   const bytes = new Uint8Array(12)
   crypto.getRandomValues(bytes)
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-/** One join at a time, with the progress events that belong to it (matched by our own join id). */
-export function useJoin() {
+/** What the service's record of a join means on this screen; a cancelled join leaves the form as it was. */
+function phaseOf(status: JoinStatus): JoinPhase {
+  if (status.state === 'joining') return { kind: 'joining' }
+  if (status.state === 'paired' && status.device !== null) return { kind: 'paired', device: status.device }
+  if (status.state === 'failed' && status.error !== null) return { kind: 'failed', error: shownError(status.error) }
+  return { kind: 'idle' }
+}
+
+/**
+ * One join at a time, with the progress events that belong to it (matched by our own join id).
+ * `restored` is the service's last join when this screen appeared: after a reload, the join the
+ * page started before is picked up (its progress so far, then its outcome from 'join-status').
+ */
+export function useJoin(last: JoinStatus | null) {
   const api = useApi()
-  const [phase, setPhase] = useState<JoinPhase>({ kind: 'idle' })
-  const [events, setEvents] = useState<JoinProgress[]>([])
-  const joinId = useRef<string | null>(null)
+  // An outcome from long ago (the page was left on it and never cleared) is not worth showing.
+  const [restored] = useState(() =>
+    last !== null && (last.finishedAt === null || Date.now() - last.finishedAt < RESTORE_WITHIN_MS) ? last : null
+  )
+  const [phase, setPhase] = useState<JoinPhase>(() => (restored === null ? { kind: 'idle' } : phaseOf(restored)))
+  const [events, setEvents] = useState<JoinProgress[]>(() =>
+    restored === null || restored.state === 'cancelled' ? [] : restored.progress
+  )
+  const joinId = useRef<string | null>(restored?.joinId ?? null)
   const cancelled = useRef(false)
 
-  useEffect(
-    () =>
+  useEffect(() => {
+    const offs = [
       api.on('join-progress', (event) => {
         if (event.joinId === joinId.current) setEvents((list) => [...list, event])
       }),
-    [api]
-  )
+      // The outcome of a join whose call belonged to the page before a reload arrives only here.
+      api.on('join-status', (status) => {
+        if (status.joinId === joinId.current && status.state !== 'joining') setPhase(phaseOf(status))
+      })
+    ]
+    return () => offs.forEach((off) => off())
+  }, [api])
 
   const join = useCallback(
     (code: string) => {
@@ -61,7 +88,9 @@ export function useJoin() {
     joinId.current = null
     setEvents([])
     setPhase({ kind: 'idle' })
-  }, [])
+    // Moved on: a later reload starts from an empty form, not this outcome.
+    api.dismissJoin({}).catch((err: unknown) => console.warn('Pairwise: dismissJoin failed', err))
+  }, [api])
 
   return { phase, events, join, cancel, reset }
 }

@@ -19,7 +19,9 @@ export function SessionView({ session, busy, onCancel, onNewCode }: Props) {
   const now = useNow(1000)
   const status = sessionStatus(session, now)
   const blocked = useAttemptsBlocked(session.sessionId)
-  const remaining = session.expiresAt - now
+  // Never more than the code's lifetime: `now` may be up to a tick old when a new code arrives
+  // (and the service's clock a little ahead), which showed 5:01 for a 5-minute code.
+  const remaining = Math.min(session.expiresAt - now, session.ttlMs)
   const [copyState, copy] = useCopy()
 
   return (

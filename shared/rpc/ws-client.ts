@@ -4,13 +4,15 @@ import { PairwiseError } from '../errors.ts'
 import { Emitter } from '../emitter.ts'
 import { nextDelay } from './backoff.ts'
 import { invalidParams } from './call-errors.ts'
+import { whyRefused } from './refusal.ts'
 
 // The WebSocket transport of `PairingApi`. It runs in the browser and in Node 22 (global
 // WebSocket), so the e2e tests drive the daemon through exactly what the UI uses. It lives in
 // shared/ because both the renderer and the CLI (main/headless/backend.ts) use it, and main/
 // must not import renderer/.
 
-export type ConnectionState = 'connected' | 'reconnecting' | 'closed'
+/** 'refused': the service came back but no longer accepts the token (it was restarted); retrying cannot help. */
+export type ConnectionState = 'connected' | 'reconnecting' | 'closed' | 'refused'
 
 export interface WebSocketApiOptions {
   /** Told whenever the socket drops or comes back; the UI shows a banner and reloads its state. */
@@ -47,11 +49,7 @@ function openSocket(url: string): Promise<WebSocket> {
     }
     const onError = (): void => {
       socket.removeEventListener('open', onOpen)
-      reject(
-        new PairwiseError('internal', 'Cannot reach the Pairwise service.', {
-          hint: 'Check that Pairwise is running, then reload this page.'
-        })
-      )
+      void whyRefused(url).then(reject)
     }
     socket.addEventListener('open', onOpen, { once: true })
     socket.addEventListener('error', onError, { once: true })
@@ -134,8 +132,14 @@ export async function connectWebSocketApi(url: string, options: WebSocketApiOpti
           attach(ws)
           options.onConnectionChange?.('connected')
         },
-        () => {
-          if (!closed) scheduleReconnect(attempt + 1)
+        (err: unknown) => {
+          if (closed) return
+          if (err instanceof PairwiseError && err.code === 'token-refused') {
+            closed = true
+            options.onConnectionChange?.('refused')
+            return
+          }
+          scheduleReconnect(attempt + 1)
         }
       )
     }, nextDelay(attempt))

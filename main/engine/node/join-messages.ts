@@ -44,8 +44,19 @@ export function pathLabel(path: DiscoveryPath): string {
   return path === 'lan' ? 'LAN' : path === 'dht' ? 'DHT' : path === 'public' ? 'Public network' : 'Known addresses'
 }
 
-function describePaths(paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): string {
-  return [...paths].map((p) => `${pathLabel(p)} (${asked[p]} asked)`).join(', ')
+// Where a join looked, in the words the person uses; the counts stay in the error's details.
+const WHERE: Record<DiscoveryPath, { looked: string; nobody: string }> = {
+  lan: { looked: 'on this network', nobody: 'no Pairwise device answered there' },
+  dht: { looked: 'across the internet', nobody: 'no Pairwise node answered' },
+  public: { looked: 'on the public network', nobody: 'no device there offered this code' },
+  stored: { looked: 'at the addresses of devices paired before', nobody: 'none to try' }
+}
+
+/** "Looked on this network (no Pairwise device answered there) and across the internet." */
+export function describePaths(paths: Set<DiscoveryPath>, asked: Record<DiscoveryPath, number>): string {
+  const parts = [...paths].map((p) => (asked[p] === 0 ? `${WHERE[p].looked} (${WHERE[p].nobody})` : WHERE[p].looked))
+  const list = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+  return `Looked ${list}.`
 }
 
 function bestError(errors: PairwiseError[]): PairwiseError | undefined {
@@ -59,8 +70,8 @@ function bestError(errors: PairwiseError[]): PairwiseError | undefined {
 /** When only this LAN was searched, the words are rarely the problem. */
 export const NO_NODE_HINT =
   'Nothing answered on this network. If the other device is on a different network, leave the public network on ' +
-  '(no --no-public-network) on both devices, or give both the same Pairwise node (--bootstrap; see ' +
-  'docs/running-a-node.md). Otherwise check the words.'
+  'on both devices (no --no-public-network), or run `pairwise node` on a machine both can reach and pass ' +
+  '--bootstrap <its address> on both (see docs/running-a-node.md). Otherwise check the words.'
 
 export function exhaustedError(
   errors: PairwiseError[],
@@ -74,7 +85,7 @@ export function exhaustedError(
       ? 'Check the words, and that the other device still shows them.'
       : NO_NODE_HINT
   return new PairwiseError('no-device-waiting', 'No device is waiting for this code.', {
-    hint: `Tried: ${describePaths(paths, asked)}. ${where}`,
+    hint: `${describePaths(paths, asked)} ${where}`,
     details: { paths: [...paths], asked }
   })
 }
@@ -88,7 +99,7 @@ export function timeoutError(
   const best = bestError(errors)
   if (best !== undefined && best.code !== 'timed-out') return best
   return new PairwiseError('timed-out', `No device answered within ${Math.round(timeoutMs / 1000)} seconds.`, {
-    hint: `Tried: ${describePaths(paths, asked)}. Check that both devices are on the same network or can reach a shared bootstrap node.`,
+    hint: `${describePaths(paths, asked)} Check that both devices are on the same network, or both reach the public network or the same Pairwise node.`,
     details: { paths: [...paths], asked }
   })
 }

@@ -6,6 +6,7 @@ import { PairwiseError } from '../../../shared/errors.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
+import { NEW_CODE_HINT } from '../protocol/refusals.ts'
 import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
 import { advertisementKey, openAdvertisement } from './advertisement.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
@@ -193,7 +194,8 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         err instanceof PairwiseError &&
         err.code !== 'no-device-waiting' &&
         (err.code !== 'device-unreachable' || candidate.path === 'dht' || candidate.path === 'public')
-      if (telling) errors.push(err)
+      // Which device said a code was used: the service tells "used by this device" from "by another" by it.
+      if (telling) errors.push(err.code === 'code-used' ? refusedBy(err, candidate.peerId) : err)
       // Never reached the device: other addresses for it (a later mDNS answer, the DHT record) still get a turn.
       if (!dialled) tried.delete(key)
     } finally {
@@ -288,11 +290,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
       return true
     }
     // The record itself says the code is dead: no need to ask the device.
-    errors.push(
-      new PairwiseError('code-expired', 'This code has expired.', {
-        hint: 'Click "New code" on the other device and enter the new words.'
-      })
-    )
+    errors.push(new PairwiseError('code-expired', 'This code has expired.', { hint: NEW_CODE_HINT }))
     tried.add(`${path}:${ad.peerId}`)
     options.progress({ step: 'found', path, message: `${label}: the code for “${ad.body.name}” has expired` })
     return true
@@ -447,4 +445,11 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     joinDeadline.dispose()
     race.abort()
   }
+}
+
+function refusedBy(err: PairwiseError, peerId: string): PairwiseError {
+  return new PairwiseError(err.code, err.message, {
+    ...(err.hint === undefined ? {} : { hint: err.hint }),
+    details: { ...err.details, peerId }
+  })
 }

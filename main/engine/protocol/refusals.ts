@@ -3,22 +3,28 @@ import type { RefusalReason } from './messages.ts'
 
 // What a joiner tells a person when the initiator refuses, by reason. The
 // error code is the reason itself, so callers can branch on either.
+// The other device may run the desktop or web UI or the CLI, and the joiner
+// cannot tell which: a hint that says what to do there names both.
+
+/** How to get a fresh code on the other device, whichever front end it runs. */
+export const NEW_CODE_HINT =
+  'Ask for a new code: on the other device click "New code" (or "Pair device"), or run `pairwise pair` again there.'
 const REFUSAL_TEXT: Record<RefusalReason, { message: string; hint: string }> = {
   'no-device-waiting': {
     message: 'No device is waiting for this code.',
-    hint: 'Check the words, or click "Pair device" again on the other device for a new code.'
+    hint: `Check the words. ${NEW_CODE_HINT}`
   },
   'code-expired': {
     message: 'This code has expired.',
-    hint: 'Click "New code" on the other device and enter the new words.'
+    hint: NEW_CODE_HINT
   },
   'code-used': {
     message: 'This code was already used to pair another device.',
-    hint: 'Each code works once. Get a new code on the other device.'
+    hint: `Each code works once. ${NEW_CODE_HINT}`
   },
   'code-cancelled': {
     message: 'Pairing was cancelled on the other device.',
-    hint: 'Start pairing again on the other device.'
+    hint: NEW_CODE_HINT
   },
   // A mistyped code derives another rendezvous id and is answered 'no-device-waiting'. This answer
   // means the proof, bound to both peer ids, did not match on the other side although it named the
@@ -31,7 +37,7 @@ const REFUSAL_TEXT: Record<RefusalReason, { message: string; hint: string }> = {
   },
   'attempts-exceeded': {
     message: 'Too many wrong attempts from this device.',
-    hint: 'Get a new code on the other device.'
+    hint: NEW_CODE_HINT
   },
   denied: {
     message: 'The person at the other device declined this pairing.',

@@ -12,6 +12,8 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { raceJoin, type Candidate } from '../node/join-race.ts'
 import type { LanDiscovery } from './lan-discovery.ts'
 import { probeNearMisses } from './near-miss-probe.ts'
+import { explainUsedCode } from './used-code.ts'
+import { JoinRecord } from './join-record.ts'
 import { commitPairing, type PairingComponents } from './pairing-components.ts'
 import type { PairingOutcome } from '../protocol/types.ts'
 import type { ServiceTiming } from './types.ts'
@@ -36,9 +38,13 @@ const MAX_STORED_CANDIDATES = 32
 export class Joining {
   readonly #c: JoiningComponents
   #current: AbortController | null = null
+  #cancelled = false
+  /** The last join's outcome, for a front end that was away when it ended. */
+  readonly record: JoinRecord
 
   constructor(components: JoiningComponents) {
     this.#c = components
+    this.record = new JoinRecord(components.events)
   }
 
   get joining(): boolean {
@@ -47,6 +53,7 @@ export class Joining {
 
   cancel(): boolean {
     if (this.#current === null) return false
+    this.#cancelled = true
     this.#current.abort()
     return true
   }
@@ -71,8 +78,13 @@ export class Joining {
     const abort = new AbortController()
     const deadline = AbortSignal.any([abort.signal, AbortSignal.timeout(this.#c.timing.joinTimeoutMs)])
     this.#current = abort
-    const progress = (update: Omit<JoinProgress, 'joinId' | 'at'>): void =>
-      this.#c.events.emit('join-progress', { joinId, at: Date.now(), ...update })
+    this.#cancelled = false
+    this.record.start(joinId)
+    const progress = (update: Omit<JoinProgress, 'joinId' | 'at'>): void => {
+      const event = { joinId, at: Date.now(), ...update }
+      this.record.progress(event)
+      this.#c.events.emit('join-progress', event)
+    }
     let entropy = parsed.ok ? parsed.entropy : undefined
     try {
       if (entropy === undefined)
@@ -90,14 +102,17 @@ export class Joining {
         outcome = await this.#race(entropy, progress, abort.signal)
       }
       progress({ step: 'paired', message: `Paired with ${outcome.remoteDevice.name}` })
-      return this.#c.deviceView(outcome.remotePeerId)
+      const device = this.#c.deviceView(outcome.remotePeerId)
+      this.record.paired(joinId, device)
+      return device
     } catch (err) {
       const error =
         err instanceof PairwiseError
-          ? err
+          ? explainUsedCode(err, (peerId) => this.#c.trust.getDevice(peerId))
           : new PairwiseError('internal', 'Joining failed unexpectedly.', { cause: err })
       this.#c.registry.logEvent('join-failed', { reason: error.code })
       progress({ step: 'failed', message: error.message })
+      this.record.failed(joinId, error, this.#cancelled)
       throw error
     } finally {
       entropy?.fill(0)

@@ -97,7 +97,11 @@ describe('pairing over libp2p on loopback', { timeout: 120_000 }, () => {
     const wrong = 'legal winner thank year wave sausage worth useful legal winner thank yellow'
     await assert.rejects(
       b.service.join({ code: wrong }),
-      (e: unknown) => e instanceof PairwiseError && e.code === 'no-device-waiting' && /DHT/.test(e.hint ?? '')
+      (e: unknown) =>
+        e instanceof PairwiseError &&
+        e.code === 'no-device-waiting' &&
+        /across the internet/.test(e.hint ?? '') &&
+        (e.details?.paths as string[]).includes('dht')
     )
     assert.equal((await b.service.listDevices({})).length, 0)
     assert.equal((await a.service.listDevices({})).length, 0)

@@ -177,7 +177,8 @@ class Service implements PairingService {
       thisDevice: this.#parts.local.view(),
       session: this.#parts.host.view(),
       devices: this.#devices(),
-      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {})
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
+      join: this.#parts.joining.record.view()
     }
   }
 
@@ -203,6 +204,10 @@ class Service implements PairingService {
 
   async cancelJoin(): Promise<{ cancelled: boolean }> {
     return { cancelled: this.#parts.joining.cancel() }
+  }
+
+  async dismissJoin(): Promise<MethodResult<'dismissJoin'>> {
+    return { dismissed: this.#parts.joining.record.dismiss() }
   }
 
   async listDevices(params: MethodParams<'listDevices'> = {}): Promise<DeviceView[]> {

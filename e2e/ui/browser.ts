@@ -55,3 +55,9 @@ export async function typeCode(page: Page, words: readonly string[]): Promise<vo
     await input.press('Tab')
   }
 }
+
+/** The initiator's person allows the joiner (the Pair screen asks by default; approval-ui.test.ts covers it). */
+export async function allowJoiner(page: Page): Promise<void> {
+  await page.getByTestId('tab-pair').click()
+  await page.getByTestId('approval-allow').click({ timeout: 45_000 })
+}

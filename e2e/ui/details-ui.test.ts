@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
+import { allowJoiner, launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
 
 /** A fresh 5-minute code never shows more than 5:00 (it showed 5:01). */
@@ -96,6 +96,7 @@ describe('web UI: the details', { timeout: 120_000 }, () => {
     await typeCode(pageB, words)
     await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
     await pageB.getByTestId('join-button').click()
+    await allowJoiner(pageA)
     await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
     const progress = await pageB.getByTestId('join-progress').innerText()
     assert.doesNotMatch(progress, /DHT|Known addresses|asked|multiaddr|relay/)

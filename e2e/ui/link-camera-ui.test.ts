@@ -16,6 +16,7 @@ import { generateCode, toLink } from '../../shared/code/index.ts'
 import { FakeIpcMain, topFrame } from '../../test-support/electron/fake-ipc.ts'
 import { writeQrVideo } from '../../test-support/qr-video.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
+import { allowJoiner } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -291,6 +292,7 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
     await shot(pageB, 'link-06-camera-filled')
 
     await pageB.getByTestId('join-button').click()
+    await allowJoiner(pageA)
     await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
     await pageA.getByTestId('tab-pair').click()
     await pageA.locator('[data-testid="session-status"][data-state="paired"]').waitFor()

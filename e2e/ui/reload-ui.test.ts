@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
+import { allowJoiner, launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
 
 const WORDS_KEY = 'pairwise.join-words'
@@ -76,6 +76,7 @@ describe('web UI: reloading keeps its place', { timeout: 120_000 }, () => {
     } finally {
       process.kill(a.pid, 'SIGCONT')
     }
+    await allowJoiner(pageA)
     await pageB.getByTestId('join-success').waitFor({ timeout: 45_000 })
     assert.match(await pageB.getByTestId('join-success').innerText(), /Paired with Alice desktop/)
     assert.equal(await keptWords(pageB), null, 'the finished code is no longer kept')

@@ -148,6 +148,17 @@ export const NodeAddressSchema = z
     'not a node address: paste the --bootstrap value `pairwise node` printed'
   )
 
+/** The public libp2p network as a rendezvous (the Amino DHT and its relays), and the person's switch for it. */
+export const PublicNetworkViewSchema = z.object({
+  /** False when this run has no public bootstrap list (started with --no-public-network): the switch waits for a restart. */
+  available: z.boolean(),
+  /** The person's setting, kept across restarts (default on). */
+  enabled: z.boolean(),
+  /** Connected to at least one public bootstrap peer now. */
+  connected: z.boolean()
+})
+export type PublicNetworkView = z.infer<typeof PublicNetworkViewSchema>
+
 const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
 /** Every method: its params schema and its result schema. */
@@ -177,7 +188,9 @@ export const METHODS = {
   getMetrics: { params: z.object({}).strict(), result: MetricsSchema },
   listNodes: { params: z.object({}).strict(), result: z.array(NodeViewSchema) },
   addNode: { params: z.object({ address: NodeAddressSchema }).strict(), result: z.array(NodeViewSchema) },
-  removeNode: { params: z.object({ address: z.string().max(256) }).strict(), result: z.array(NodeViewSchema) }
+  removeNode: { params: z.object({ address: z.string().max(256) }).strict(), result: z.array(NodeViewSchema) },
+  getPublicNetwork: { params: z.object({}).strict(), result: PublicNetworkViewSchema },
+  setPublicNetwork: { params: z.object({ enabled: z.boolean() }).strict(), result: PublicNetworkViewSchema }
 } as const
 
 export type MethodName = keyof typeof METHODS
@@ -199,7 +212,9 @@ export const EVENTS = {
    */
   'device-renamed': z.object({ device: DeviceViewSchema, previousName: z.string() }),
   /** Nodes were added or removed, or one connected or disconnected. */
-  'nodes-changed': z.array(NodeViewSchema)
+  'nodes-changed': z.array(NodeViewSchema),
+  /** The public network switch changed, or this device connected to or lost the public network. */
+  'public-network-changed': PublicNetworkViewSchema
 } as const
 
 export type EventName = keyof typeof EVENTS

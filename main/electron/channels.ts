@@ -29,7 +29,9 @@ export const METHOD_NAMES = [
   'getMetrics',
   'listNodes',
   'addNode',
-  'removeNode'
+  'removeNode',
+  'getPublicNetwork',
+  'setPublicNetwork'
 ] as const satisfies readonly MethodName[]
 
 export const EVENT_NAMES = [
@@ -40,7 +42,8 @@ export const EVENT_NAMES = [
   'paired',
   'removed-by-peer',
   'device-renamed',
-  'nodes-changed'
+  'nodes-changed',
+  'public-network-changed'
 ] as const satisfies readonly EventName[]
 
 type Unlisted<All, Listed extends readonly unknown[]> = Exclude<All, Listed[number]>

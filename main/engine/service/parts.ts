@@ -1,3 +1,4 @@
+import type { KadDHT } from '@libp2p/kad-dht'
 import type { DeviceView } from '../../../shared/api.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
@@ -35,7 +36,7 @@ export interface Parts {
   gate: IdentifyGate
   reachability: Reachability
   nodes: NodeDirectory
-  /** The public libp2p network as a second rendezvous (inert when off). */
+  /** The public libp2p network as a second rendezvous, following the person's switch. */
   publicNetwork: PublicNetwork
   /** Hands our advertisement to joiners who found us on the public network. */
   adServer: AdvertisementServer
@@ -82,8 +83,12 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
   const publicNetwork = new PublicNetwork({
     node,
     bootstrap: network.publicBootstrap ?? [],
-    allowLoopback: network.allowLoopback
+    allowLoopback: network.allowLoopback,
+    settings: c.registry.settings,
+    events: c.events
   })
+  // Used only while the person's switch is on (it can change while a code is shown or a join runs).
+  const publicDht = (): KadDHT | undefined => (publicNetwork.enabled ? node.services.publicDht : undefined)
   const adServer = new AdvertisementServer(node)
   const dhtUsable = (): boolean => nodes.addresses().length > 0 || node.getPeers().length > 0
   const onIdle = (): void => gate.release()
@@ -124,7 +129,8 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     defaultTtlMinutes: options.codeTtlMinutes,
     reach: () => reachability.reach,
     guard,
-    ...(publicNetwork.enabled ? { adServer } : {})
+    publicDht,
+    ...(publicNetwork.available ? { adServer } : {})
   })
   const unguard = guard.attach(node, {
     isProtected: (peer) => {
@@ -146,7 +152,7 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     timing,
     allowLoopback: network.allowLoopback,
     dhtUsable,
-    publicDht: () => (publicNetwork.enabled ? node.services.publicDht : undefined),
+    publicDht,
     deviceView: (peer) => c.deviceView(peer)
   })
   const gate = new IdentifyGate({

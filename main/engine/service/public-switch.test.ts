@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { JoinProgress, PublicNetworkView } from '../../../shared/api.ts'
 import { isPairwiseError } from '../../../shared/errors.ts'
-import { startAminoNetwork } from '../../../test-support/engine/amino-network.ts'
+import { aminoNode, startAminoNetwork, type AminoNode } from '../../../test-support/engine/amino-network.ts'
 import { startDevice, statusOf, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { removeTempDir } from '../../../test-support/temp-dirs.ts'
@@ -16,6 +17,7 @@ import { removeTempDir } from '../../../test-support/temp-dirs.ts'
 describe('the public network switch', () => {
   let net: Awaited<ReturnType<typeof startAminoNetwork>>
   const devices: TestDevice[] = []
+  const relays: AminoNode[] = []
   // Short patience: a join that has no path to the other device should say so soon.
   const timing = { lanWaitMs: 500, dhtPatienceMs: 5_000, joinTimeoutMs: 20_000 }
   const device = async (name: string): Promise<TestDevice> => {
@@ -48,6 +50,7 @@ describe('the public network switch', () => {
   after(async () => {
     for (const d of devices) await d.stop().catch(() => undefined)
     for (const d of devices) removeTempDir(d.dataDir)
+    for (const r of relays) await r.stop()
     await net.stop()
   })
 
@@ -82,6 +85,27 @@ describe('the public network switch', () => {
     assert.ok(!progress.some((p) => p.path === 'public' && p.step === 'found'), 'nobody provided the code there')
     assert.equal(publicConnections(alice), 0, 'Alice, switched off, dialled no public peer meanwhile')
     await alice.service.cancelPairing({})
+  })
+
+  it('off: the public relay holding this device’s reservation is hung up on and not asked again', async () => {
+    const relay = await aminoNode(true, true)
+    relays.push(relay)
+    const carol = await startDevice('Carol switch', {
+      network: { publicBootstrap: [relay.getMultiaddrs()[0]!.toString()] },
+      timing
+    })
+    devices.push(carol)
+    const relayId = relay.peerId.toString()
+    const held = (): string[] => carol.service.node.services.reservations?.held() ?? []
+    await eventually('Carol holds a reservation on the public relay', async () => held().includes(relayId), {
+      timeoutMs: 20_000
+    })
+    await carol.service.setPublicNetwork({ enabled: false })
+    await eventually('the reservation is gone', async () => !held().includes(relayId))
+    // A lost reservation is normally taken again within a second or two: give it several chances.
+    await sleep(4_000)
+    assert.ok(!held().includes(relayId), 'reserved again although the switch is off')
+    assert.equal(relay.getConnections(carol.service.node.peerId).length, 0, 'the relay was dialled again')
   })
 
   it('off on the joiner: kept across a restart, its join skips the public path; on again, it pairs through it', async () => {

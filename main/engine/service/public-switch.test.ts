@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { JoinProgress, PublicNetworkView } from '../../../shared/api.ts'
 import { isPairwiseError } from '../../../shared/errors.ts'
+import { CHECK_HELD_MS } from '../node/relay-reservations.ts'
 import { aminoNode, startAminoNetwork, type AminoNode } from '../../../test-support/engine/amino-network.ts'
 import { startDevice, statusOf, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
@@ -102,8 +103,8 @@ describe('the public network switch', () => {
     })
     await carol.service.setPublicNetwork({ enabled: false })
     await eventually('the reservation is gone', async () => !held().includes(relayId))
-    // A lost reservation is normally taken again within a second or two: give it several chances.
-    await sleep(4_000)
+    // A lost reservation is noticed at the next check and taken again a second later: let that pass.
+    await sleep(CHECK_HELD_MS + 3_000)
     assert.ok(!held().includes(relayId), 'reserved again although the switch is off')
     assert.equal(relay.getConnections(carol.service.node.peerId).length, 0, 'the relay was dialled again')
   })

@@ -192,7 +192,8 @@ export class PairingHost implements Startable {
     const { node, adServer } = this.#c
     const { session, stopPublishing } = active
     const signal = stopPublishing.signal
-    // Decided when the code is shown: switching the public network on or off applies from the next code.
+    // Decided when the code is shown: switched on later, the public network serves the next code; switched
+    // off, its DHT stops, and so do this code's provides.
     const publicDht = this.#c.publicDht()
     await node.services.reservations?.whenHeld(RELAY_WAIT_MS, signal)
     let published = ''

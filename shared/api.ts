@@ -219,6 +219,16 @@ export const CodeAlarmViewSchema = z.object({
   at: z.number()
 })
 export type CodeAlarmView = z.infer<typeof CodeAlarmViewSchema>
+/** The public libp2p network as a rendezvous (the Amino DHT and its relays), and the person's switch for it. */
+export const PublicNetworkViewSchema = z.object({
+  /** False when this run has no public bootstrap list (started with --no-public-network): the switch waits for a restart. */
+  available: z.boolean(),
+  /** The person's setting, kept across restarts (default on). */
+  enabled: z.boolean(),
+  /** Connected to at least one public bootstrap peer now. */
+  connected: z.boolean()
+})
+export type PublicNetworkView = z.infer<typeof PublicNetworkViewSchema>
 
 const TtlMinutes = z.number().int().min(CODE_TTL_MIN_MINUTES).max(CODE_TTL_MAX_MINUTES)
 
@@ -260,7 +270,9 @@ export const METHODS = {
   getMetrics: { params: z.object({}).strict(), result: MetricsSchema },
   listNodes: { params: z.object({}).strict(), result: z.array(NodeViewSchema) },
   addNode: { params: z.object({ address: NodeAddressSchema }).strict(), result: z.array(NodeViewSchema) },
-  removeNode: { params: z.object({ address: z.string().max(256) }).strict(), result: z.array(NodeViewSchema) }
+  removeNode: { params: z.object({ address: z.string().max(256) }).strict(), result: z.array(NodeViewSchema) },
+  getPublicNetwork: { params: z.object({}).strict(), result: PublicNetworkViewSchema },
+  setPublicNetwork: { params: z.object({ enabled: z.boolean() }).strict(), result: PublicNetworkViewSchema }
 } as const
 
 export type MethodName = keyof typeof METHODS
@@ -289,7 +301,9 @@ export const EVENTS = {
    * Someone else proved a code after it paired (they know the words): "Someone else also had this code N
    * seconds after you paired". Raised by the initiator, and relayed to the joiner over presence.
    */
-  'code-alarm': CodeAlarmViewSchema
+  'code-alarm': CodeAlarmViewSchema,
+  /** The public network switch changed, or this device connected to or lost the public network. */
+  'public-network-changed': PublicNetworkViewSchema
 } as const
 
 export type EventName = keyof typeof EVENTS

@@ -17,7 +17,13 @@ export interface Daemon {
   stop(): Promise<void>
 }
 
-export async function startDaemon(name: string, dataDir: string, extra: string[] = []): Promise<Daemon> {
+export async function startDaemon(
+  name: string,
+  dataDir: string,
+  extra: string[] = [],
+  /** More environment, e.g. PAIRWISE_PUBLIC_BOOTSTRAP naming a simulated public network. */
+  env: Record<string, string> = {}
+): Promise<Daemon> {
   const args = [
     '--disable-warning=ExperimentalWarning',
     join(ROOT, 'bin', 'pairwise.mjs'),
@@ -35,7 +41,7 @@ export async function startDaemon(name: string, dataDir: string, extra: string[]
     ...extra
   ]
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, {
-    env: { ...process.env, PAIRWISE_BOOTSTRAP: '' }
+    env: { ...process.env, PAIRWISE_BOOTSTRAP: '', ...env }
   })
   const events: Array<Record<string, unknown>> = []
   let stderr = ''

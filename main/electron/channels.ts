@@ -43,7 +43,9 @@ export const METHOD_NAMES = [
   'listNodes',
   'addNode',
   'removeNode',
-  'answerApproval'
+  'answerApproval',
+  'getPublicNetwork',
+  'setPublicNetwork'
 ] as const satisfies readonly MethodName[]
 
 export const EVENT_NAMES = [
@@ -56,7 +58,8 @@ export const EVENT_NAMES = [
   'removed-by-peer',
   'device-renamed',
   'nodes-changed',
-  'code-alarm'
+  'code-alarm',
+  'public-network-changed'
 ] as const satisfies readonly EventName[]
 
 type Unlisted<All, Listed extends readonly unknown[]> = Exclude<All, Listed[number]>

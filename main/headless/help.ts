@@ -12,7 +12,8 @@ const COMMON = `Common options:
   --no-mdns               no LAN multicast: neither mDNS discovery nor UPnP port mapping
   --no-upnp               no UPnP port mapping on the home router
   --no-public-network     do not meet through the public libp2p network (the IPFS DHT and its
-                          relays), which lets devices on different networks pair with no setup
+                          relays), which lets devices on different networks pair with no setup;
+                          for this run only (the app's Public network switch is kept)
   --loopback              keep 127.0.0.1 addresses (tests and benchmarks on one machine)
   --name <name>           this device's name as other devices see it
   --json                  one JSON object per line; the last line is the result`

@@ -90,6 +90,8 @@ function registryApi(registry: Registry): PairingApi {
     forgetDevice: async (params: MethodParams<'forgetDevice'>) => ({ forgotten: registry.forget(params.peerId) }),
     addNode: offline('Adding a node'),
     removeNode: offline('Removing a node'),
+    getPublicNetwork: offline('The public network'),
+    setPublicNetwork: offline('The public network switch'),
     on: () => () => undefined
   }
 }

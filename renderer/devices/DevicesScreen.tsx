@@ -5,6 +5,7 @@ import { useNow } from '../common/use-now.ts'
 import { DeviceRow } from './DeviceRow.tsx'
 import { RevokeDialog } from './RevokeDialog.tsx'
 import { NodesCard } from './NodesCard.tsx'
+import { PublicNetworkCard } from './PublicNetworkCard.tsx'
 import { ThisDeviceCard } from './ThisDeviceCard.tsx'
 import { sortDevices } from './format.ts'
 
@@ -71,6 +72,7 @@ export function DevicesScreen({ thisDevice, devices, onThisDeviceChanged, onDevi
           ))}
         </ul>
       )}
+      <PublicNetworkCard />
       <NodesCard />
       <RevokeDialog
         device={revoking}

@@ -1,5 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
@@ -14,8 +15,11 @@ import { AMINO_PROTOCOL } from '../../main/engine/node/public-network.ts'
 
 export type AminoNode = Libp2p<{ dht: KadDHT; identify: unknown; ping: Ping }>
 
-/** An Amino-speaking node; `server: false` makes a client (a stranger who only provides). */
-export async function aminoNode(server = true): Promise<AminoNode> {
+/**
+ * An Amino-speaking node; `server: false` makes a client (a stranger who only provides); `relay: true`
+ * adds the real circuit-relay-v2 server with its default limits, as many public nodes run.
+ */
+export async function aminoNode(server = true, relay = false): Promise<AminoNode> {
   return createLibp2p({
     privateKey: await generateKeyPair('Ed25519'),
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -27,7 +31,8 @@ export async function aminoNode(server = true): Promise<AminoNode> {
       identify: identify(),
       ping: ping(),
       // On loopback every address is "private": kad-dht's default mapper would drop them all.
-      dht: kadDHT({ protocol: AMINO_PROTOCOL, clientMode: !server, peerInfoMapper: passthroughMapper })
+      dht: kadDHT({ protocol: AMINO_PROTOCOL, clientMode: !server, peerInfoMapper: passthroughMapper }),
+      ...(relay ? { relay: circuitRelayServer() } : {})
     }
   })
 }

@@ -21,6 +21,7 @@ import type { NetworkOptions } from './network-options.ts'
 import { publicListenAddresses } from './public-address.ts'
 import { AMINO_PROTOCOL } from './public-network.ts'
 import { relayReservations, type RelayReservations } from './relay-reservations.ts'
+import { switchable, type Switchable } from './switchable-service.ts'
 
 export { DEFAULT_NETWORK, type NetworkOptions } from './network-options.ts'
 
@@ -47,8 +48,11 @@ export type PairwiseServices = {
   relay?: CircuitRelayService
   /** Only on a device with nodes to use: its relay reservations. */
   reservations?: RelayReservations
-  /** Only on a device that uses the public libp2p network (public-network.ts): the Amino DHT, as a client. */
-  publicDht?: KadDHT
+  /**
+   * Only on a device that may use the public libp2p network (public-network.ts): the Amino DHT, as a
+   * client. It runs only while the person's switch is on: the service turns it on and off.
+   */
+  publicDht?: KadDHT & Switchable
 }
 /** Services started but never called by name: they work through libp2p's components. */
 type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown; upnp?: unknown }
@@ -163,22 +167,24 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       ? {
           // A client only: a laptop serving strangers' lookups would spend its battery on the
           // whole IPFS network. Its own datastore prefix keeps its tables apart from ours.
-          publicDht: kadDHT({
-            protocol: AMINO_PROTOCOL,
-            clientMode: true,
-            // Public servers hand out every address they hold; another home's 192.168.x.y is never ours to dial.
-            peerInfoMapper: (peer) => ({
-              ...peer,
-              multiaddrs: peer.multiaddrs.filter((ma) => {
-                const kind = classifyAddress(ma)
-                return kind === 'public' || kind === 'circuit' || (network.allowLoopback && kind === 'loopback')
-              })
-            }),
-            datastorePrefix: '/dht-amino',
-            logPrefix: 'libp2p:dht-amino',
-            metricsPrefix: 'libp2p_dht_amino',
-            initialQuerySelfInterval: 0
-          })
+          publicDht: switchable(
+            kadDHT({
+              protocol: AMINO_PROTOCOL,
+              clientMode: true,
+              // Public servers hand out every address they hold; another home's 192.168.x.y is never ours to dial.
+              peerInfoMapper: (peer) => ({
+                ...peer,
+                multiaddrs: peer.multiaddrs.filter((ma) => {
+                  const kind = classifyAddress(ma)
+                  return kind === 'public' || kind === 'circuit' || (network.allowLoopback && kind === 'loopback')
+                })
+              }),
+              datastorePrefix: '/dht-amino',
+              logPrefix: 'libp2p:dht-amino',
+              metricsPrefix: 'libp2p_dht_amino',
+              initialQuerySelfInterval: 0
+            })
+          )
         }
       : {})
   }

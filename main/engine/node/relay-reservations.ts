@@ -30,7 +30,8 @@ interface RelayEntry {
   nextAt: number
 }
 
-const CHECK_HELD_MS = 10_000
+/** While every reservation is held, they are checked this often (a lost one is then retried each second). */
+export const CHECK_HELD_MS = 10_000
 const FIRST_RETRY_MS = 1_000
 const MAX_RETRY_MS = 60_000
 

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { nextDeviceStatus, type DeviceEvent, type StatusOrAbsent } from './device-status.ts'
 import { RegistryDatabase } from './database.ts'
+import { AppSettings } from './app-settings.ts'
 import { AuditLog } from './audit-log.ts'
 import { NodeSettings } from './node-settings.ts'
 import { RevocationOutbox } from './revocation-outbox.ts'
@@ -54,11 +55,14 @@ export class Registry {
 
   /** The Pairwise nodes this person added (a setting kept with the registry). */
   readonly nodes: NodeSettings
+  /** The person's other settings (the public network switch). */
+  readonly settings: AppSettings
   readonly #outbox: RevocationOutbox
   readonly #audit: AuditLog
 
   private constructor(db: RegistryDatabase, now: () => number) {
     this.nodes = new NodeSettings(db, now)
+    this.settings = new AppSettings(db, now)
     this.#outbox = new RevocationOutbox(db, now)
     this.#audit = new AuditLog(db, now)
     this.#db = db

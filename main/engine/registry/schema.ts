@@ -70,6 +70,14 @@ export const MIGRATIONS: readonly string[] = [
     address TEXT PRIMARY KEY NOT NULL CHECK (length(address) BETWEEN 1 AND 512),
     added_at INTEGER NOT NULL
   ) STRICT;
+  `,
+  `
+  -- The person's settings (app-settings.ts): one JSON value per key; a key not here has its default.
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL CHECK (length(key) BETWEEN 1 AND 64),
+    value TEXT NOT NULL CHECK (json_valid(value)),
+    updated_at INTEGER NOT NULL
+  ) STRICT;
   `
 ]
 

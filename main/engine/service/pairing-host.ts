@@ -1,4 +1,5 @@
 import type { Startable } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
 import { randomBytes } from 'node:crypto'
 import type { DeclinedJoiner, PairingSessionView, PendingApproval } from '../../../shared/api.ts'
 import { generateCode, toLink } from '../../../shared/code/index.ts'
@@ -36,6 +37,8 @@ export interface PairingHostComponents extends PairingComponents {
   approvalMs: number
   /** Where a used code's other claimants are reported. */
   alarms: Pick<CodeAlarms, 'seen'>
+  /** The public network's DHT while the person's switch is on (public-network.ts). */
+  publicDht(): KadDHT | undefined
   /** Hands our advertisement to joiners who found us on the public network. */
   adServer?: AdvertisementServer
 }
@@ -219,6 +222,9 @@ export class PairingHost implements Startable {
     const { node, adServer } = this.#c
     const { session, stopPublishing } = active
     const signal = stopPublishing.signal
+    // Decided when the code is shown: switched on later, the public network serves the next code; switched
+    // off, its DHT stops, and so do this code's provides.
+    const publicDht = this.#c.publicDht()
     await node.services.reservations?.whenHeld(RELAY_WAIT_MS, signal)
     let published = ''
     const record = async (): Promise<{ key: Uint8Array; value: Uint8Array }> => {
@@ -231,7 +237,7 @@ export class PairingHost implements Startable {
         expiresAt: session.expiresAt,
         body: { addrs, name: this.#c.local.view().name, os: osLabel() }
       })
-      adServer?.offer(made.key, made.value)
+      if (publicDht !== undefined) adServer?.offer(made.key, made.value)
       return made
     }
     const nudges = {
@@ -247,7 +253,6 @@ export class PairingHost implements Startable {
       active.advertisedTo = Math.max(active.advertisedTo, peers)
       this.#emit()
     }
-    const publicDht = node.services.publicDht
     const cid = codeRendezvousCid(codeKeyFromSeed(keys.adSeed).publicKey)
     signal.addEventListener('abort', () => this.#withdraw(active, advertisementKey(keys), cid), { once: true })
     await Promise.all([

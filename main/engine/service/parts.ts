@@ -1,3 +1,4 @@
+import type { KadDHT } from '@libp2p/kad-dht'
 import type { DeviceView } from '../../../shared/api.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import type { LocalIdentity } from '../identity/local-identity.ts'
@@ -39,7 +40,7 @@ export interface Parts {
   nodes: NodeDirectory
   /** Connected peers that serve our own DHT. */
   dhtPeers: DhtPeers
-  /** The public libp2p network as a second rendezvous (inert when off). */
+  /** The public libp2p network as a second rendezvous, following the person's switch. */
   publicNetwork: PublicNetwork
   /** Hands our advertisement to joiners who found us on the public network. */
   adServer: AdvertisementServer
@@ -93,8 +94,12 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
   const publicNetwork = new PublicNetwork({
     node,
     bootstrap: network.publicBootstrap ?? [],
-    allowLoopback: network.allowLoopback
+    allowLoopback: network.allowLoopback,
+    settings: c.registry.settings,
+    events: c.events
   })
+  // Used only while the person's switch is on (it can change while a code is shown or a join runs).
+  const publicDht = (): KadDHT | undefined => (publicNetwork.enabled ? node.services.publicDht : undefined)
   const adServer = new AdvertisementServer(node)
   // Our DHT: nodes to ask, or (a LAN-only DHT) a connected device. Public-network servers do not count.
   const dhtPeers = new DhtPeers(node)
@@ -139,7 +144,8 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     guard,
     approvalMs: timing.approvalMs,
     alarms,
-    ...(publicNetwork.enabled ? { adServer } : {})
+    publicDht,
+    ...(publicNetwork.available ? { adServer } : {})
   })
   const unguard = guard.attach(node, {
     isProtected: (peer) => {
@@ -161,7 +167,7 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     timing,
     allowLoopback: network.allowLoopback,
     dhtUsable,
-    publicDht: () => (publicNetwork.enabled ? node.services.publicDht : undefined),
+    publicDht,
     deviceView: (peer) => c.deviceView(peer)
   })
   const gate = new IdentifyGate({

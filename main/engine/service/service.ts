@@ -251,6 +251,14 @@ class Service implements PairingService {
     return this.#parts.nodes.remove(params.address)
   }
 
+  async getPublicNetwork(): Promise<MethodResult<'getPublicNetwork'>> {
+    return this.#parts.publicNetwork.view()
+  }
+
+  async setPublicNetwork(params: MethodParams<'setPublicNetwork'>): Promise<MethodResult<'setPublicNetwork'>> {
+    return this.#parts.publicNetwork.set(params.enabled)
+  }
+
   // ---- PeerPolicy ----------------------------------------------------------
 
   /**

@@ -1,4 +1,3 @@
-import { resolvePublicBootstrap } from '../../engine/node/public-bootstrap.ts'
 import { stripVTControlCharacters } from 'node:util'
 import type { DeviceView, PairingSessionView } from '../../../shared/api.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
@@ -151,15 +150,16 @@ async function pairWith(backend: Backend, options: CliOptions, out: Output): Pro
     // Ctrl-C while the node was starting: the code was never shown, so it must not stay valid either.
     if (settled) await api.cancelPairing({}).catch(() => undefined)
     else await showCode(session, backend, out, options.qr)
+    // The public network is off for this run (--no-public-network) or by the person's setting (Settings).
+    const publicNetwork = backend.via === 'daemon' ? undefined : await api.getPublicNetwork({}).catch(() => undefined)
     const noRendezvous =
-      !options.mdns &&
-      options.bootstrap.length === 0 &&
-      resolvePublicBootstrap({ enabled: options.publicNetwork, loopback: options.loopback }).length === 0
+      !options.mdns && options.bootstrap.length === 0 && !(publicNetwork?.available === true && publicNetwork.enabled)
     if (!settled && backend.via !== 'daemon' && noRendezvous) {
       out.notice(
         'pairwise: with --no-mdns, no --bootstrap and no public network, only a device that already knows this ' +
           'one can join. Devices on another network meet through the public network (leave out ' +
-          '--no-public-network) or a Pairwise node both use (--bootstrap; see docs/running-a-node.md).'
+          '--no-public-network, and keep it switched on in Settings) or a Pairwise node both use (--bootstrap; ' +
+          'see docs/running-a-node.md).'
       )
     }
     ticker = setInterval(() => {

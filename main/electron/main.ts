@@ -2,6 +2,7 @@ import { app, dialog, ipcMain, protocol, safeStorage, session, type BrowserWindo
 import path from 'node:path'
 import { isPairwiseError, toErrorPayload } from '../../shared/errors.ts'
 import { resolvePublicBootstrap } from '../engine/node/public-bootstrap.ts'
+import { guardAgainstStreamRaces } from '../engine/util/stream-race-guard.ts'
 import { createPairingService } from '../engine/service/service.ts'
 import type { PairingService } from '../engine/service/types.ts'
 import { APP_SCHEME, isAppUrl } from './app-origin.ts'
@@ -41,6 +42,8 @@ if (!app.requestSingleInstanceLock()) {
   // The running instance gets 'second-instance' and comes to the front.
   app.quit()
 } else {
+  // A libp2p stream race (stream-race-guard.ts) must not quit the app; any other uncaught error still does.
+  guardAgainstStreamRaces()
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
   // A pairwise:// link: in our own arguments when it launched the app (Windows, Linux), in a second
   // instance's (the OS started another copy for it, which quit at once), or as 'open-url' (macOS,

@@ -3,6 +3,7 @@ import { parseArgs, type CliOptions, type CommandName, type ParsedArgs } from '.
 import { commandHelp, generalHelp } from './help.ts'
 import { Output } from './output.ts'
 import { APP_VERSION } from '../../shared/version.ts'
+import { guardAgainstStreamRaces } from '../engine/util/stream-race-guard.ts'
 
 // `pairwise`: the entry point. Only what every invocation needs is imported
 // statically — the argument parser, help and output — so `--version` and
@@ -72,6 +73,10 @@ export function exitWhenFlushed(code: number): void {
 }
 
 export async function main(): Promise<void> {
+  // A libp2p stream race after the work is done must not turn a finished pairing into exit 1.
+  guardAgainstStreamRaces((err) => {
+    if (process.env.PAIRWISE_DEBUG !== undefined) process.stderr.write(`pairwise: ignored ${err.message}\n`)
+  })
   // `pairwise devices | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)

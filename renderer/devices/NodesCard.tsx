@@ -61,12 +61,13 @@ export function NodesCard() {
     <section className="nodes" aria-labelledby="heading-nodes">
       <h2 id="heading-nodes">Pairwise nodes</h2>
       <p className="field-help">
-        Devices on the same network find each other by themselves. To pair with a device on another network (another
-        home, the office), both devices use the same Pairwise node; anyone can run one with <code>pairwise node</code>.
+        Optional: a meeting point of your own for devices on different networks (another home, the office), instead of
+        or besides the public network. Both devices use the same node; anyone can run one with{' '}
+        <code>pairwise node</code>.
       </p>
       {nodes !== null && nodes.length === 0 && (
         <p className="empty-line" data-testid="nodes-empty">
-          No node yet: this device can pair only on its own network.
+          No node added. Devices on other networks meet through the public network while it is on.
         </p>
       )}
       {nodes !== null && nodes.length > 0 && (

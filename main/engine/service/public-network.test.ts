@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { JoinProgress } from '../../../shared/api.ts'
-import { generateCode, parseCodeOrThrow } from '../../../shared/code/index.ts'
+import { describeCorrection, generateCode, nearMisses, parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { isPairwiseError } from '../../../shared/errors.ts'
 import { aminoNode, startAminoNetwork, type AminoNode } from '../../../test-support/engine/amino-network.ts'
 import { startDevice, statusOf, type TestDevice } from '../../../test-support/engine/loopback-network.ts'
@@ -12,6 +12,7 @@ import { deriveCodeKeys } from '../code/derive.ts'
 import { AD_PROTOCOL } from '../node/advertisement-server.ts'
 import { PAIR_PROTOCOL } from '../node/join-race.ts'
 import { codeRendezvousCid } from '../node/public-network.ts'
+import { probeNearMisses } from './near-miss-probe.ts'
 
 // Pairing through a simulated public libp2p network on 127.0.0.1 (real kad-dht
 // servers speaking Amino): no --bootstrap, no mDNS, only the public network's
@@ -105,13 +106,26 @@ describe('pairing over the public libp2p network (simulated on loopback)', () =>
     )
     const swapped = [...session.words]
     ;[swapped[2], swapped[3]] = [swapped[3]!, swapped[2]!]
+    // The probe over the public network alone (our DHT left out) finds exactly the swap.
+    const publicDht = eve.service.node.services.publicDht
+    assert.ok(publicDht !== undefined)
+    const found = await probeNearMisses(
+      { node: eve.service.node, dht: false, publicDht, allowLoopback: true },
+      nearMisses(swapped),
+      AbortSignal.timeout(30_000)
+    )
+    assert.deepEqual(
+      found.map((f) => describeCorrection(f.correction)),
+      ['words 3 and 4 were swapped']
+    )
     const progress: JoinProgress[] = []
     const off = eve.service.on('join-progress', (p) => progress.push(p))
     const joined = await eve.service.join({ code: swapped.join(' ') })
     off()
     assert.equal(joined.name, 'Dana public')
     assert.ok(
-      progress.some((p) => p.path === 'public' && /^Corrected: words 3 and 4 were swapped/.test(p.message)),
+      // Told on whichever path found it first (once the two devices met, our own DHT may answer too).
+      progress.some((p) => /^Corrected: words 3 and 4 were swapped/.test(p.message)),
       `no correction reported: ${JSON.stringify(progress.map((p) => [p.path, p.message]))}`
     )
   })

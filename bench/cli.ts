@@ -1,6 +1,7 @@
 // Benchmark 3 — whole-process CLI: `pairwise join <words>` from process start
 // to exit, with an initiator already waiting (the measurement that gives
-// `wormhole receive` 521 ms), and `pairwise --version`.
+// `wormhole receive` 521 ms), `pairwise --version`, and `pairwise devices` in a data
+// folder set up before (no daemon: it opens the registry and starts no network).
 //
 //   node --disable-warning=ExperimentalWarning bench/cli.ts [--runs 10] [--variants bundle,bundle-cache,source,bin]
 //
@@ -19,6 +20,7 @@ import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { BUNDLE_ENTRY, buildBenchBundle } from './lib/cli-bundle.ts'
 import { NODE, trackChild } from './lib/child.ts'
+import { buildCli } from '../scripts/build-cli.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { flags, fmtMs, printTable, round, ROOT, summarize, writeResult, type Summary } from './lib/stats.ts'
 
@@ -102,6 +104,8 @@ function run(
 interface VariantResult {
   variant: string
   version: Summary
+  /** `pairwise devices --no-mdns` in a folder set up by a first run, no daemon running. */
+  devices: Summary
   join: Summary
   joinOk: number
   /** Inside the joiner: first progress event to 'paired' (the engine's part of the wall time). */
@@ -120,6 +124,14 @@ async function measure(v: Variant, tmp: string, pairer: Variant): Promise<Varian
     const r = await run(v, ['--version']).done
     if (i > 0 && r.code === 0) version.push(r.ms)
   }
+  const devices: number[] = []
+  const devicesDir = path.join(tmp, `${v.name}-devices`)
+  for (let i = 0; i < opts.runs + 1; i++) {
+    // The first run sets the folder up (device key, registry, marker) and is not counted.
+    const r = await run(v, ['devices', '--json', '--no-mdns', '--data-dir', devicesDir]).done
+    if (i > 0 && r.code === 0) devices.push(r.ms)
+  }
+  removeTempDir(devicesDir)
   const join: number[] = []
   const engine: number[] = []
   const startup: number[] = []
@@ -164,6 +176,7 @@ async function measure(v: Variant, tmp: string, pairer: Variant): Promise<Varian
   return {
     variant: v.name,
     version: summarize(version),
+    devices: summarize(devices),
     join: summarize(join),
     joinOk: join.length,
     joinEngine: summarize(engine),
@@ -180,6 +193,8 @@ async function main(): Promise<void> {
   const cacheDir = path.join(tmp, 'compile-cache')
   try {
     const built = opts.build ? await buildBenchBundle() : undefined
+    // bin/pairwise.mjs runs dist/cli.mjs only while it is fresh; build it, as `npm run build:cli` would.
+    if (opts.build && opts.variants.split(',').includes('bin')) await buildCli()
     if (built !== undefined)
       console.log(`bundle built in ${Math.round(built.ms)} ms, ${Math.round(built.bytes / 1024)} KiB of .mjs`)
     const pairer = variant('bundle', cacheDir)
@@ -189,7 +204,7 @@ async function main(): Promise<void> {
       results.push(await measure(v, tmp, pairer))
       const r = results.at(-1)!
       console.log(
-        `${name}: --version p50 ${fmtMs(r.version.p50)}, join p50 ${fmtMs(r.join.p50)} (${r.joinOk}/${opts.runs} ok)${r.usedBundle === undefined ? '' : r.usedBundle ? ' [bin used dist/cli.mjs]' : ' [bin ran the sources: dist/cli.mjs is stale]'}`
+        `${name}: --version p50 ${fmtMs(r.version.p50)}, devices p50 ${fmtMs(r.devices.p50)}, join p50 ${fmtMs(r.join.p50)} (${r.joinOk}/${opts.runs} ok)${r.usedBundle === undefined ? '' : r.usedBundle ? ' [bin used dist/cli.mjs]' : ' [bin ran the sources: dist/cli.mjs is stale]'}`
       )
       for (const f of r.failures.slice(0, 3)) console.log(`  failure: ${f}`)
     }
@@ -198,6 +213,7 @@ async function main(): Promise<void> {
       [
         'variant',
         '--version p50',
+        'devices p50',
         'join p50',
         'join p95',
         'join max',
@@ -209,6 +225,7 @@ async function main(): Promise<void> {
       results.map((r) => [
         r.variant,
         fmtMs(r.version.p50),
+        fmtMs(r.devices.p50),
         fmtMs(r.join.p50),
         fmtMs(r.join.p95),
         fmtMs(r.join.max),

@@ -10,10 +10,12 @@ import { BUNDLE_ENTRY } from './cli-bundle.ts'
 import { NODE, NODE_FLAGS, trackChild } from './child.ts'
 import { ROOT } from './stats.ts'
 
-export type CliEntry = 'bundle' | 'source'
+/** 'bin': bin/pairwise.mjs as a user runs it (dist/cli.mjs when fresh, else the sources). */
+export type CliEntry = 'bundle' | 'source' | 'bin'
 
 /** The node arguments that run `pairwise` from the given entry. */
 export function entryArgs(entry: CliEntry): string[] {
+  if (entry === 'bin') return [path.join(ROOT, 'bin', 'pairwise.mjs')]
   return entry === 'bundle' ? [BUNDLE_ENTRY] : [...NODE_FLAGS, path.join(ROOT, 'main', 'headless', 'cli.ts')]
 }
 

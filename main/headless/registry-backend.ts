@@ -4,8 +4,8 @@ import { dataFiles } from '../engine/service/data-dir.ts'
 import { registerThisDevice } from '../engine/service/this-device.ts'
 import { deviceView, metricsFrom, thisDeviceView } from '../engine/service/views.ts'
 import { Registry } from '../engine/registry/registry.ts'
-import type { openDeviceFolder } from '../engine/storage/device-folder.ts'
-import { osLabel } from '../engine/identity/identity.ts'
+import { heldBefore } from '../engine/storage/marker.ts'
+import { osLabel } from '../engine/identity/host-label.ts'
 import type { Output } from './output.ts'
 
 // `pairwise devices`, `metrics` and `rename` when no daemon runs: they only
@@ -28,9 +28,8 @@ export async function openRegistryBackend(
   deviceName: string | undefined,
   out: Output
 ): Promise<RegistryBackend> {
-  const { folderSetUp, openDeviceFolder } = await import('../engine/storage/device-folder.ts')
   let registry: Registry
-  if (folderSetUp(dataDir)) {
+  if (heldBefore(dataDir)) {
     registry = Registry.open(dataFiles(dataDir).registry)
     try {
       const self = registry.getThisDevice()
@@ -40,25 +39,22 @@ export async function openRegistryBackend(
       throw err
     }
   } else {
-    registry = await firstRun(dataDir, deviceName, out, openDeviceFolder)
+    registry = await firstRun(dataDir, deviceName, out)
   }
   return { api: registryApi(registry), via: 'registry', close: async () => registry.close() }
 }
 
 /** A fresh data folder: set up exactly as the service would (device key, registry, marker), under its lock. */
-async function firstRun(
-  dataDir: string,
-  deviceName: string | undefined,
-  out: Output,
-  open: typeof openDeviceFolder
-): Promise<Registry> {
-  const [{ acquireDataDirLock }, { openSecretStore }] = await Promise.all([
+async function firstRun(dataDir: string, deviceName: string | undefined, out: Output): Promise<Registry> {
+  // Only a first run needs the device key, hence @libp2p/crypto: loaded here, not up front.
+  const [{ acquireDataDirLock }, { openSecretStore }, { openDeviceFolder }] = await Promise.all([
     import('../engine/service/data-dir.ts'),
-    import('./secret-notice.ts')
+    import('./secret-notice.ts'),
+    import('../engine/storage/device-folder.ts')
   ])
   const lock = acquireDataDirLock(dataDir)
   try {
-    return (await open(dataDir, openSecretStore(dataDir, out), deviceName)).registry
+    return (await openDeviceFolder(dataDir, openSecretStore(dataDir, out), deviceName)).registry
   } finally {
     lock.release()
   }

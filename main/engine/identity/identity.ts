@@ -1,15 +1,16 @@
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { hostname, platform } from 'node:os'
 import { join } from 'node:path'
-import { cleanDeviceName } from '../../../shared/device-name.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import { SealedBoxError } from './aead-box.ts'
 import { onFile, storageFault } from '../storage/storage-fault.ts'
 import { readFileIfExists, writeFileAtomic } from './atomic-file.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { LocalIdentity } from './local-identity.ts'
+
+// Re-exported for the engine modules that already take them from here.
+export { defaultDeviceName, osLabel } from './host-label.ts'
 
 // The device key IS the libp2p identity key: the peer id that Noise
 // authenticates on every connection is the key that signs pairing transcripts,
@@ -69,22 +70,5 @@ function restore(bytes: Uint8Array, file: string): PrivateKey {
     throw storageFault('damaged', WHAT, file, { cause: err })
   } finally {
     bytes.fill(0)
-  }
-}
-
-export function defaultDeviceName(): string {
-  return cleanDeviceName(hostname().replace(/\.local$/i, ''))
-}
-
-export function osLabel(p: NodeJS.Platform = platform()): string {
-  switch (p) {
-    case 'darwin':
-      return 'macOS'
-    case 'win32':
-      return 'Windows'
-    case 'linux':
-      return 'Linux'
-    default:
-      return p
   }
 }

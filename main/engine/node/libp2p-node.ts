@@ -3,11 +3,10 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
-import { uPnPNAT } from '@libp2p/upnp-nat'
 import { identify, type Identify } from '@libp2p/identify'
 import type { ConnectionGater, Metrics, PeerDiscovery, PeerId, PeerInfo, PrivateKey } from '@libp2p/interface'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
-import { mdns } from '@libp2p/mdns'
+import type { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Datastore } from 'interface-datastore'
@@ -124,6 +123,11 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
     // Public, relay and LAN addresses work for someone; another machine's loopback never does.
     multiaddrs: peer.multiaddrs.filter((ma) => network.allowLoopback || classifyAddress(ma) !== 'loopback')
   })
+  // Imported only when used: UPnP's port mapper imports node:http, whose ESM facade loads undici (~12 ms
+  // of a `pairwise join`'s start-up), and neither it nor mDNS serves a command run with --no-mdns.
+  const upnp =
+    role === 'device' && network.upnp && network.mdns ? (await import('@libp2p/upnp-nat')).uPnPNAT : undefined
+  const mdnsFactory = network.mdns ? (await import('@libp2p/mdns')).mdns : undefined
   const services: ServiceFactoryMap<AllServices> = {
     identify: identify({ runOnConnectionOpen: options.identifyOnOpen ?? true }),
     ping: ping(),
@@ -160,9 +164,9 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
         {
           dcutr: dcutr(),
           reservations: relayReservations({ relays: network.bootstrap }),
-          ...(network.upnp && network.mdns ? { upnp: uPnPNAT() } : {})
+          ...(upnp === undefined ? {} : { upnp: upnp() })
         }),
-    ...(network.mdns ? { mdns: mdnsService() } : {}),
+    ...(mdnsFactory === undefined ? {} : { mdns: mdnsService(mdnsFactory) }),
     ...(role === 'device' && (network.publicBootstrap ?? []).length > 0
       ? {
           // A client only: a laptop serving strangers' lookups would spend its battery on the
@@ -256,6 +260,6 @@ async function refuseRecord(): Promise<void> {
 }
 
 /** The mDNS factory, typed with the socket field it really has (see MdnsService). */
-function mdnsService(): (components: Parameters<ReturnType<typeof mdns>>[0]) => MdnsService {
-  return mdns({ serviceTag: MDNS_SERVICE_TAG, interval: 10_000 })
+function mdnsService(factory: typeof mdns): (components: Parameters<ReturnType<typeof mdns>>[0]) => MdnsService {
+  return factory({ serviceTag: MDNS_SERVICE_TAG, interval: 10_000 })
 }

@@ -1,4 +1,4 @@
-import { defaultDeviceName, osLabel } from '../identity/identity.ts'
+import { defaultDeviceName, osLabel } from '../identity/host-label.ts'
 import type { Registry } from '../registry/registry.ts'
 import { cleanDeviceName } from '../../../shared/device-name.ts'
 

@@ -34,8 +34,3 @@ export async function openDeviceFolder(
   }
   return { identity, registry }
 }
-
-/** Whether this folder was set up before (a registry-only command may then open the registry alone). */
-export function folderSetUp(dataDir: string): boolean {
-  return heldBefore(dataDir)
-}

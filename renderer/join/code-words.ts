@@ -2,13 +2,14 @@ import {
   CODE_WORD_COUNT,
   completions,
   isWord,
+  likelySlips,
   looksLikeLink,
   normalizeWord,
   parseCode,
   parseLink,
   splitCodeWords
 } from '../../shared/code/index.ts'
-import type { ParsedCode } from '../../shared/code/index.ts'
+import type { ParsedCode, Slip } from '../../shared/code/index.ts'
 
 // Pure helpers behind the Enter code screen; the React parts only wire them to events.
 
@@ -56,14 +57,19 @@ export function fillWords(current: readonly string[], from: number, pasted: read
 export type CodeCheck =
   | { kind: 'incomplete'; validCount: number }
   | { kind: 'ok'; code: string }
-  | { kind: 'mismatch'; fixes: { position: number; word: string }[] }
+  /** Real words that do not fit together: Pair still works (the service checks the close variants). */
+  | { kind: 'mismatch'; code: string; slips: Slip[] }
 
-/** The checksum is judged only once every field holds a real word; before that, it would only nag. */
+/**
+ * The checksum is judged only once every field holds a real word; before that, it would only nag.
+ * On a mismatch, the likeliest slips (two words swapped, one misheard) are offered, a few at most.
+ */
 export function checkCode(words: readonly string[]): CodeCheck {
   const validCount = words.filter((w) => isWord(w)).length
   if (validCount < words.length) return { kind: 'incomplete', validCount }
   const code = words.map((w) => normalizeWord(w.trim())).join(' ')
   const parsed: ParsedCode = parseCode(code)
   if (parsed.ok) return { kind: 'ok', code: parsed.words.join(' ') }
-  return { kind: 'mismatch', fixes: parsed.error.code === 'checksum-mismatch' ? parsed.error.checksumFixes : [] }
+  const typed = code.split(' ')
+  return { kind: 'mismatch', code, slips: parsed.error.code === 'checksum-mismatch' ? likelySlips(typed) : [] }
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { MAX_SHOWN_SLIPS, parseCode } from '../../shared/code/index.ts'
+import { MAX_SHOWN_SLIPS, completions, isWord, likelySlips, parseCode } from '../../shared/code/index.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { allowJoiner, launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
@@ -18,21 +18,26 @@ describe('web UI: a slip in the words never costs a retry', { timeout: 120_000 }
   let browser: Browser
   let a: Daemon
   let b: Daemon
+  let c: Daemon
   let pageA: Page
   let pageB: Page
+  let pageC: Page
 
   before(async () => {
     browser = await launchChromium()
     a = await startDaemon('Alice desktop', temp.make('a'))
     b = await startDaemon('Bob laptop', temp.make('b'), ['--bootstrap', a.multiaddrs[0]!])
+    c = await startDaemon('Carol tablet', temp.make('c'), ['--bootstrap', a.multiaddrs[0]!])
     pageA = await openUi(browser, a.url)
     pageB = await openUi(browser, b.url)
+    pageC = await openUi(browser, c.url)
   })
 
   after(async () => {
     await browser?.close()
     await a?.stop()
     await b?.stop()
+    await c?.stop()
     temp.removeAll()
   })
 
@@ -96,4 +101,39 @@ describe('web UI: a slip in the words never costs a retry', { timeout: 120_000 }
     await pageA.locator('[data-testid="session-status"][data-state="paired"]').waitFor()
     assert.equal((await pageA.getByTestId('session-status').innerText()).includes('wrong'), false)
   })
+
+  it('a misheard word not on the list: its likely fix is offered, Pair still works and says what it fixed', async () => {
+    await pageA.getByTestId('new-code').click()
+    await pageA.locator('[data-testid="session-status"][data-state="waiting"]').waitFor()
+    const words = await readCode(pageA)
+    const { typed, at } = droppedLetter(words)
+    const fix = `Word ${at}: ${words[at - 1]} (not ${typed[at - 1]})`
+
+    await pageC.getByTestId('tab-join').click()
+    await typeCode(pageC, typed)
+    await pageC.locator('[data-testid="checksum-status"][data-state="mismatch"]').waitFor()
+    assert.equal(await pageC.getByTestId('checksum-status').innerText(), `Word ${at} is not a pairing word`)
+    assert.ok((await pageC.getByTestId('slip-suggestion').allInnerTexts()).includes(fix))
+    await pageC.getByTestId('join-button').click()
+    await allowJoiner(pageA)
+    await pageC.getByTestId('join-success').waitFor({ timeout: 45_000 })
+    assert.equal(
+      await pageC.getByTestId('join-success').innerText(),
+      `Paired with Alice desktop — word ${at} is “${words[at - 1]}”, not “${typed[at - 1]}”`
+    )
+    assert.equal(await pageC.getByTestId(`word-input-${at}`).inputValue(), words[at - 1])
+    await shot(pageC, 'typo-misheard-corrected')
+  })
 })
+
+/** The code with a letter dropped from one word, as a hurried typist would: not a list word, nor a start of one. */
+function droppedLetter(words: readonly string[]): { typed: string[]; at: number } {
+  for (let p = 0; p < words.length; p++) {
+    const w = words[p]!
+    const slip = w.slice(0, 2) + w.slice(3)
+    if (isWord(slip) || completions(slip, 2).length === 1) continue
+    const typed = words.map((x, i) => (i === p ? slip : x))
+    if (likelySlips(typed).some((s) => s.words.join(' ') === words.join(' '))) return { typed, at: p + 1 }
+  }
+  throw new Error('no word of this code is recoverable from a dropped letter')
+}

@@ -25,7 +25,9 @@ export function ChecksumStatus({ check, onApply }: Props) {
       {check.kind === 'mismatch' && (
         <>
           <p className="status status-error" data-testid="checksum-status" data-state="mismatch">
-            These words don't fit together — one may be misheard, or two swapped
+            {check.unknown === undefined
+              ? "These words don't fit together — one may be misheard, or two swapped"
+              : `Word ${check.unknown} is not a pairing word`}
           </p>
           {check.slips.length > 0 && (
             <p className="fixes" data-testid="slip-list">

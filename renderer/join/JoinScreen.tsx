@@ -43,7 +43,7 @@ export function JoinScreen({ shown, restoredJoin, onShowDevices, opened = null }
   const inputs = useRef<(HTMLInputElement | null)[]>([])
   const pairButton = useRef<HTMLButtonElement | null>(null)
 
-  const check = useMemo(() => checkCode(code.words), [code.words])
+  const check = useMemo(() => checkCode(code.words, code.touched), [code.words, code.touched])
   const joining = phase.kind === 'joining'
   // A code works once: after pairing, Pair waits for new words rather than offering a sure failure.
   // Words that do not fit together can still be paired: the service checks their close variants.

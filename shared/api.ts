@@ -119,6 +119,18 @@ export const JoinStepSchema = z.enum([
   'failed'
 ])
 
+const WordPositionSchema = z.number().int().min(1).max(12)
+
+/**
+ * A slip in the typed words that the joiner undid (shared/code/near-misses.ts). It names
+ * positions and, for a misheard word, that one word (the progress message says it too), so a
+ * front end can show the corrected code without the service sending the code back.
+ */
+export const CorrectionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('swap'), positions: z.tuple([WordPositionSchema, WordPositionSchema]) }),
+  z.object({ kind: z.literal('word'), position: WordPositionSchema, from: z.string().max(64), to: z.string().max(64) })
+])
+
 export const JoinProgressSchema = z.object({
   joinId: z.string(),
   step: JoinStepSchema,
@@ -127,6 +139,8 @@ export const JoinProgressSchema = z.object({
   /** With 'awaiting-approval': the six digits the other device shows too, and when it stops waiting. */
   check: z.string().optional(),
   deadline: z.number().optional(),
+  /** With 'found' after probing the close variants: what was wrong with the typed words. */
+  correction: CorrectionSchema.optional(),
   at: z.number()
 })
 export type JoinProgress = z.infer<typeof JoinProgressSchema>

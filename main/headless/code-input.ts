@@ -1,10 +1,13 @@
 import { createInterface } from 'node:readline/promises'
-import { parseCode, type CodeError } from '../../shared/code/index.ts'
+import { codeWords, likelySlips, parseCode, type CodeError } from '../../shared/code/index.ts'
 import { PairwiseError } from '../../shared/errors.ts'
 
 // Getting the 12 words from a person: from the arguments, from a pipe (which
 // keeps them out of `ps` and shell history), or typed at a prompt that points
-// at the wrong word and offers the likely right one.
+// at the wrong word and offers the likely right one. Twelve real words that do
+// not fit together are passed on all the same, with the likely slips shown:
+// the engine checks the close variants with the waiting device (no proof sent)
+// and says what it corrected, which beats any guess the person could make.
 
 const MAX_PROMPTS = 5
 const MAX_STDIN_BYTES = 4096
@@ -18,13 +21,15 @@ export interface CodeSource {
   output?: NodeJS.WritableStream
 }
 
-/** Resolves with the 12 normalised words, or throws the parser's error as a PairwiseError. */
+/** Resolves with 12 normalised words (a valid code, or real words the engine may correct), or throws the parser's error as a PairwiseError. */
 export async function readCode(source: CodeSource): Promise<string[]> {
   const input = source.input ?? process.stdin
   const output = source.output ?? process.stderr
   if (source.argv !== '') {
     const parsed = parseCode(source.argv)
     if (parsed.ok) return parsed.words
+    const words = correctable(parsed.error, source.argv, output)
+    if (words !== undefined) return words
     if (!source.interactive) throw codeError(parsed.error)
     output.write(explain(parsed.error))
     return prompt(input, output, source.argv)
@@ -33,7 +38,26 @@ export async function readCode(source: CodeSource): Promise<string[]> {
   const piped = await readAll(input)
   const parsed = parseCode(piped)
   if (parsed.ok) return parsed.words
+  const words = correctable(parsed.error, piped, output)
+  if (words !== undefined) return words
   throw codeError(parsed.error)
+}
+
+/** 12 real words that do not fit together go on to the engine, which may correct them (said on `output`). */
+function correctable(error: CodeError, text: string, output: NodeJS.WritableStream): string[] | undefined {
+  if (error.code !== 'checksum-mismatch') return undefined
+  const words = codeWords(text.trim())
+  output.write(slipNotice(words))
+  return words
+}
+
+/** What is wrong with 12 words that do not fit together, and what happens next. */
+export function slipNotice(words: readonly string[]): string {
+  const slips = likelySlips(words)
+  const lines = ['pairwise: These 12 words do not fit together: one was probably misheard, or two were swapped.']
+  if (slips.length > 0) lines.push(`Likely: ${slips.map((s) => s.label).join('; ')}.`)
+  lines.push('Pairwise will check the close variants with the waiting device (no guess is sent to it).')
+  return `${lines.join('\n')}\n`
 }
 
 async function prompt(
@@ -65,6 +89,8 @@ async function prompt(
       const text = await answer
       const parsed = parseCode(text)
       if (parsed.ok) return parsed.words
+      const words = correctable(parsed.error, text, output)
+      if (words !== undefined) return words
       output.write(explain(parsed.error))
       prefill = text.trim()
       if (attempt === MAX_PROMPTS - 1) throw codeError(parsed.error)
@@ -80,31 +106,15 @@ function cancelled(): PairwiseError {
   return new PairwiseError('cancelled', 'Cancelled.', { hint: 'Run `pairwise join` again when you have the code.' })
 }
 
-/** The parser's message (it names the word's position and suggestions) plus any checksum fixes. */
+/** The parser's message (it names the word's position and suggestions) and its hint. */
 export function explain(error: CodeError): string {
-  const lines = [`pairwise: ${error.message}`]
-  if (error.checksumFixes.length > 0) {
-    lines.push(
-      `Maybe: ${error.checksumFixes
-        .slice(0, 5)
-        .map((f) => `word ${f.position} “${f.word}”`)
-        .join(', ')}.`
-    )
-  }
-  lines.push(`hint: ${error.hint}`)
-  return `${lines.join('\n')}\n`
+  return `pairwise: ${error.message}\nhint: ${error.hint}\n`
 }
 
 export function codeError(error: CodeError): PairwiseError {
-  let message = error.message
-  if (error.checksumFixes.length > 0)
-    message += ` Maybe: ${error.checksumFixes
-      .slice(0, 5)
-      .map((f) => `word ${f.position} “${f.word}”`)
-      .join(', ')}.`
-  return new PairwiseError(error.code, message, {
+  return new PairwiseError(error.code, error.message, {
     hint: error.hint,
-    details: { invalidWords: error.invalidWords, checksumFixes: error.checksumFixes }
+    details: { invalidWords: error.invalidWords }
   })
 }
 

@@ -2,10 +2,14 @@ import type { CodeCheck } from './code-words.ts'
 
 interface Props {
   check: CodeCheck
-  onFix: (position: number, word: string) => void
+  /** Puts the 12 words of a suggestion in the fields. */
+  onApply: (words: string[]) => void
 }
 
-export function ChecksumStatus({ check, onFix }: Props) {
+// On a mismatch, the likeliest slips only (two words swapped, one misheard or mistyped), each
+// said in words, one click each; and Pair stays usable, because the service itself checks the
+// close variants with the waiting device without sending a guess (issue 12).
+export function ChecksumStatus({ check, onApply }: Props) {
   return (
     <div className="checksum" aria-live="polite">
       {check.kind === 'incomplete' && (
@@ -21,24 +25,29 @@ export function ChecksumStatus({ check, onFix }: Props) {
       {check.kind === 'mismatch' && (
         <>
           <p className="status status-error" data-testid="checksum-status" data-state="mismatch">
-            These words don't fit together — check each one
+            {check.unknown === undefined
+              ? "These words don't fit together — one may be misheard, or two swapped"
+              : `Word ${check.unknown} is not a pairing word`}
           </p>
-          {check.fixes.length > 0 && (
-            <p className="fixes">
-              One of these changes would fit:{' '}
-              {check.fixes.map((fix) => (
+          {check.slips.length > 0 && (
+            <p className="fixes" data-testid="slip-list">
+              Likely:{' '}
+              {check.slips.map((slip) => (
                 <button
-                  key={`${fix.position}-${fix.word}`}
+                  key={slip.label}
                   type="button"
                   className="suggestion"
-                  data-testid="checksum-fix"
-                  onClick={() => onFix(fix.position, fix.word)}
+                  data-testid="slip-suggestion"
+                  onClick={() => onApply(slip.words)}
                 >
-                  word {fix.position} → {fix.word}
+                  {slip.label}
                 </button>
               ))}
             </p>
           )}
+          <p className="status status-info" data-testid="pair-checks-variants">
+            Or click Pair: Pairwise will check the close variants with the other device.
+          </p>
         </>
       )}
     </div>

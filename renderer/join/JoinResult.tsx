@@ -1,9 +1,12 @@
 import { useEffect, useRef } from 'react'
-import type { JoinPhase } from './use-join.ts'
+import type { Correction, JoinPhase } from './use-join.ts'
+import { describeCorrection } from '../../shared/code/index.ts'
 import { ErrorNotice } from '../common/ErrorNotice.tsx'
 
 interface Props {
   phase: JoinPhase
+  /** The slip in the typed words that the service undid, if it had to. */
+  correction?: Correction | undefined
   onRetry: () => void
   onShowDevices: () => void
   onPairAnother: () => void
@@ -12,7 +15,7 @@ interface Props {
 /** Failures that trying the same words again can only repeat: the code itself is over. */
 const CODE_OVER = new Set(['code-expired', 'code-used', 'code-cancelled', 'attempts-exceeded', 'denied'])
 
-export function JoinResult({ phase, onRetry, onShowDevices, onPairAnother }: Props) {
+export function JoinResult({ phase, correction, onRetry, onShowDevices, onPairAnother }: Props) {
   const ref = useRef<HTMLDivElement>(null)
   // At 800×600 the outcome lands below the fold, under the words and the progress list.
   useEffect(() => {
@@ -42,6 +45,7 @@ export function JoinResult({ phase, onRetry, onShowDevices, onPairAnother }: Pro
       <div className="result" ref={ref}>
         <p className="notice notice-success" role="status" data-testid="join-success">
           Paired with {phase.device.name}
+          {correction !== undefined && <span data-testid="join-corrected"> — {describeCorrection(correction)}</span>}
         </p>
         <div className="actions">
           <button type="button" className="button primary" onClick={onShowDevices}>

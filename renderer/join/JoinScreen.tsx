@@ -38,16 +38,19 @@ interface Props {
 
 export function JoinScreen({ shown, restoredJoin, onShowDevices, opened = null }: Props) {
   const code = useCodeWords()
-  const { phase, events, join, cancel, reset } = useJoin(restoredJoin)
+  const { phase, events, join, cancel, reset } = useJoin(restoredJoin, code.correct)
   const [pasteError, setPasteError] = useState<ShownError | null>(null)
   const inputs = useRef<(HTMLInputElement | null)[]>([])
   const pairButton = useRef<HTMLButtonElement | null>(null)
 
-  const check = useMemo(() => checkCode(code.words), [code.words])
+  const check = useMemo(() => checkCode(code.words, code.touched), [code.words, code.touched])
   const joining = phase.kind === 'joining'
   // A code works once: after pairing, Pair waits for new words rather than offering a sure failure.
-  const canPair = check.kind === 'ok' && !joining && phase.kind !== 'paired'
+  // Words that do not fit together can still be paired: the service checks their close variants.
+  const canPair = check.kind !== 'incomplete' && !joining && phase.kind !== 'paired'
   const rows = useMemo(() => progressRows(events, joining), [events, joining])
+  // The slip the service undid to pair, told on the result in plain words.
+  const correction = events.findLast((e) => e.correction !== undefined)?.correction
   // The other device's person is deciding: show the digits they compare (issue 12).
   const asked = events.findLastIndex((e) => e.step === 'awaiting-approval')
   const answered = events.slice(asked + 1).some((e) => e.step === 'committing' || e.step === 'paired')
@@ -75,7 +78,7 @@ export function JoinScreen({ shown, restoredJoin, onShowDevices, opened = null }
   }
 
   const start = (): void => {
-    if (check.kind === 'ok') join(check.code)
+    if (check.kind !== 'incomplete') join(check.code)
   }
 
   // A link or a QR code only fills the fields: whoever made it, Pair is still the person's click.
@@ -166,7 +169,7 @@ export function JoinScreen({ shown, restoredJoin, onShowDevices, opened = null }
           </p>
         )}
         <div className="join-bar">
-          <ChecksumStatus check={check} onFix={(position, word) => code.choose(position - 1, word)} />
+          <ChecksumStatus check={check} onApply={(words) => code.fill(0, words)} />
           <div className="actions">
             {joining ? (
               <button type="button" className="button" onClick={cancel} data-testid="cancel-join">
@@ -205,6 +208,7 @@ export function JoinScreen({ shown, restoredJoin, onShowDevices, opened = null }
       )}
       <JoinResult
         phase={phase}
+        correction={correction}
         onRetry={start}
         onShowDevices={onShowDevices}
         onPairAnother={() => {

@@ -2,13 +2,14 @@ import {
   CODE_WORD_COUNT,
   completions,
   isWord,
+  likelySlips,
   looksLikeLink,
   normalizeWord,
   parseCode,
   parseLink,
   splitCodeWords
 } from '../../shared/code/index.ts'
-import type { ParsedCode } from '../../shared/code/index.ts'
+import type { ParsedCode, Slip } from '../../shared/code/index.ts'
 
 // Pure helpers behind the Enter code screen; the React parts only wire them to events.
 
@@ -56,14 +57,29 @@ export function fillWords(current: readonly string[], from: number, pasted: read
 export type CodeCheck =
   | { kind: 'incomplete'; validCount: number }
   | { kind: 'ok'; code: string }
-  | { kind: 'mismatch'; fixes: { position: number; word: string }[] }
+  /**
+   * Words that cannot be right as typed but are one slip from codes that can: 12 real words that do
+   * not fit together, or 11 and one left that is not on the list (`unknown`, 1-based). Pair still
+   * works: the service checks the close variants with the waiting device.
+   */
+  | { kind: 'mismatch'; code: string; slips: Slip[]; unknown?: number }
 
-/** The checksum is judged only once every field holds a real word; before that, it would only nag. */
-export function checkCode(words: readonly string[]): CodeCheck {
+/**
+ * The checksum is judged only once every field holds a real word; before that, it would only nag.
+ * On a mismatch, the likeliest slips (two words swapped, one misheard) are offered, a few at most;
+ * so they are for one word not on the list, once the person has left its field (`touched`).
+ */
+export function checkCode(words: readonly string[], touched: readonly boolean[] = []): CodeCheck {
   const validCount = words.filter((w) => isWord(w)).length
+  const typed = words.map((w) => normalizeWord(w.trim()))
+  const code = typed.join(' ')
+  if (validCount === words.length - 1) {
+    const unknown = typed.findIndex((w) => !isWord(w))
+    const slips = typed[unknown] !== '' && touched[unknown] === true ? likelySlips(typed) : []
+    if (slips.length > 0) return { kind: 'mismatch', code, slips, unknown: unknown + 1 }
+  }
   if (validCount < words.length) return { kind: 'incomplete', validCount }
-  const code = words.map((w) => normalizeWord(w.trim())).join(' ')
   const parsed: ParsedCode = parseCode(code)
   if (parsed.ok) return { kind: 'ok', code: parsed.words.join(' ') }
-  return { kind: 'mismatch', fixes: parsed.error.code === 'checksum-mismatch' ? parsed.error.checksumFixes : [] }
+  return { kind: 'mismatch', code, slips: parsed.error.code === 'checksum-mismatch' ? likelySlips(typed) : [] }
 }

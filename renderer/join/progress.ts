@@ -1,4 +1,5 @@
 import type { DiscoveryPath, JoinProgress } from '../../shared/api.ts'
+import { describeCorrection } from '../../shared/code/index.ts'
 
 export type RowState = 'active' | 'done' | 'failed' | 'idle'
 
@@ -66,7 +67,7 @@ const STAGES = [
 
 const DISCOVERY_STEPS = new Set<JoinProgress['step']>(['searching', 'found', 'failed'])
 
-/** A typo fixed on the way is news the person needs in the main text, not a detail. */
+/** A typo fixed on the way is news the person needs in the main text (older services say it only so). */
 const CORRECTED = /^Corrected: /
 
 /**
@@ -75,12 +76,21 @@ const CORRECTED = /^Corrected: /
  */
 export function progressRows(events: readonly JoinProgress[], running: boolean): ProgressRow[] {
   const rows: ProgressRow[] = []
+  // Found by probing the close variants, before any path found the device itself.
+  const correction = events.findLast((e) => e.correction !== undefined)?.correction
+  if (correction !== undefined)
+    rows.push({
+      key: 'corrected',
+      label: 'Words',
+      message: `Corrected: ${describeCorrection(correction)}`,
+      state: 'done'
+    })
   for (const { path, label, text } of PATHS) {
     const latest = events.findLast((e) => e.path === path && DISCOVERY_STEPS.has(e.step))
     if (latest === undefined) continue
     const state: RowState =
       latest.step === 'found' ? 'done' : latest.step === 'failed' ? 'failed' : running ? 'active' : 'idle'
-    const message = CORRECTED.test(latest.message) ? latest.message : text[state]
+    const message = CORRECTED.test(latest.message) && correction === undefined ? latest.message : text[state]
     rows.push({ key: path, label, message, state })
   }
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
-import { CODE_WORD_COUNT } from '../../shared/code/index.ts'
+import { CODE_WORD_COUNT, applyCorrection } from '../../shared/code/index.ts'
+import type { Correction } from '../../shared/code/index.ts'
 import { forget, recall, remember } from '../app/tab-memory.ts'
 import { EMPTY_WORDS, fillWords, settleWord } from './code-words.ts'
 
@@ -68,7 +69,12 @@ export function useCodeWords() {
     })
   }, [])
 
+  // The service paired with a close variant of these words: the fields show the code that worked.
+  const correct = useCallback((correction: Correction) => {
+    setState((s) => ({ ...s, words: applyCorrection(s.words.map(settleWord), correction) }))
+  }, [])
+
   const clear = useCallback(() => setState(INITIAL), [])
 
-  return { ...state, type, settle, choose, fill, clear }
+  return { ...state, type, settle, choose, fill, correct, clear }
 }

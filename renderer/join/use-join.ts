@@ -5,6 +5,8 @@ import { useApi } from '../app/api-context.ts'
 import { shownError } from '../common/shown-error.ts'
 import type { ShownError } from '../common/shown-error.ts'
 
+export type Correction = NonNullable<JoinProgress['correction']>
+
 export type JoinPhase =
   | { kind: 'idle' }
   | { kind: 'joining' }
@@ -33,8 +35,11 @@ function phaseOf(status: JoinStatus): JoinPhase {
  * `restored` is the service's last join when this screen appeared: after a reload, the join the
  * page started before is picked up (its progress so far, then its outcome from 'join-status').
  */
-export function useJoin(last: JoinStatus | null) {
+export function useJoin(last: JoinStatus | null, onCorrected: (correction: Correction) => void) {
   const api = useApi()
+  // Told only of corrections reported live: fields restored after a reload already show them.
+  const corrected = useRef(onCorrected)
+  corrected.current = onCorrected
   // An outcome from long ago (the page was left on it and never cleared) is not worth showing.
   const [restored] = useState(() =>
     last !== null && (last.finishedAt === null || Date.now() - last.finishedAt < RESTORE_WITHIN_MS) ? last : null
@@ -49,7 +54,9 @@ export function useJoin(last: JoinStatus | null) {
   useEffect(() => {
     const offs = [
       api.on('join-progress', (event) => {
-        if (event.joinId === joinId.current) setEvents((list) => [...list, event])
+        if (event.joinId !== joinId.current) return
+        setEvents((list) => [...list, event])
+        if (event.correction !== undefined) corrected.current(event.correction)
       }),
       // The outcome of a join whose call belonged to the page before a reload arrives only here.
       api.on('join-status', (status) => {

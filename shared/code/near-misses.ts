@@ -1,4 +1,4 @@
-import { checksumFits } from './checksum-fixes.ts'
+import { checksumFits } from './checksum.ts'
 import { CODE_WORD_COUNT, wordsToEntropy } from './generate.ts'
 import { editDistance, normalizeWord, WORDLIST, wordIndex } from './wordlist.ts'
 

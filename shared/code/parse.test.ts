@@ -245,7 +245,6 @@ test('unreadable links are invalid-link, whatever the words', () => {
   ]) {
     const error = expectError(parseCode(input), 'invalid-link')
     assert.deepEqual(error.invalidWords, [])
-    assert.deepEqual(error.checksumFixes, [])
   }
   assert.match(expectError(parseCode(`pairwise://pair?code=${code}&v=2`), 'invalid-link').message, /newer version/)
 })
@@ -269,7 +268,6 @@ test('a misspelt word is reported with its position and suggestions', () => {
   const error = expectError(parseCode(words.join(' ')), 'invalid-word')
   assert.deepEqual(error.invalidWords, [{ position: 3, word: 'abandn', suggestions: ['abandon'] }])
   assert.equal(error.message, 'Word 3 “abandn” is not a pairing word. Did you mean “abandon”?')
-  assert.deepEqual(error.checksumFixes, [])
 })
 
 test('a typo after the first 4 letters still finds the word by its prefix', () => {
@@ -324,48 +322,18 @@ test('too few or too many words say how many were found', () => {
   expectError(parseCode(ZERO_CODE + ' '.repeat(5000)), 'wrong-word-count')
 })
 
-/** The reference answer, found with @scure/bip39 alone: every single-word change that validates. */
-function bruteForceFixes(words: readonly string[]): { position: number; word: string }[] {
-  const fixes: { position: number; word: string; distance: number }[] = []
-  for (let p = 0; p < words.length; p++) {
-    for (const candidate of WORDLIST) {
-      if (candidate === words[p]) continue
-      const trial = [...words]
-      trial[p] = candidate
-      if (validateMnemonic(trial.join(' ')))
-        fixes.push({ position: p + 1, word: candidate, distance: editDistance(words[p]!, candidate) })
-    }
-  }
-  fixes.sort((a, b) => a.distance - b.distance || a.word.localeCompare(b.word) || a.position - b.position)
-  return fixes.map(({ position, word }) => ({ position, word }))
-}
-
-test('a misheard word that is itself a list word fails the checksum and the fixes point back to it', () => {
-  const words = [...LEGAL]
-  words[3] = 'pear' // said "year"
-  assert.ok(!validateMnemonic(words.join(' ')))
-  const error = expectError(parseCode(words.join(' ')), 'checksum-mismatch')
-  assert.deepEqual(error.invalidWords, [])
-  assert.deepEqual(error.checksumFixes[0], { position: 4, word: 'year' })
-  assert.deepEqual(error.checksumFixes, bruteForceFixes(words).slice(0, 10))
-})
-
-test('checksum fixes are ordered by closeness to what was typed, then alphabetically, at most 10', () => {
-  const words = [...LEGAL]
-  words[4] = 'cave' // said "wave"
-  const error = expectError(parseCode(words.join(' ')), 'checksum-mismatch')
-  assert.ok(error.checksumFixes.some((f) => f.position === 5 && f.word === 'wave'))
-  assert.equal(error.checksumFixes.length, 10)
-  const distances = error.checksumFixes.map((f) => editDistance(words[f.position - 1]!, f.word))
-  assert.deepEqual(
-    distances,
-    [...distances].sort((a, b) => a - b)
-  )
-  assert.deepEqual(error.checksumFixes, bruteForceFixes(words).slice(0, 10))
-  for (const fix of error.checksumFixes) {
-    const fixed = [...words]
-    fixed[fix.position - 1] = fix.word
-    expectOk(parseCode(fixed.join(' ')))
+test('real words that do not fit together are a checksum mismatch, with no guesses attached', () => {
+  const misheard = [...LEGAL]
+  misheard[3] = 'pear' // said "year"
+  const swapped = [...LEGAL]
+  ;[swapped[2], swapped[3]] = [LEGAL[3]!, LEGAL[2]!]
+  for (const words of [misheard, swapped]) {
+    assert.ok(!validateMnemonic(words.join(' ')))
+    const error = expectError(parseCode(words.join(' ')), 'checksum-mismatch')
+    assert.deepEqual(error.invalidWords, [])
+    assert.match(error.message, /misheard or mistyped, or two were swapped/)
+    // The likely slips come from near-misses.ts (slips.test.ts); the parser offers none of its own.
+    assert.deepEqual(Object.keys(error).sort(), ['code', 'hint', 'invalidWords', 'message'])
   }
 })
 
@@ -384,7 +352,7 @@ test('parseCodeOrThrow returns the code or throws a PairwiseError with the same 
       assert.equal(err.code, 'invalid-word')
       assert.equal(err.message, expected.error.message)
       assert.equal(err.hint, expected.error.hint)
-      assert.deepEqual(err.details, { invalidWords: expected.error.invalidWords, checksumFixes: [] })
+      assert.deepEqual(err.details, { invalidWords: expected.error.invalidWords })
       return true
     }
   )

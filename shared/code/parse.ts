@@ -1,6 +1,4 @@
 import { PairwiseError } from '../errors.ts'
-import { checksumFixes } from './checksum-fixes.ts'
-import type { ChecksumFix } from './checksum-fixes.ts'
 import { CODE_WORD_COUNT, checkedEntropy } from './generate.ts'
 import { looksLikeLink, parseLink } from './link.ts'
 import { normalizeWord, suggestionsFor, wordIndex } from './wordlist.ts'
@@ -19,7 +17,6 @@ export interface CodeError {
   message: string
   hint: string
   invalidWords: InvalidWord[]
-  checksumFixes: ChecksumFix[]
 }
 
 export type ParsedCode = { ok: true; words: string[]; entropy: Uint8Array } | { ok: false; error: CodeError }
@@ -46,6 +43,13 @@ export function splitCodeWords(input: string): string[] {
   return words
 }
 
+/** The words of typed text or of a link's code, as parseCode reads them (a broken link has none). */
+export function codeWords(input: string): string[] {
+  if (!looksLikeLink(input)) return splitCodeWords(input)
+  const link = parseLink(input)
+  return link.ok ? link.words.flatMap((w) => splitCodeWords(w)) : []
+}
+
 function quoteList(items: readonly string[]): string {
   const q = items.map((w) => `“${w}”`)
   if (q.length <= 1) return q.join('')
@@ -53,7 +57,7 @@ function quoteList(items: readonly string[]): string {
 }
 
 function fail(code: CodeErrorCode, message: string, hint: string, extra: Partial<CodeError> = {}): ParsedCode {
-  return { ok: false, error: { code, message, hint, invalidWords: [], checksumFixes: [], ...extra } }
+  return { ok: false, error: { code, message, hint, invalidWords: [], ...extra } }
 }
 
 function invalidWordsError(invalid: InvalidWord[]): ParsedCode {
@@ -107,21 +111,14 @@ export function parseCode(input: string): ParsedCode {
     )
   }
 
-  let words: string[]
   const fromLink = looksLikeLink(input)
-  if (fromLink) {
-    const link = parseLink(input)
-    if (!link.ok) return fail('invalid-link', link.message, link.hint)
-    words = link.words.flatMap((w) => splitCodeWords(w))
-  } else {
-    words = splitCodeWords(input)
-  }
+  const link = fromLink ? parseLink(input) : undefined
+  if (link !== undefined && !link.ok) return fail('invalid-link', link.message, link.hint)
+  const words = codeWords(input)
 
   const invalid: InvalidWord[] = []
-  const indices = words.map((word, i) => {
-    const index = wordIndex(word)
-    if (index < 0) invalid.push({ position: i + 1, word, suggestions: suggestionsFor(word) })
-    return index
+  words.forEach((word, i) => {
+    if (wordIndex(word) < 0) invalid.push({ position: i + 1, word, suggestions: suggestionsFor(word) })
   })
   // Unknown words come first even when the count is off too: fixing them may well fix the count.
   if (invalid.length > 0) return invalidWordsError(invalid)
@@ -131,9 +128,8 @@ export function parseCode(input: string): ParsedCode {
   if (entropy !== undefined) return { ok: true, words, entropy }
   return fail(
     'checksum-mismatch',
-    'All 12 are pairing words, but they do not fit together: one of them was probably misheard or mistyped.',
-    'Read the words back to the person at the other computer one by one, and correct the one that differs.',
-    { checksumFixes: checksumFixes(words, indices) }
+    'All 12 are pairing words, but they do not fit together: one was probably misheard or mistyped, or two were swapped.',
+    'Read the words back to the person at the other computer one by one, and correct the one that differs.'
   )
 }
 
@@ -141,6 +137,6 @@ export function parseCode(input: string): ParsedCode {
 export function parseCodeOrThrow(input: string): { words: string[]; entropy: Uint8Array } {
   const parsed = parseCode(input)
   if (parsed.ok) return { words: parsed.words, entropy: parsed.entropy }
-  const { code, message, hint, invalidWords, checksumFixes: fixes } = parsed.error
-  throw new PairwiseError(code, message, { hint, details: { invalidWords, checksumFixes: fixes } })
+  const { code, message, hint, invalidWords } = parsed.error
+  throw new PairwiseError(code, message, { hint, details: { invalidWords } })
 }

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { DeviceView, JoinProgress } from '../../../shared/api.ts'
-import {
-  describeCorrection,
-  nearMisses,
-  parseCode,
-  parseCodeOrThrow,
-  splitCodeWords
-} from '../../../shared/code/index.ts'
+import { codeWords, describeCorrection, nearMisses, parseCode, parseCodeOrThrow } from '../../../shared/code/index.ts'
 import { PairwiseError } from '../../../shared/errors.ts'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { raceJoin, type Candidate } from '../node/join-race.ts'
@@ -73,7 +67,7 @@ export class Joining {
     const repairable = !parsed.ok && (parsed.error.code === 'checksum-mismatch' || parsed.error.code === 'invalid-word')
     // Throws the typed error for this input (which word, what to do).
     if (!parsed.ok && !(repairable && this.#probeable())) parseCodeOrThrow(code)
-    const typed = splitCodeWords(code)
+    const typed = codeWords(code)
     const joinId = givenId ?? randomBytes(6).toString('hex')
     const abort = new AbortController()
     const deadline = AbortSignal.any([abort.signal, AbortSignal.timeout(this.#c.timing.joinTimeoutMs)])
@@ -181,7 +175,12 @@ export class Joining {
     )
     if (found.length === 1) {
       const fix = found[0]!
-      progress({ step: 'found', path, message: `Corrected: ${describeCorrection(fix.correction)}` })
+      progress({
+        step: 'found',
+        path,
+        message: `Corrected: ${describeCorrection(fix.correction)}`,
+        correction: fix.correction
+      })
       this.#c.registry.logEvent('code-corrected', { details: { kind: fix.correction.kind } })
       return fix.entropy
     }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type { JoinProgress } from '../../../shared/api.ts'
+import { describeCorrection } from '../../../shared/code/index.ts'
 import type { CliOptions } from '../args.ts'
 import { openBackend } from '../backend.ts'
 import { readCode } from '../code-input.ts'
@@ -17,13 +19,17 @@ export async function runJoin(positionals: string[], options: CliOptions, out: O
   const backend = await openBackend(options, out)
   const joinId = randomBytes(6).toString('hex')
   let lastMessage = ''
+  // The slip the engine undid, if any: the result says it, not only a progress line.
+  let correction: JoinProgress['correction']
   const offProgress = backend.api.on('join-progress', (progress) => {
     if (progress.joinId !== joinId) return
+    if (progress.correction !== undefined) correction = progress.correction
     out.event('progress', {
       step: progress.step,
       path: progress.path ?? null,
       message: progress.message,
       ...(progress.check === undefined ? {} : { check: progress.check }),
+      ...(progress.correction === undefined ? {} : { correction: progress.correction }),
       at: progress.at
     })
     if (!out.json && progress.message !== lastMessage && progress.step !== 'paired' && progress.step !== 'failed') {
@@ -41,7 +47,11 @@ export async function runJoin(positionals: string[], options: CliOptions, out: O
   try {
     out.text('Looking for the device that shows this code…')
     const device = await backend.api.join({ code: words.join(' '), joinId })
-    out.result({ device }, `Paired with ${describeDevice(device)}.`)
+    const fixed = correction === undefined ? '' : ` — ${describeCorrection(correction)}`
+    out.result(
+      { device, ...(correction === undefined ? {} : { correction }) },
+      `Paired with ${describeDevice(device)}${fixed}.`
+    )
     return 0
   } catch (err) {
     // A cancelled join ends as 'code-cancelled' from the engine itself.

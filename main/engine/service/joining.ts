@@ -11,6 +11,7 @@ import { JoinRecord } from './join-record.ts'
 import { commitPairing, type PairingComponents } from './pairing-components.ts'
 import type { PairingOutcome } from '../protocol/types.ts'
 import type { ServiceTiming } from './types.ts'
+import { sleep } from '../util/sleep.ts'
 
 // The joiner's side: one join at a time, racing every discovery path (LAN,
 // DHT, stored addresses) until one device proves it knows the code.
@@ -25,6 +26,9 @@ export interface JoiningComponents extends PairingComponents {
   /** The device view of a peer we just paired with. */
   deviceView(peerId: string): DeviceView
 }
+
+/** Waits before the near-miss probe asks again when it found nothing (see #corrected). */
+const PROBE_AGAIN_AFTER_MS = [1_500, 3_000]
 
 /** Devices we have known are asked first when joining: a re-pairing finds its partner at once. */
 const MAX_STORED_CANDIDATES = 32
@@ -163,16 +167,20 @@ export class Joining {
     const path = this.#c.dhtUsable() ? 'dht' : 'public'
     progress({ step: 'searching', path, message: `${why}; checking ${misses.length} close variants` })
     const publicDht = this.#c.publicDht()
-    const found = await probeNearMisses(
-      {
-        node: this.#c.node,
-        dht: this.#c.dhtUsable(),
-        allowLoopback: this.#c.allowLoopback,
-        ...(publicDht === undefined ? {} : { publicDht })
-      },
-      misses,
-      signal
-    )
+    const paths = {
+      node: this.#c.node,
+      dht: this.#c.dhtUsable(),
+      allowLoopback: this.#c.allowLoopback,
+      ...(publicDht === undefined ? {} : { publicDht })
+    }
+    let found = await probeNearMisses(paths, misses, signal)
+    // A code read out (or a link pasted) the moment it appeared may not be published yet: asked again, twice,
+    // like the normal search's patience but shorter — a random wrong code should still fail within seconds.
+    for (const waitMs of afterNoAnswer ? [] : PROBE_AGAIN_AFTER_MS) {
+      if (found.length > 0 || signal.aborted) break
+      await sleep(waitMs, signal).catch(() => undefined)
+      if (!signal.aborted) found = await probeNearMisses(paths, misses, signal)
+    }
     if (found.length === 1) {
       const fix = found[0]!
       progress({

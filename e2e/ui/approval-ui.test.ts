@@ -4,54 +4,26 @@
 // allows or denies it; a later claimant of a used code raises the alarm on both
 // paired devices. Screenshots land in test-artifacts/screens/approval-*.png.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
-const T = 30_000
+import type { Page } from 'playwright-core'
+import { readCode, shot, typeCode } from './browser.ts'
+import type { Daemon } from './daemon.ts'
+import { UiDevices } from './fixture.ts'
 
 describe('approve who joins, and the overheard-code alarm, in the web UI', { timeout: 300_000 }, () => {
-  let browser: Browser
-  const daemons: Daemon[] = []
-  const temp = new TempDirs('e2e-approval')
-
-  const shot = async (page: Page, name: string): Promise<void> => {
-    await page.waitForTimeout(150)
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) })
-  }
-
-  const open = async (daemon: Daemon): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 800, height: 900 } })
-    page.setDefaultTimeout(T)
-    await page.goto(daemon.url)
-    await page.getByTestId('tab-pair').waitFor()
-    return page
-  }
-
-  const readWords = async (page: Page): Promise<string[]> => {
-    const words: string[] = []
-    for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`code-word-${i}`).innerText()).trim())
-    return words
-  }
+  const ui = new UiDevices(
+    'e2e-approval',
+    [{ name: 'Alice desktop' }, { name: 'Bob laptop' }, { name: 'Eve tablet' }],
+    { width: 800, height: 900 }
+  )
 
   const join12 = async (page: Page, words: string[]): Promise<void> => {
     await page.getByTestId('tab-join').click()
-    for (let i = 1; i <= 12; i++) {
-      const input = page.getByTestId(`word-input-${i}`)
-      await input.fill(words[i - 1]!)
-      await input.press('Tab')
-    }
+    await typeCode(page, words)
     await page.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
     await page.getByTestId('join-button').click()
   }
 
-  let a: Daemon
-  let b: Daemon
   let c: Daemon
   let pageA: Page
   let pageB: Page
@@ -60,39 +32,18 @@ describe('approve who joins, and the overheard-code alarm, in the web UI', { tim
   let words: string[] = []
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
-    mkdirSync(SHOTS, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic'
-      ]
-    })
-    a = await startDaemon('Alice desktop', temp.make('a'))
-    b = await startDaemon('Bob laptop', temp.make('b'), ['--bootstrap', a.multiaddrs[0]!])
-    c = await startDaemon('Eve tablet', temp.make('c'), ['--bootstrap', a.multiaddrs[0]!])
-    daemons.push(a, b, c)
-    pageA = await open(a)
-    pageB = await open(b)
-    pageC = await open(c)
+    ;({
+      daemons: [, , c],
+      pages: [pageA, pageB, pageC]
+    } = await ui.start())
   })
 
-  after(async () => {
-    await browser?.close()
-    for (const d of daemons) await d.stop()
-    temp.removeAll()
-  })
+  after(() => ui.stop())
 
   it('Deny: the joiner is told, and neither device lists the other', async () => {
     assert.ok(await pageA.getByTestId('approve-toggle').isChecked(), 'asking is on by default')
     await pageA.getByTestId('start-pairing').click()
-    words = await readWords(pageA)
+    words = await readCode(pageA)
     await join12(pageC, words)
     await pageA.getByTestId('approval-prompt').waitFor()
     assert.match(await pageA.getByTestId('approval-name').innerText(), /Eve tablet/)

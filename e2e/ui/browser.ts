@@ -9,7 +9,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
 export const UI_TIMEOUT_MS = 30_000
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` add to the quiet defaults, e.g. a fake camera (link-camera-ui.test.ts). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
   mkdirSync(SHOTS, { recursive: true })
   return chromium.launch({
@@ -21,14 +22,24 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      '--disable-quic'
+      '--disable-quic',
+      ...extraArgs
     ]
   })
 }
 
+export interface Viewport {
+  width: number
+  height: number
+}
+
 /** A page on `url` (a daemon's UI link), once the app shows its tabs. */
-export async function openUi(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
+export async function openUi(
+  browser: Browser,
+  url: string,
+  viewport: Viewport = { width: 800, height: 600 }
+): Promise<Page> {
+  const page = await browser.newPage({ viewport })
   page.setDefaultTimeout(UI_TIMEOUT_MS)
   await page.goto(url)
   await page.getByTestId('tab-pair').waitFor()

@@ -4,36 +4,25 @@
 // technical lines one click away. Two real daemons on 127.0.0.1, Chromium.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { allowJoiner, launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
+import type { Page } from 'playwright-core'
+import { allowJoiner, readCode, shot, typeCode } from './browser.ts'
+import { UiDevices } from './fixture.ts'
 
 /** A fresh 5-minute code never shows more than 5:00 (it showed 5:01). */
 const FRESH_COUNTDOWN = /^(5:00|4:5\d)$/
 
 describe('web UI: the details', { timeout: 120_000 }, () => {
-  const temp = new TempDirs('e2e-details')
-  let browser: Browser
-  let a: Daemon
-  let b: Daemon
+  const ui = new UiDevices('e2e-details', [{ name: 'Alice desktop' }, { name: 'Bob laptop' }])
   let pageA: Page
   let pageB: Page
 
   before(async () => {
-    browser = await launchChromium()
-    a = await startDaemon('Alice desktop', temp.make('a'))
-    b = await startDaemon('Bob laptop', temp.make('b'), ['--bootstrap', a.multiaddrs[0]!])
-    pageA = await openUi(browser, a.url)
-    pageB = await openUi(browser, b.url)
+    ;({
+      pages: [pageA, pageB]
+    } = await ui.start())
   })
 
-  after(async () => {
-    await browser?.close()
-    await a?.stop()
-    await b?.stop()
-    temp.removeAll()
-  })
+  after(() => ui.stop())
 
   it('a fresh code counts down from 5:00, also after "New code"', async () => {
     await pageA.getByTestId('start-pairing').click()

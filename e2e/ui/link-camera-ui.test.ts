@@ -4,11 +4,10 @@
 // of A's real link from Chromium's fake camera, which plays a video of it.
 // Screenshots land in test-artifacts/screens/.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { build } from 'esbuild'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { CameraGate } from '../../main/electron/camera-gate.ts'
 import { registerDesktopIpc } from '../../main/electron/desktop-ipc.ts'
 import { OpenedLinks } from '../../main/electron/opened-links.ts'
@@ -16,30 +15,16 @@ import { generateCode, toLink } from '../../shared/code/index.ts'
 import { FakeIpcMain, topFrame } from '../../test-support/electron/fake-ipc.ts'
 import { writeQrVideo } from '../../test-support/qr-video.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { allowJoiner } from './browser.ts'
+import { allowJoiner, launchChromium, shot, UI_TIMEOUT_MS } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
-const T = 30_000
 
 /** Chromium with a camera that plays `video` (a .y4m file) and a permission prompt that always says yes. */
 function launchWithCamera(video: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`
-    ]
-  })
+  return launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`
+  ])
 }
 
 /** Every camera stream the page opens, so the test can see that each one was stopped. */
@@ -116,17 +101,12 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
   let linkA = ''
   const wordsA: string[] = []
 
-  const shot = async (page: Page, name: string): Promise<void> => {
-    await page.waitForTimeout(150)
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) })
-  }
-
   const open = async (browser: Browser, url: string): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 800, height: 720 } })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin })
     await context.addInitScript(recordStreams)
     const page = await context.newPage()
-    page.setDefaultTimeout(T)
+    page.setDefaultTimeout(UI_TIMEOUT_MS)
     await page.goto(url)
     await page.getByTestId('tab-pair').waitFor()
     return page
@@ -139,8 +119,6 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
   }
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
-    mkdirSync(SHOTS, { recursive: true })
     // A's camera sees a QR code that is not a Pairwise link.
     const foreign = join(videos, 'foreign.y4m')
     writeQrVideo(foreign, 'https://example.com/menu')
@@ -243,7 +221,7 @@ describe('a link or a camera instead of typing', { timeout: 300_000 }, () => {
     await context.addInitScript({ content: await desktopPreloadScript() })
     await context.addInitScript(recordStreams)
     const page = await context.newPage()
-    page.setDefaultTimeout(T)
+    page.setDefaultTimeout(UI_TIMEOUT_MS)
     try {
       // The link that launched the app: taken by the window when it starts.
       const first = generateCode().words

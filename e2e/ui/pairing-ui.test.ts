@@ -2,82 +2,27 @@
 // 127.0.0.1 (separate data folders, mDNS off) and two Chromium pages showing
 // the web UI. Screenshots of every screen land in test-artifacts/screens/.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
-const T = 30_000
+import type { Page } from 'playwright-core'
+import { readCode, shot, typeCode } from './browser.ts'
+import type { Daemon } from './daemon.ts'
+import { UiDevices } from './fixture.ts'
 
 describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 300_000 }, () => {
-  let browser: Browser
   let a: Daemon
   let b: Daemon
   let pageA: Page
   let pageB: Page
-  const temp = new TempDirs('e2e')
-  const dirA = temp.make('a')
-  const dirB = temp.make('b')
-  const ttl = ['--ttl', '1']
-
-  const shot = async (page: Page, name: string): Promise<void> => {
-    await page.waitForTimeout(150)
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) })
-  }
-
-  const open = async (daemon: Daemon): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
-    page.setDefaultTimeout(T)
-    await page.goto(daemon.url)
-    await page.getByTestId('tab-pair').waitFor()
-    return page
-  }
-
-  const readWords = async (page: Page): Promise<string[]> => {
-    const words: string[] = []
-    for (let i = 1; i <= 12; i++) words.push((await page.getByTestId(`code-word-${i}`).innerText()).trim())
-    return words
-  }
-
-  const typeWords = async (page: Page, words: string[]): Promise<void> => {
-    for (let i = 1; i <= 12; i++) {
-      const input = page.getByTestId(`word-input-${i}`)
-      await input.fill(words[i - 1]!)
-      await input.press('Tab')
-    }
-  }
+  const ui = new UiDevices('e2e', [{ name: 'Alice desktop', extra: ['--ttl', '1'] }, { name: 'Bob laptop' }])
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
-    mkdirSync(SHOTS, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic'
-      ]
-    })
-    a = await startDaemon('Alice desktop', dirA, ttl)
-    b = await startDaemon('Bob laptop', dirB, ['--bootstrap', a.multiaddrs[0]!])
-    pageA = await open(a)
-    pageB = await open(b)
+    ;({
+      daemons: [a, b],
+      pages: [pageA, pageB]
+    } = await ui.start())
   })
 
-  after(async () => {
-    await browser?.close()
-    await a?.stop()
-    await b?.stop()
-    temp.removeAll()
-  })
+  after(() => ui.stop())
 
   it('starts empty and points to Pair device', async () => {
     await pageA.getByTestId('tab-devices').click()
@@ -90,14 +35,14 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
     await shot(pageA, '02-pair-start')
     await pageA.getByTestId('start-pairing').click()
     await pageA.getByTestId('code-word-12').waitFor()
-    const words = await readWords(pageA)
+    const words = await readCode(pageA)
     await shot(pageA, '03-pair-waiting')
 
     await pageB.getByTestId('tab-join').click()
     await shot(pageB, '04-join-empty')
     const typo = [...words]
     typo[2] = `${words[2]}x`
-    await typeWords(pageB, typo)
+    await typeCode(pageB, typo)
     const error = pageB.getByTestId('word-error-3')
     await error.waitFor()
     assert.match(await error.innerText(), new RegExp(words[2]!), 'the right word is suggested')
@@ -129,9 +74,9 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
   it('pairs with a fresh code: progress on both sides, then each lists the other', async () => {
     await pageA.getByTestId('new-code').click()
     await pageA.locator('[data-testid="session-status"][data-state="waiting"]').waitFor()
-    const words = await readWords(pageA)
+    const words = await readCode(pageA)
     await pageB.getByTestId('join-new-code').click()
-    await typeWords(pageB, words)
+    await typeCode(pageB, words)
     await pageB.locator('[data-testid="checksum-status"][data-state="ok"]').waitFor()
     await pageB.getByTestId('join-button').click()
     await pageB.getByTestId('join-progress').waitFor()
@@ -175,14 +120,10 @@ describe('pairing in the web UI, two daemons, two Chromium pages', { timeout: 30
   })
 
   it('after restarting both daemons the lists are as before', async () => {
-    await a.stop()
-    await b.stop()
-    a = await startDaemon('Alice desktop', dirA, ttl)
-    b = await startDaemon('Bob laptop', dirB, ['--bootstrap', a.multiaddrs[0]!])
-    await pageA.close()
-    await pageB.close()
-    pageA = await open(a)
-    pageB = await open(b)
+    ;({
+      daemons: [a, b],
+      pages: [pageA, pageB]
+    } = await ui.restart())
     await pageA.getByTestId('tab-devices').click()
     await pageA
       .locator(

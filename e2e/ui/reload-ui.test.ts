@@ -4,18 +4,16 @@
 // 127.0.0.1, Chromium; screenshots in test-artifacts/screens/.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { allowJoiner, launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
+import type { Page } from 'playwright-core'
+import { allowJoiner, readCode, shot, typeCode } from './browser.ts'
+import type { Daemon } from './daemon.ts'
+import { UiDevices } from './fixture.ts'
 
 const WORDS_KEY = 'pairwise.join-words'
 
 describe('web UI: reloading keeps its place', { timeout: 120_000 }, () => {
-  const temp = new TempDirs('e2e-reload')
-  let browser: Browser
+  const ui = new UiDevices('e2e-reload', [{ name: 'Alice desktop' }, { name: 'Bob laptop' }])
   let a: Daemon
-  let b: Daemon
   let pageA: Page
   let pageB: Page
 
@@ -23,20 +21,16 @@ describe('web UI: reloading keeps its place', { timeout: 120_000 }, () => {
     page.evaluate((key) => window.sessionStorage.getItem(key), WORDS_KEY)
 
   before(async () => {
-    browser = await launchChromium()
-    a = await startDaemon('Alice desktop', temp.make('a'))
-    b = await startDaemon('Bob laptop', temp.make('b'), ['--bootstrap', a.multiaddrs[0]!])
-    pageA = await openUi(browser, a.url)
-    pageB = await openUi(browser, b.url)
+    ;({
+      daemons: [a],
+      pages: [pageA, pageB]
+    } = await ui.start())
   })
 
   after(async () => {
     // Never leave a paused daemon behind: it would ignore SIGTERM.
     if (a !== undefined) process.kill(a.pid, 'SIGCONT')
-    await browser?.close()
-    await a?.stop()
-    await b?.stop()
-    temp.removeAll()
+    await ui.stop()
   })
 
   it('the tab and half-typed words survive a reload; Clear forgets them', async () => {

@@ -5,41 +5,26 @@
 // real daemons on 127.0.0.1, Chromium; screenshots in test-artifacts/screens/.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { MAX_SHOWN_SLIPS, completions, isWord, likelySlips, parseCode } from '../../shared/code/index.ts'
-import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { allowJoiner, launchChromium, openUi, readCode, shot, typeCode } from './browser.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
+import { allowJoiner, readCode, shot, typeCode } from './browser.ts'
+import { UiDevices } from './fixture.ts'
 
 const swap34 = (words: readonly string[]): string[] => [words[0]!, words[1]!, words[3]!, words[2]!, ...words.slice(4)]
 
 describe('web UI: a slip in the words never costs a retry', { timeout: 120_000 }, () => {
-  const temp = new TempDirs('e2e-typo')
-  let browser: Browser
-  let a: Daemon
-  let b: Daemon
-  let c: Daemon
+  const ui = new UiDevices('e2e-typo', [{ name: 'Alice desktop' }, { name: 'Bob laptop' }, { name: 'Carol tablet' }])
   let pageA: Page
   let pageB: Page
   let pageC: Page
 
   before(async () => {
-    browser = await launchChromium()
-    a = await startDaemon('Alice desktop', temp.make('a'))
-    b = await startDaemon('Bob laptop', temp.make('b'), ['--bootstrap', a.multiaddrs[0]!])
-    c = await startDaemon('Carol tablet', temp.make('c'), ['--bootstrap', a.multiaddrs[0]!])
-    pageA = await openUi(browser, a.url)
-    pageB = await openUi(browser, b.url)
-    pageC = await openUi(browser, c.url)
+    ;({
+      pages: [pageA, pageB, pageC]
+    } = await ui.start())
   })
 
-  after(async () => {
-    await browser?.close()
-    await a?.stop()
-    await b?.stop()
-    await c?.stop()
-    temp.removeAll()
-  })
+  after(() => ui.stop())
 
   /** A's code, renewed until swapping words 3 and 4 breaks its checksum (15 in 16 codes do). */
   async function codeWhoseSwapShows(): Promise<string[]> {

@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { after, describe, it, type TestContext } from 'node:test'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { Cli } from './lab-cli.ts'
+import { daemonsReadyAndMet, removedByPeer } from './lab-revoke.ts'
 import { LAB_NODE_PORT, labNodeArgs } from './lab-node.ts'
 import { createNatLab, natLabUnavailableReason, type LabHost, type NatLab, type NatLabOptions } from './nat-lab.ts'
 
@@ -359,20 +360,8 @@ for (const setting of SETTINGS) {
             ])
           const daemonA = daemon(hostA, paired.initiatorDir)
           const daemonB = daemon(hostB, paired.joinerDir)
-          await Promise.all(
-            [daemonA, daemonB].map((d) => d.waitFor('"ready" line', (l) => l.type === 'ready', LIMITS.daemonReady))
-          )
           // Not required for the revoke (it is delivered whenever B is reached), but it says whether the daemons meet.
-          const online = await daemonA
-            .waitFor(
-              'B online',
-              (l) => l.type === 'presence' && l.name === 'Bob B1' && l.online === true,
-              LIMITS.presence
-            )
-            .then(
-              () => true,
-              () => false
-            )
+          const online = await daemonsReadyAndMet(daemonA, daemonB, 'Bob B1', LIMITS)
           t.diagnostic(`A's daemon ${online ? 'saw' : 'did not see'} B online within ${LIMITS.presence} ms`)
 
           // In A's namespace: the daemon's control API is on that namespace's 127.0.0.1.
@@ -401,11 +390,7 @@ for (const setting of SETTINGS) {
             `revoke should have gone through A's daemon\n${revoke.transcript()}`
           )
 
-          await daemonB
-            .waitFor('"removed-by-peer" event', (l) => l.type === 'removed-by-peer', LIMITS.removedByPeer)
-            .catch((err: Error) => {
-              throw new Error(`${err.message}\n${daemonA.transcript()}`)
-            })
+          await removedByPeer(daemonB, daemonA, LIMITS.removedByPeer)
           const deliveredMs = performance.now() - revokeStarted
           t.diagnostic(`revoke → B's removed-by-peer: ${deliveredMs.toFixed(0)} ms`)
           rows.push({

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { after, describe, it, type TestContext } from 'node:test'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { Cli } from './lab-cli.ts'
+import { daemonsReadyAndMet, removedByPeer } from './lab-revoke.ts'
 import { createNatLab, natLabUnavailableReason, type LabHost, type NatLab } from './nat-lab.ts'
 
 const unavailable = natLabUnavailableReason()
@@ -166,19 +167,7 @@ describe(
           lab.pairwise(host, 'pairwise daemon', ['daemon', '--json', '--no-mdns', '--data-dir', dir])
         const daemonA = daemon(hostA, dirA)
         const daemonB = daemon(hostB, dirB)
-        await Promise.all(
-          [daemonA, daemonB].map((d) => d.waitFor('ready', (l) => l.type === 'ready', LIMITS.daemonReady))
-        )
-        const online = await daemonA
-          .waitFor(
-            'B online',
-            (l) => l.type === 'presence' && l.name === 'Bob B1' && l.online === true,
-            LIMITS.presence
-          )
-          .then(
-            () => true,
-            () => false
-          )
+        const online = await daemonsReadyAndMet(daemonA, daemonB, 'Bob B1', LIMITS)
         t.diagnostic(`A's daemon ${online ? 'saw' : 'did not see'} B online within ${LIMITS.presence} ms`)
         const revokeStarted = performance.now()
         const revoke = lab.pairwise(hostA, 'pairwise revoke', [
@@ -192,11 +181,7 @@ describe(
         ])
         await revoke.exit(LIMITS.shortCommand)
         assert.equal(revoke.child.exitCode, 0, `revoke failed\n${revoke.transcript()}\n${daemonA.transcript()}`)
-        await daemonB
-          .waitFor('removed-by-peer', (l) => l.type === 'removed-by-peer', LIMITS.removedByPeer)
-          .catch((err: Error) => {
-            throw new Error(`${err.message}\n${daemonA.transcript()}`)
-          })
+        await removedByPeer(daemonB, daemonA, LIMITS.removedByPeer)
         figures.push(
           `revoke A→B across both NATs: ${(performance.now() - revokeStarted).toFixed(0)} ms (B seen online first: ${online ? 'yes' : 'no'})`
         )

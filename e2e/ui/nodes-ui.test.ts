@@ -4,16 +4,14 @@
 // it is kept. Screenshots land in test-artifacts/screens/.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
+import { launchChromium, SHOTS } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
 const ROOT = join(import.meta.dirname, '..', '..')
 
 describe('the Pairwise nodes setting in the web UI', { timeout: 180_000 }, () => {
@@ -25,8 +23,6 @@ describe('the Pairwise nodes setting in the web UI', { timeout: 180_000 }, () =>
   let stopNode = (): void => undefined
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
-    mkdirSync(SHOTS, { recursive: true })
     const args = ['--disable-warning=ExperimentalWarning', join(ROOT, 'bin', 'pairwise.mjs'), 'node', '--json']
     args.push('--no-mdns', '--loopback', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', temp.make('node'))
     const node = spawn(process.execPath, args, { env: { ...process.env, PAIRWISE_BOOTSTRAP: '' } })
@@ -41,14 +37,7 @@ describe('the Pairwise nodes setting in the web UI', { timeout: 180_000 }, () =>
         }
       })
     })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'].concat([
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic'
-      ])
-    })
+    browser = await launchChromium()
     daemon = await startDaemon('Carol desktop', temp.make('device'))
     page = await browser.newPage({ viewport: { width: 800, height: 900 } })
     page.setDefaultTimeout(30_000)

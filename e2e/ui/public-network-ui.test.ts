@@ -7,18 +7,15 @@
 // shows the switch as unavailable, and its setting is still kept.
 // Screenshots land in test-artifacts/screens/.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { startAminoNetwork } from '../../test-support/engine/amino-network.ts'
 import { eventually } from '../../test-support/eventually.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
+import { launchChromium, SHOTS } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screens')
 
 describe('the public network switch in the web UI', { timeout: 240_000 }, () => {
   const temp = new TempDirs('e2e-public')
@@ -45,17 +42,8 @@ describe('the public network switch in the web UI', { timeout: 240_000 }, () => 
     net.nodes.reduce((n, server) => n + server.getConnections(peerIdFromString(daemon.peerId)).length, 0)
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`)
-    mkdirSync(SHOTS, { recursive: true })
     net = await startAminoNetwork(2)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'].concat([
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic'
-      ])
-    })
+    browser = await launchChromium()
   })
 
   after(async () => {

@@ -13,7 +13,7 @@
 //
 // Writes bench/results/wormhole.json: both medians and `ratio` = pairwise p50 / wormhole p50.
 import { spawn, spawnSync } from 'node:child_process'
-import { createServer, Socket } from 'node:net'
+import { Socket } from 'node:net'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { trackChild } from './lib/child.ts'
@@ -21,6 +21,7 @@ import { buildBenchBundle } from './lib/cli-bundle.ts'
 import { startCli, type CliProcess } from './lib/cli-process.ts'
 import { loadNow, printLoad, timePairing, type PairingRun } from './lib/pairing-runs.ts'
 import { flags, fmtMs, printTable, round, summarize, writeResult, writeTimedResult } from './lib/stats.ts'
+import { freePort } from '../test-support/free-port.ts'
 import { makeTempDir, removeTempDir } from '../test-support/temp-dirs.ts'
 import { buildCli } from '../scripts/build-cli.ts'
 
@@ -40,14 +41,6 @@ function missing(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import twisted, wormhole_mailbox_server'], { stdio: 'ignore' })
   if (probe.status !== 0) return 'the wormhole mailbox server (python3-magic-wormhole-mailbox-server) is not installed'
   return undefined
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -3,20 +3,12 @@
 // that (not "cannot reach, check that it runs") and where the current link is,
 // both while open (the reconnect is refused) and after a reload.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
+import { freePort } from '../../test-support/free-port.ts'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
 import { launchChromium, openUi, shot } from './browser.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 describe('web UI: a stale access token', { timeout: 120_000 }, () => {
   const temp = new TempDirs('e2e-access')

@@ -1,0 +1,11 @@
+// A TCP port on 127.0.0.1 that was free a moment ago, for a server that must be
+// started on a known port (a restarted daemon's --ui-port, a mailbox server).
+import { createServer } from 'node:net'
+
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

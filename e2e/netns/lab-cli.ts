@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import type { LabHost, NatLab } from './nat-lab.ts'
 
 // One `pairwise` process (or lab node) in a NAT-lab host: its JSON lines,
 // stderr and exit, each wait bounded. Shared by the NAT lab's test files.
@@ -8,6 +9,35 @@ import { createInterface } from 'node:readline'
 const STOP_MS = 10_000
 
 export type Line = Record<string, unknown>
+
+/**
+ * The environment of a lab's `pairwise` processes: no built-in bootstrap list, and none of the caller's data
+ * folder, debug or public-CIDR settings; `publicCidr` (the lab's "public" range) is treated as public when given.
+ */
+export function labEnv(publicCidr?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PAIRWISE_BOOTSTRAP: '' }
+  delete env.PAIRWISE_TEST_PUBLIC_CIDRS
+  delete env.PAIRWISE_DATA_DIR
+  delete env.PAIRWISE_DEBUG
+  if (publicCidr !== undefined) env.PAIRWISE_TEST_PUBLIC_CIDRS = publicCidr
+  return env
+}
+
+/** `node <script> ...args` in `host`'s namespace, read as a Cli. */
+export function startInLab(
+  lab: NatLab,
+  host: LabHost,
+  label: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv
+): Cli {
+  const child = lab.spawn(host, process.execPath, ['--disable-warning=ExperimentalWarning', script, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  return new Cli(`${label} on ${host.name} (${host.ip})`, child)
+}
 
 /** One `pairwise` process in a lab host: its JSON lines, stderr and exit, each wait bounded. */
 export class Cli {

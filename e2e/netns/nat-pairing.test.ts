@@ -13,7 +13,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, describe, it, type TestContext } from 'node:test'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { Cli } from './lab-cli.ts'
+import { labEnv, startInLab, type Cli } from './lab-cli.ts'
 import { daemonsReadyAndMet, removedByPeer } from './lab-revoke.ts'
 import { LAB_NODE_PORT, labNodeArgs } from './lab-node.ts'
 import { createNatLab, natLabUnavailableReason, type LabHost, type NatLab, type NatLabOptions } from './nat-lab.ts'
@@ -73,20 +73,11 @@ class Case {
     this.setting = setting
     this.topology = topology
     this.lab = createNatLab(labOptions)
-    const env: NodeJS.ProcessEnv = { ...process.env, PAIRWISE_BOOTSTRAP: '' }
-    delete env.PAIRWISE_TEST_PUBLIC_CIDRS
-    delete env.PAIRWISE_DATA_DIR
-    delete env.PAIRWISE_DEBUG
-    if (setting.publicCidrs) env.PAIRWISE_TEST_PUBLIC_CIDRS = this.lab.publicCidr
-    this.env = env
+    this.env = labEnv(setting.publicCidrs ? this.lab.publicCidr : undefined)
   }
 
   start(host: LabHost, label: string, args: string[]): Cli {
-    const child = this.lab.spawn(host, process.execPath, ['--disable-warning=ExperimentalWarning', BIN, ...args], {
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const cli = new Cli(`${label} on ${host.name} (${host.ip})`, child)
+    const cli = startInLab(this.lab, host, label, BIN, args, this.env)
     this.procs.push(cli)
     return cli
   }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, describe, it, type TestContext } from 'node:test'
 import { TempDirs } from '../../test-support/temp-dirs.ts'
-import { Cli } from './lab-cli.ts'
+import { labEnv, startInLab, type Cli } from './lab-cli.ts'
 import { daemonsReadyAndMet, removedByPeer } from './lab-revoke.ts'
 import { createNatLab, natLabUnavailableReason, type LabHost, type NatLab } from './nat-lab.ts'
 
@@ -44,19 +44,11 @@ class PublicLab {
   constructor(t: TestContext) {
     this.t = t
     this.lab = createNatLab({ publicHosts: 3 })
-    const env: NodeJS.ProcessEnv = { ...process.env, PAIRWISE_BOOTSTRAP: '' }
-    delete env.PAIRWISE_DATA_DIR
-    delete env.PAIRWISE_DEBUG
-    env.PAIRWISE_TEST_PUBLIC_CIDRS = this.lab.publicCidr
-    this.env = env
+    this.env = labEnv(this.lab.publicCidr)
   }
 
   spawn(host: LabHost, label: string, script: string, args: string[]): Cli {
-    const child = this.lab.spawn(host, process.execPath, ['--disable-warning=ExperimentalWarning', script, ...args], {
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const cli = new Cli(`${label} on ${host.name} (${host.ip})`, child)
+    const cli = startInLab(this.lab, host, label, script, args, this.env)
     this.procs.push(cli)
     return cli
   }

@@ -1,13 +1,10 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { ping, type Ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { AMINO_PROTOCOL } from '../../main/engine/node/public-network.ts'
+import { bareNodeOptions } from './bare-node-options.ts'
 
 // A simulated public libp2p network on 127.0.0.1 for in-process tests: real
 // kad-dht servers speaking the Amino protocol with its default validators (the
@@ -21,12 +18,7 @@ export type AminoNode = Libp2p<{ dht: KadDHT; identify: unknown; ping: Ping }>
  */
 export async function aminoNode(server = true, relay = false): Promise<AminoNode> {
   return createLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 },
+    ...(await bareNodeOptions()),
     services: {
       identify: identify(),
       ping: ping(),

@@ -1,6 +1,3 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 // Real nodes on 127.0.0.1 for integration tests and benchmarks: plain DHT
 // nodes (what `pairwise node` runs) and full services in temp data folders.
@@ -12,6 +9,7 @@ import type { PairingService, ServiceOptions } from '../../main/engine/service/t
 import type { MethodParams, PairingSessionView } from '../../shared/api.ts'
 import { after, before } from 'node:test'
 import { makeTempDir, removeTempDir } from '../temp-dirs.ts'
+import { bareNodeOptions } from './bare-node-options.ts'
 import { eventually } from '../eventually.ts'
 
 export const LOOPBACK = {
@@ -150,12 +148,5 @@ export async function statusOf(device: TestDevice, peerId: string): Promise<stri
 
 /** A bare libp2p node: an attacker or relay that speaks only what the test makes it speak. */
 export async function bareNode() {
-  return createLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 }
-  })
+  return createLibp2p(await bareNodeOptions())
 }

@@ -186,6 +186,20 @@ export type Metrics = z.infer<typeof MetricsSchema>
 export const StorageWarningSchema = z.object({ code: z.string().max(64), message: z.string(), file: z.string() })
 export type StorageWarning = z.infer<typeof StorageWarningSchema>
 
+export const CodeAlarmViewSchema = z.object({
+  /** The device paired with that code. */
+  device: DeviceViewSchema,
+  /** Who else proved the code. */
+  claimantPeerId: z.string(),
+  /** How the claimant reached the initiator; absent when the initiator could not tell. */
+  path: ArrivalPathSchema.optional(),
+  secondsAfterPairing: z.number().int().nonnegative(),
+  /** 'this-device': we showed the code and saw the claimant; 'paired-device': the other device told us. */
+  seenBy: z.enum(['this-device', 'paired-device']),
+  at: z.number()
+})
+export type CodeAlarmView = z.infer<typeof CodeAlarmViewSchema>
+
 export const ServiceStateSchema = z.object({
   thisDevice: ThisDeviceSchema,
   session: PairingSessionViewSchema.nullable(),
@@ -193,7 +207,9 @@ export const ServiceStateSchema = z.object({
   /** Optional so older daemons still parse. */
   warnings: z.array(StorageWarningSchema).optional(),
   /** The last join and its outcome (see JoinStatusSchema); optional so older daemons still parse. */
-  join: JoinStatusSchema.nullable().optional()
+  join: JoinStatusSchema.nullable().optional(),
+  /** Overheard-code alarms not dismissed yet, oldest first: a page opened later still shows them. */
+  alarms: z.array(CodeAlarmViewSchema).optional()
 })
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
@@ -220,19 +236,6 @@ export const NodeAddressSchema = z
     'not a node address: paste the --bootstrap value `pairwise node` printed'
   )
 
-export const CodeAlarmViewSchema = z.object({
-  /** The device paired with that code. */
-  device: DeviceViewSchema,
-  /** Who else proved the code. */
-  claimantPeerId: z.string(),
-  /** How the claimant reached the initiator; absent when the initiator could not tell. */
-  path: ArrivalPathSchema.optional(),
-  secondsAfterPairing: z.number().int().nonnegative(),
-  /** 'this-device': we showed the code and saw the claimant; 'paired-device': the other device told us. */
-  seenBy: z.enum(['this-device', 'paired-device']),
-  at: z.number()
-})
-export type CodeAlarmView = z.infer<typeof CodeAlarmViewSchema>
 /** The public libp2p network as a rendezvous (the Amino DHT and its relays), and the person's switch for it. */
 export const PublicNetworkViewSchema = z.object({
   /** False when this run has no public bootstrap list (started with --no-public-network): the switch waits for a restart. */
@@ -267,6 +270,11 @@ export const METHODS = {
   cancelJoin: { params: z.object({}).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Forgets the last join's outcome (the person cleared it or moved on); a running join is kept. */
   dismissJoin: { params: z.object({}).strict(), result: z.object({ dismissed: z.boolean() }) },
+  /** The person read an overheard-code alarm: it is no longer shown on any page. */
+  dismissAlarm: {
+    params: z.object({ claimantPeerId: z.string().max(128), at: z.number() }).strict(),
+    result: z.object({ dismissed: z.boolean() })
+  },
   listDevices: {
     params: z.object({ includeRevoked: z.boolean().optional() }).strict(),
     result: z.array(DeviceViewSchema)

@@ -97,5 +97,15 @@ describe('approve who joins, and the overheard-code alarm, in the web UI', { tim
     assert.ok((await alarmB.innerText()).includes(eve))
     await shot(pageA, 'approval-06-alarm-initiator')
     await shot(pageB, 'approval-07-alarm-joiner')
+
+    // The service keeps the alarm until it is dismissed: a reloaded (or later opened) page still shows it.
+    await pageB.reload()
+    await alarmB.waitFor()
+    await pageB.getByTestId('code-alarm-dismiss').click()
+    assert.equal(await alarmB.count(), 0)
+    await pageB.reload()
+    // The panels render once the service's state arrived, and with it the alarms it keeps.
+    await pageB.locator('#panel-pair').waitFor({ state: 'attached' })
+    assert.equal(await alarmB.count(), 0, 'a dismissed alarm stays dismissed after a reload')
   })
 })

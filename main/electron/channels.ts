@@ -35,6 +35,7 @@ export const METHOD_NAMES = [
   'join',
   'cancelJoin',
   'dismissJoin',
+  'dismissAlarm',
   'listDevices',
   'revokeDevice',
   'forgetDevice',

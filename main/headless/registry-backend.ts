@@ -82,6 +82,7 @@ function registryApi(registry: Registry): PairingApi {
     join: offline('Joining'),
     cancelJoin: offline('Joining'),
     dismissJoin: async () => ({ dismissed: false }),
+    dismissAlarm: async () => ({ dismissed: false }),
     revokeDevice: offline('Revoking'),
     forgetDevice: async (params: MethodParams<'forgetDevice'>) => ({ forgotten: registry.forget(params.peerId) }),
     addNode: offline('Adding a node'),

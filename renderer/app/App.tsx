@@ -56,7 +56,7 @@ export function App({ client, links }: { client: ApiClient; links?: OpenedLinkSo
       </header>
       <ReconnectBanner connection={connection} />
       <StorageWarnings warnings={state?.warnings} />
-      <CodeAlarms />
+      <CodeAlarms kept={state?.alarms} />
       <main className="app-main">
         {state === null ? (
           loadError === null ? (

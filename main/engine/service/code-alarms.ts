@@ -1,4 +1,4 @@
-import type { ArrivalPath, DeviceView } from '../../../shared/api.ts'
+import type { ArrivalPath, CodeAlarmView, DeviceView } from '../../../shared/api.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { CodeAlarm } from '../trust/messages.ts'
 import type { ServiceEmitter } from './service-events.ts'
@@ -17,6 +17,8 @@ export interface CodeAlarmsComponents {
   contactSoon(peerId: string): void
 }
 
+/** Alarms shown until the person dismisses them: the newest few. */
+const MAX_SHOWN = 8
 /** Alarms waiting for one device: a few at most; older ones say nothing the newest does not. */
 const MAX_QUEUED_PER_DEVICE = 4
 const MAX_DEVICES_QUEUED = 64
@@ -25,6 +27,8 @@ export class CodeAlarms {
   readonly #c: CodeAlarmsComponents
   /** Not yet delivered, per paired device. In memory only: a restart loses at most this news, never trust. */
   readonly #outbox = new Map<string, CodeAlarm[]>()
+  /** Shown on every page until dismissed (in memory: the audit log keeps each one for good). */
+  #shown: CodeAlarmView[] = []
 
   constructor(components: CodeAlarmsComponents) {
     this.#c = components
@@ -58,6 +62,18 @@ export class CodeAlarms {
     else this.#c.contactSoon(peerId)
   }
 
+  /** Alarms not dismissed yet, oldest first. */
+  list(): CodeAlarmView[] {
+    return [...this.#shown]
+  }
+
+  /** The person read it; false when no such alarm is shown. */
+  dismiss(claimantPeerId: string, at: number): boolean {
+    const before = this.#shown.length
+    this.#shown = this.#shown.filter((a) => !(a.claimantPeerId === claimantPeerId && a.at === at))
+    return this.#shown.length < before
+  }
+
   /** A paired device told us, over an authenticated presence exchange. */
   received(peerId: string, alarm: CodeAlarm): void {
     this.#report(peerId, alarm, 'paired-device')
@@ -75,13 +91,15 @@ export class CodeAlarms {
     } catch {
       return // No record of that device (dropped meanwhile): the audit log keeps the fact.
     }
-    events.emit('code-alarm', {
+    const view: CodeAlarmView = {
       device,
       claimantPeerId: alarm.claimant,
       ...(alarm.path === undefined ? {} : { path: alarm.path }),
       secondsAfterPairing: alarm.after,
       seenBy,
       at: Date.now()
-    })
+    }
+    this.#shown = [...this.#shown, view].slice(-MAX_SHOWN)
+    events.emit('code-alarm', view)
   }
 }

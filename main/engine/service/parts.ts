@@ -40,6 +40,8 @@ export interface Parts {
   nodes: NodeDirectory
   /** Connected peers that serve our own DHT. */
   dhtPeers: DhtPeers
+  /** Overheard-code alarms: shown until dismissed, relayed to the paired device. */
+  alarms: CodeAlarms
   /** The public libp2p network as a second rendezvous, following the person's switch. */
   publicNetwork: PublicNetwork
   /** Hands our advertisement to joiners who found us on the public network. */
@@ -186,6 +188,7 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     reachability,
     nodes,
     dhtPeers,
+    alarms,
     publicNetwork,
     adServer,
     unguard

@@ -178,7 +178,8 @@ class Service implements PairingService {
       session: this.#parts.host.view(),
       devices: this.#devices(),
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
-      join: this.#parts.joining.record.view()
+      join: this.#parts.joining.record.view(),
+      alarms: this.#parts.alarms.list()
     }
   }
 
@@ -204,6 +205,10 @@ class Service implements PairingService {
 
   async cancelJoin(): Promise<{ cancelled: boolean }> {
     return { cancelled: this.#parts.joining.cancel() }
+  }
+
+  async dismissAlarm(params: MethodParams<'dismissAlarm'>): Promise<MethodResult<'dismissAlarm'>> {
+    return { dismissed: this.#parts.alarms.dismiss(params.claimantPeerId, params.at) }
   }
 
   async dismissJoin(): Promise<MethodResult<'dismissJoin'>> {

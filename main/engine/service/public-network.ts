@@ -195,6 +195,8 @@ export class PublicNetwork implements Startable {
     const { node } = this.#c
     if (this.#relays.size >= MAX_PUBLIC_RELAYS || this.#running === null) return
     if (!result.protocols.includes(HOP_PROTOCOL) || !result.protocols.includes(AMINO_PROTOCOL)) return
+    // Reachable at a (verified) public address already: others dial us directly, a relay would only cost it a slot.
+    if (node.getMultiaddrs().some((ma) => classifyAddress(ma) === 'public')) return
     const peerId = result.peerId.toString()
     if (this.#relays.has(peerId)) return
     const connection: Connection | undefined = node

@@ -1,4 +1,4 @@
-import type { Startable, Stream } from '@libp2p/interface'
+import type { Connection, Startable, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Emitter } from '../../../shared/emitter.ts'
@@ -193,6 +193,10 @@ export class Contacts implements Startable {
     try {
       trust.recordRevocationAttempt(peerId)
       const signal = AbortSignal.timeout(EXCHANGE_TIMEOUT_MS)
+      // The notice must not wait for a reconnect round: if the addresses we hold are stale (a device behind
+      // NAT that changed relays), the network is asked where it is now, at once (P9).
+      const open = this.#c.node.getConnections(peerIdFromString(peerId)).some((c) => c.status === 'open')
+      if (!open) await this.#connectAnyWay(peerId, record.addresses).catch(() => undefined)
       const stream = await this.#streamTo(peerId, record.addresses, REVOKE_PROTOCOL, signal)
       await sendRevocation(this.#c.trust, new FramedChannel(streamDuplex(stream)), record)
       this.#hangUpSoon(peerId)
@@ -272,28 +276,8 @@ export class Contacts implements Startable {
     const backoff = this.#backoff.get(peerId)
     if (backoff !== undefined && Date.now() < backoff.at) return
     this.#reconnecting.add(peerId)
-    const { node } = this.#c
-    const peer = peerIdFromString(peerId)
     try {
-      const { allowLoopback } = this.#c
-      const viaStored = connectToDevice(node, peer, stored, {
-        signal: AbortSignal.timeout(STORED_DIAL_MS),
-        allowLoopback
-      })
-      // Asked at the same time, not after the stored addresses failed: after a restart they are stale anyway.
-      const viaLookup = (async () => {
-        if (!this.#c.dhtUsable() || this.#stopped) throw new Error('no network to ask')
-        const found = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(LOOKUP_MS), useCache: false })
-        const addresses = found.multiaddrs.map(String)
-        return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
-      })()
-      // The public network, when on: the device's own presence record names its current relay addresses.
-      const viaPublic = (async () => {
-        const addresses = await this.#c.publicLookup(peerId, AbortSignal.timeout(LOOKUP_MS))
-        if (addresses.length === 0 || this.#stopped) throw new Error('not found on the public network')
-        return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
-      })()
-      await Promise.any([viaStored, viaLookup, viaPublic])
+      await this.#connectAnyWay(peerId, stored)
       this.#backoff.delete(peerId)
     } catch {
       // Offline, or nobody knows where it is: asked again later, less often each time
@@ -303,6 +287,33 @@ export class Contacts implements Startable {
     } finally {
       this.#reconnecting.delete(peerId)
     }
+  }
+
+  /**
+   * A connection over every way we know at once: the addresses given, our DHT's answer to "where is it?",
+   * and its presence record on the public network. Asked at the same time, not after the stored addresses
+   * failed: after a restart (or a relay change) they are stale anyway.
+   */
+  async #connectAnyWay(peerId: string, stored: string[]): Promise<Connection> {
+    const { node, allowLoopback } = this.#c
+    const peer = peerIdFromString(peerId)
+    const viaStored = connectToDevice(node, peer, stored, {
+      signal: AbortSignal.timeout(STORED_DIAL_MS),
+      allowLoopback
+    })
+    const viaLookup = (async () => {
+      if (!this.#c.dhtUsable() || this.#stopped) throw new Error('no network to ask')
+      const found = await node.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(LOOKUP_MS), useCache: false })
+      const addresses = found.multiaddrs.map(String)
+      return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
+    })()
+    // The public network, when on: the device's own presence record names its current relay addresses.
+    const viaPublic = (async () => {
+      const addresses = await this.#c.publicLookup(peerId, AbortSignal.timeout(LOOKUP_MS))
+      if (addresses.length === 0 || this.#stopped) throw new Error('not found on the public network')
+      return connectToDevice(node, peer, addresses, { signal: AbortSignal.timeout(FOUND_DIAL_MS), allowLoopback })
+    })()
+    return Promise.any([viaStored, viaLookup, viaPublic])
   }
 
   #round(): void {

@@ -24,6 +24,7 @@ import { ServiceEmitter } from './service-events.ts'
 import { createParts, type Parts } from './parts.ts'
 import type { PairingService, ServiceOptions } from './types.ts'
 import { deviceView, metricsFrom } from './views.ts'
+import { sleep } from '../util/sleep.ts'
 
 // The engine's one PairingService: a thin facade that owns the lifecycle and
 // wires the parts, each of which has one concern —
@@ -38,6 +39,8 @@ import { deviceView, metricsFrom } from './views.ts'
 
 /** How long a revoked device's connection may take to close gracefully before it is aborted. */
 const REVOKE_CLOSE_MS = 500
+/** How long the notice may use a connection we already have before it closes (P9: closed at once, or nearly). */
+const REVOKE_NOTICE_MS = 1_000
 
 const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)))
 
@@ -229,16 +232,23 @@ class Service implements PairingService {
     const { contacts, node } = this.#parts
     contacts.setOffline(peerId)
     this.#trust.revoke(peerId)
-    // Closed at once (P9): a graceful close of a relayed connection took ~2 s in the NAT lab, so it gets
-    // half a second and is then aborted.
+    // Trust is gone at once (registry, gater: P9). The notice goes first over a connection we still have —
+    // a redial through a relay waited ~5 s in the NAT lab behind libp2p's other pending dials to the peer
+    // (its dial queue joins them) — then every connection closes, at most REVOKE_NOTICE_MS later.
+    const peer = peerIdFromString(peerId)
+    const first = node.getConnections(peer).some((c) => c.status === 'open')
+      ? contacts.deliverRevocation(peerId)
+      : Promise.resolve()
+    await Promise.race([first, sleep(REVOKE_NOTICE_MS, AbortSignal.timeout(REVOKE_NOTICE_MS))])
     await Promise.all(
       node
-        .getConnections(peerIdFromString(peerId))
+        .getConnections(peer)
         .map((c) =>
           c.close({ signal: AbortSignal.timeout(REVOKE_CLOSE_MS) }).catch((err: unknown) => c.abort(toError(err)))
         )
     )
-    void contacts.deliverRevocation(peerId)
+    // Not told yet (no connection, or it did not answer in time): over any way we can reach it, now and later.
+    void first.finally(() => contacts.deliverRevocation(peerId))
     return this.#deviceView(peerId)
   }
 

@@ -19,12 +19,15 @@ const REQUEST_TIMEOUT_MS = 5_000
 /** Few: one code waits at a time, and a joiner asks once. */
 const MAX_AD_STREAMS = 4
 
+/** What the server needs of the node: registering its one protocol. */
+export type AdvertisementServerNode = Pick<PairwiseLibp2p, 'handle' | 'unhandle'>
+
 export class AdvertisementServer implements Startable {
-  readonly #node: PairwiseLibp2p
+  readonly #node: AdvertisementServerNode
   /** Records on offer, by hex of their key: at most one per waiting code. */
   readonly #records = new Map<string, Uint8Array>()
 
-  constructor(node: PairwiseLibp2p) {
+  constructor(node: AdvertisementServerNode) {
     this.#node = node
   }
 

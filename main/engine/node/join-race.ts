@@ -16,9 +16,7 @@ import { DHT_PEER_WAIT_MS, waitForDhtPeer } from './dht-peer.ts'
 import { dialMessage, exhaustedError, pathLabel, timeoutError } from './join-messages.ts'
 import { sleep } from '../util/sleep.ts'
 import type { KadDHT } from '@libp2p/kad-dht'
-import { codeKeyFromSeed } from '../code/code-key.ts'
-import { AMINO_PROTOCOL, codeRendezvousCid } from './public-network.ts'
-import { lookupPublicAdvertisements } from './public-rendezvous.ts'
+import { searchPublicNetwork } from './public-rendezvous.ts'
 import { KAD_PROTOCOL } from './libp2p-node.ts'
 import { Deadline } from '../util/deadline.ts'
 
@@ -386,35 +384,17 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     pathsUsed.add('public')
     options.progress({ step: 'searching', path: 'public', message: 'Public network: looking up the code' })
     void (async () => {
-      let records = 0
-      const cid = codeRendezvousCid(codeKeyFromSeed(keys.adSeed).publicKey)
-      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal, AMINO_PROTOCOL)))
-        options.progress({
-          step: 'searching',
-          path: 'public',
-          message: 'Public network: not connected yet; still trying'
-        })
-      const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
-      // Bounded: at most 10 lookups, never past the patience window or the join's deadline.
-      for (let lookup = 0; lookup < 10 && records === 0 && !won && !signal.aborted; lookup++) {
-        if (lookup > 0) {
-          await sleep(Math.min(500 * 2 ** (lookup - 1), 2_000, Math.max(0, giveUpAt - Date.now())), signal).catch(
-            () => undefined
-          )
-          if (Date.now() >= giveUpAt || signal.aborted) break
-        }
-        await lookupPublicAdvertisements({
-          node,
-          dht: publicDht,
-          cid,
-          key: advertisementKey(keys),
-          signal,
-          allowLoopback: options.allowLoopback === true,
-          onRecord: async (value, provider) => {
-            if (await consider(value, 'public', provider.peerId)) records++
-          }
-        })
-      }
+      const records = await searchPublicNetwork({
+        node,
+        dht: publicDht,
+        keys,
+        signal,
+        allowLoopback: options.allowLoopback === true,
+        patienceMs: options.dhtPatienceMs ?? 10_000,
+        settled: () => won,
+        progress: (message) => options.progress({ step: 'searching', path: 'public', message }),
+        consider: (value, provider) => consider(value, 'public', provider)
+      })
       if (records === 0 && !won)
         options.progress({ step: 'searching', path: 'public', message: 'Public network: no device for this code' })
       pathDone('public')

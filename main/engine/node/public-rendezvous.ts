@@ -2,7 +2,13 @@ import type { PeerInfo } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { CID } from 'multiformats/cid'
 import { requestAdvertisement } from './advertisement-server.ts'
+import { codeKeyFromSeed } from '../code/code-key.ts'
+import type { CodeKeys } from '../code/derive.ts'
+import { sleep } from '../util/sleep.ts'
+import { advertisementKey } from './advertisement.ts'
 import { connectToDevice } from './candidate-dialer.ts'
+import { DHT_PEER_WAIT_MS, waitForDhtPeer } from './dht-peer.ts'
+import { AMINO_PROTOCOL, codeRendezvousCid } from './public-network.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 
 // The joiner's half of the public-network rendezvous (public-network.ts):
@@ -67,4 +73,47 @@ export async function lookupPublicAdvertisements(options: PublicLookupOptions): 
   }
   await Promise.all(fetches)
   return seen.size
+}
+
+export interface PublicSearchOptions {
+  node: PairwiseLibp2p
+  dht: KadDHT
+  keys: CodeKeys
+  signal: AbortSignal
+  allowLoopback: boolean
+  /** How long lookups are repeated while nobody provides the code. */
+  patienceMs: number
+  /** The join already won on another path: stop. */
+  settled: () => boolean
+  progress: (message: string) => void
+  /** Tries a record a provider handed over; true when it named a device waiting for this code. */
+  consider: (record: Uint8Array, providerPeerId: string) => Promise<boolean>
+}
+
+/** The joiner's public-network path: lookups (at most 10, within the patience window) until a record opens. */
+export async function searchPublicNetwork(options: PublicSearchOptions): Promise<number> {
+  const { node, keys, signal } = options
+  let records = 0
+  const cid = codeRendezvousCid(codeKeyFromSeed(keys.adSeed).publicKey)
+  if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal, AMINO_PROTOCOL)))
+    options.progress('Public network: not connected yet; still trying')
+  const giveUpAt = Date.now() + options.patienceMs
+  for (let lookup = 0; lookup < 10 && records === 0 && !options.settled() && !signal.aborted; lookup++) {
+    if (lookup > 0) {
+      await sleep(Math.min(500 * 2 ** (lookup - 1), 2_000, Math.max(0, giveUpAt - Date.now())), signal)
+      if (Date.now() >= giveUpAt || signal.aborted) break
+    }
+    await lookupPublicAdvertisements({
+      node,
+      dht: options.dht,
+      cid,
+      key: advertisementKey(keys),
+      signal,
+      allowLoopback: options.allowLoopback,
+      onRecord: async (record, provider) => {
+        if (await options.consider(record, provider.peerId)) records++
+      }
+    })
+  }
+  return records
 }

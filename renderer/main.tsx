@@ -1,4 +1,4 @@
-import './zod-config.ts'
+import '../shared/zod-config.ts'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App.tsx'
 import { StartupError } from './app/StartupError.tsx'

@@ -46,6 +46,8 @@ async function dispatch(
   options: CliOptions,
   out: Output
 ): Promise<number> {
+  // Before any command's schemas are built (see the module).
+  await import('../../shared/zod-config.ts')
   switch (command) {
     case 'pair':
       return (await import('./commands/pair.ts')).runPair(options, out)

@@ -26,11 +26,12 @@ export function resolveDataDir(options: CliOptions): string {
 /**
  * `network: false` is for commands that only read or write the registry
  * (devices, metrics, rename): without a daemon they never start a node.
+ * `shortLived`: the command exits once its one job is done (see NetworkOptions.shortLived).
  */
 export async function openBackend(
   options: CliOptions,
   out: Output,
-  { network = true }: { network?: boolean } = {}
+  { network = true, shortLived = false }: { network?: boolean; shortLived?: boolean } = {}
 ): Promise<Backend> {
   const dataDir = resolveDataDir(options)
   const daemon = readDaemonInfo(dataDir)
@@ -64,7 +65,7 @@ export async function openBackend(
     import('./service-host.ts'),
     import('../rpc/in-process.ts')
   ])
-  const service = await startService(dataDir, options, out)
+  const service = await startService(dataDir, options, out, shortLived)
   return {
     // Through the same dispatch as the daemon's WebSocket: a command sees the same checks and errors either way.
     api: createInProcessApi(service),

@@ -9,8 +9,9 @@ import { openSecretStore } from './secret-notice.ts'
 // takes a few hundred milliseconds to load, and --help, --version, a mistyped
 // code or a running daemon do not need it.
 
-export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
+export function networkOptions(options: CliOptions, shortLived = false): Partial<NetworkOptions> {
   return {
+    shortLived,
     ...(options.listen.length > 0 ? { listen: options.listen } : {}),
     bootstrap: options.bootstrap,
     mdns: options.mdns,
@@ -20,7 +21,13 @@ export function networkOptions(options: CliOptions): Partial<NetworkOptions> {
   }
 }
 
-export async function startService(dataDir: string, options: CliOptions, out: Output): Promise<PairingService> {
+/** `shortLived`: the command exits once its one job is done (see NetworkOptions.shortLived). */
+export async function startService(
+  dataDir: string,
+  options: CliOptions,
+  out: Output,
+  shortLived = false
+): Promise<PairingService> {
   const { createPairingService } = await import('../engine/service/service.ts')
   const secretStore = openSecretStore(dataDir, out)
   let service: PairingService
@@ -28,7 +35,7 @@ export async function startService(dataDir: string, options: CliOptions, out: Ou
     service = await createPairingService({
       dataDir,
       secretStore,
-      network: networkOptions(options),
+      network: networkOptions(options, shortLived),
       ...(options.name === undefined ? {} : { deviceName: options.name }),
       ...(options.ttlMinutes === undefined ? {} : { codeTtlMinutes: options.ttlMinutes })
     })

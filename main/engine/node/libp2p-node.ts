@@ -54,7 +54,7 @@ export type PairwiseServices = {
   publicDht?: KadDHT & Switchable
 }
 /** Services started but never called by name: they work through libp2p's components. */
-type AllServices = PairwiseServices & { autoNAT: unknown; dcutr?: unknown; publicAddresses?: unknown; upnp?: unknown }
+type AllServices = PairwiseServices & { autoNAT?: unknown; dcutr?: unknown; publicAddresses?: unknown; upnp?: unknown }
 export type PairwiseLibp2p = Libp2p<PairwiseServices>
 
 /** Answers "may this peer connect?" — revoked peers are refused (P9). */
@@ -131,7 +131,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
   const services: ServiceFactoryMap<AllServices> = {
     identify: identify({ runOnConnectionOpen: options.identifyOnOpen ?? true }),
     ping: ping(),
-    autoNAT: autoNATv2(),
+    ...(network.shortLived === true ? {} : { autoNAT: autoNATv2() }),
     dht: kadDHT({
       protocol: KAD_PROTOCOL,
       // Explicit, so kad-dht's own switch (which counts lab ranges as private) stays off;
@@ -163,7 +163,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
         // and upgrades a relayed connection to a direct one when it can (DCUtR; a UPnP mapping helps).
         {
           dcutr: dcutr(),
-          reservations: relayReservations({ relays: network.bootstrap }),
+          ...(network.shortLived === true ? {} : { reservations: relayReservations({ relays: network.bootstrap }) }),
           ...(upnp === undefined ? {} : { upnp: upnp() })
         }),
     ...(mdnsFactory === undefined ? {} : { mdns: mdnsService(mdnsFactory) }),

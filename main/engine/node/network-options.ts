@@ -30,6 +30,12 @@ export interface NetworkOptions {
    * (public-bootstrap.ts).
    */
   publicBootstrap?: string[]
+  /**
+   * A command that exits once its one job is done (`pairwise join`, `pairwise revoke`): no relay
+   * reservation and no AutoNAT checks. Both only pay off for a device that stays reachable, and
+   * during a join they cost round trips to the very peers the join is talking to.
+   */
+  shortLived?: boolean
 }
 
 export const DEFAULT_NETWORK: NetworkOptions = {
@@ -39,5 +45,6 @@ export const DEFAULT_NETWORK: NetworkOptions = {
   upnp: true,
   dhtMode: 'auto',
   allowLoopback: false,
-  publicBootstrap: []
+  publicBootstrap: [],
+  shortLived: false
 }

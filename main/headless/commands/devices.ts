@@ -16,9 +16,9 @@ async function withBackend(
   options: CliOptions,
   out: Output,
   body: (backend: Backend) => Promise<number>,
-  network = true
+  backendOptions: Parameters<typeof openBackend>[2] = {}
 ): Promise<number> {
-  const backend = await openBackend(options, out, { network })
+  const backend = await openBackend(options, out, backendOptions)
   try {
     return await body(backend)
   } finally {
@@ -39,7 +39,7 @@ export function runDevices(options: CliOptions, out: Output): Promise<number> {
       )
       return 0
     },
-    false
+    { network: false }
   )
 }
 
@@ -57,7 +57,7 @@ export function runRename(positionals: string[], options: CliOptions, out: Outpu
       out.result({ thisDevice: device, via }, `This device is now called “${device.name}”. ${reach}`)
       return 0
     },
-    false
+    { network: false }
   )
 }
 
@@ -70,7 +70,7 @@ export function runMetrics(options: CliOptions, out: Output): Promise<number> {
       out.result({ metrics }, metricsText(metrics))
       return 0
     },
-    false
+    { network: false }
   )
 }
 

@@ -16,7 +16,7 @@ export async function runJoin(positionals: string[], options: CliOptions, out: O
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true
   const words = await readCode({ argv: positionals.join(' ').trim(), interactive })
 
-  const backend = await openBackend(options, out)
+  const backend = await openBackend(options, out, { shortLived: true })
   const joinId = randomBytes(6).toString('hex')
   let lastMessage = ''
   // The slip the engine undid, if any: the result says it, not only a progress line.

@@ -1,6 +1,6 @@
 // Schema history. Each entry moves the database from version i to i+1 (PRAGMA
-// user_version) inside one transaction, so a crash mid-migration leaves the old
-// version intact and the step simply runs again on the next open. Never edit a
+// user_version); the pending steps run inside one transaction, so a crash mid-migration
+// leaves the old version intact and the steps simply run again on the next open. Never edit a
 // shipped step: append a new one. (A step that rebuilds a table must not rely on
 // foreign_keys being off: the pragma cannot change inside a transaction.)
 
@@ -110,29 +110,27 @@ function assertOurs(db: DatabaseSync, version: number, file: string): void {
   }
 }
 
-/** Brings the database to SCHEMA_VERSION. Safe to call on every open and from two processes at once. */
+/**
+ * Brings the database to SCHEMA_VERSION. Safe to call on every open and from two processes at once.
+ * Every pending step runs in one transaction: a new device's registry is created with one durable
+ * commit (one WAL sync) instead of one per step, and a crash still leaves the old version intact.
+ */
 export function migrate(db: DatabaseSync, file: string): void {
   const seen = pragmaNumber(db, 'user_version')
   if (seen > SCHEMA_VERSION) throw tooNew(seen, file)
   assertOurs(db, seen, file)
   if (seen === SCHEMA_VERSION) return
-  for (let step = 0; step < SCHEMA_VERSION; step++) {
-    db.exec('BEGIN IMMEDIATE')
-    try {
-      // Re-read under the write lock: another process may have migrated since we looked.
-      const version = pragmaNumber(db, 'user_version')
-      if (version > SCHEMA_VERSION) throw tooNew(version, file)
-      if (version === SCHEMA_VERSION) {
-        db.exec('COMMIT')
-        return
-      }
-      assertOurs(db, version, file)
-      db.exec(MIGRATIONS[version] as string)
-      db.exec(`PRAGMA user_version = ${version + 1}`)
-      db.exec('COMMIT')
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK')
-      throw err
-    }
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    // Re-read under the write lock: another process may have migrated since we looked.
+    const version = pragmaNumber(db, 'user_version')
+    if (version > SCHEMA_VERSION) throw tooNew(version, file)
+    assertOurs(db, version, file)
+    for (let step = version; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step] as string)
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`)
+    db.exec('COMMIT')
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK')
+    throw err
   }
 }

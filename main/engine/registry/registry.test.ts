@@ -476,6 +476,25 @@ describe('queries', () => {
     reg.close()
   })
 
+  test('logEvents: several rows in order, or none when one of them is invalid', () => {
+    const reg = open()
+    reg.logEvents([
+      { kind: 'failed-proofs', input: { details: { count: 2 } } },
+      { kind: 'session-ended', input: { reason: 'paired' } }
+    ])
+    const [last, first] = reg.listEvents({ limit: 2 })
+    assert.equal(first?.kind, 'failed-proofs')
+    assert.deepEqual(first?.details, { count: 2 })
+    assert.equal(last?.kind, 'session-ended')
+    assert.equal(last?.reason, 'paired')
+    assert.throws(
+      () => reg.logEvents([{ kind: 'code-expired' }, { kind: 'Not A Kind' }]),
+      (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+    )
+    assert.equal(reg.listEvents().length, 2)
+    reg.close()
+  })
+
   test('counts: every status, every event kind', () => {
     const reg = open()
     reg.recordPairing(pairing(1))

@@ -372,6 +372,11 @@ export class Registry {
     return this.#audit.log(kind, input)
   }
 
+  /** Several audit rows in one transaction (one fsync); nothing is written if one of them is invalid. */
+  logEvents(entries: Array<{ kind: string; input?: EventInput }>): void {
+    this.#audit.logMany(entries)
+  }
+
   listEvents(options: { limit?: number } = {}): RegistryEvent[] {
     return this.#audit.list(options)
   }

@@ -197,6 +197,7 @@ describe('this device', () => {
 describe('pairing lifecycle', () => {
   test('recordPairing round trip and event', () => {
     const reg = open()
+    reg.preparePairing()
     const input = pairing(1)
     const stored = reg.recordPairing(input)
     const got = reg.getDevice(input.peerId)

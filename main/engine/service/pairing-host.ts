@@ -202,6 +202,8 @@ export class PairingHost implements Startable {
     this.#active = active
     this.#responder.add(session)
     this.#c.registry.logEvent('session-started', { details: { ttlMs } })
+    // While the words are read out: the commits' statements compiled now, not inside the exchange.
+    this.#c.registry.preparePairing()
     this.#follow(active)
     void this.#publish(active, keys)
     const view = this.view()!

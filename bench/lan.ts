@@ -307,14 +307,14 @@ async function main(): Promise<void> {
         fmtMs(result.total.max)
       ],
       ...[
-        ['  before dial (key derivation, peer store)', 'beforeDial'],
+        ['  before dial (key derivation, candidate)', 'beforeDial'],
         ['  connect: TCP + Noise + yamux (joiner connection:open)', 'connect'],
         ['  protocol select + Hello -> initiator admits it', 'helloAdmitted'],
         ['  Challenge -> joiner verified the initiator', 'challengeVerified'],
         ['  Response -> initiator verified the joiner', 'responseVerified'],
         ['  initiator pending commit (seal + registry, to devices-changed)', 'initiatorPendingCommit'],
         ['  Complete -> joiner verified it', 'completeVerified'],
-        ['  joiner commit (TrustStore.recordPairing + peer store)', 'joinerCommit'],
+        ['  joiner commit (TrustStore.recordPairing)', 'joinerCommit'],
         ['  Ack -> initiator confirmed (incl. confirm commit)', 'ackToConfirmed'],
         ['process CPU time (user + system) during the pairing', 'cpu']
       ].map(([label, key]) => [

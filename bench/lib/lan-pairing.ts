@@ -8,17 +8,15 @@
 // PairingService. The joiner is built from the engine's parts as the service
 // wires them (its own libp2p node, registry, peer store, secret store,
 // TrustStore, LocalDevice), and its commit is the one the service's Joining
-// part makes: `trust.recordPairing(outcome, 'paired')`, then the peer's
-// addresses into the peer store.
+// part makes: `trust.recordPairing(outcome, 'paired')` (the peer's addresses
+// go into its registry row; see pairing-components.ts).
 //
 // Timing reads only what is public: the joiner's raceJoin callbacks (ours),
 // libp2p's `connection:open` on the joiner's node, and the initiator
 // service's 'session' and 'devices-changed' events. What happens inside the
 // initiator between two of its events (its pending and confirm commits, the
 // Ack's arrival) is not split further.
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection } from '@libp2p/interface'
-import { multiaddr } from '@multiformats/multiaddr'
 import { performance } from 'node:perf_hooks'
 import { parseCodeOrThrow } from '../../shared/code/index.ts'
 import { APP_VERSION } from '../../shared/version.ts'
@@ -38,7 +36,7 @@ import { makeTempDir, removeTempDir } from '../../test-support/temp-dirs.ts'
 export interface Timeline {
   /** The words are handed to raceJoin. */
   submit: number
-  /** Joiner: the first "connecting" progress (the candidate is in the peer store, the dial starts). */
+  /** Joiner: the first "connecting" progress (the dial starts). */
   connecting?: number
   /** Joiner's node: `connection:open` to the initiator (TCP + Noise + yamux done). */
   connected?: number
@@ -193,8 +191,6 @@ export async function lanPair(
       commit: async (o) => {
         timeline.joinerCommitStart = performance.now()
         await joiner.trust.recordPairing(o, 'paired')
-        const addrs = o.remoteDevice.addresses.map((a) => multiaddr(a))
-        if (addrs.length > 0) await joiner.node.peerStore.merge(peerIdFromString(o.remotePeerId), { multiaddrs: addrs })
         timeline.joinerCommitEnd = performance.now()
       },
       progress: (p) => {

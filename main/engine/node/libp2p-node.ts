@@ -204,7 +204,10 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
     },
     transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), circuitRelayTransport()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // No yamux keep-alive: libp2p's connection monitor already pings every connection every 10 s (keeping NAT
+    // mappings open and dropping dead peers), and yamux's own one starts with a ping on every new connection —
+    // four extra encrypted frames at the very moment a pairing's first messages go out.
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     connectionGater: guardGater(gaterFor(options.policy), options.guard),
     connectionManager: {
       // libp2p's per-host inbound rate limit is tuned for the public internet.

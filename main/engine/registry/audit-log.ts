@@ -22,6 +22,19 @@ export class AuditLog extends RegistryPart {
     })
   }
 
+  /**
+   * Several rows in one transaction: one fsync instead of one per row (a session's end writes up to five),
+   * and all of them or none. Every row is checked before anything is written.
+   */
+  logMany(entries: Array<{ kind: string; input?: EventInput }>): void {
+    const checked = entries.map((e) => checkEvent(e.kind, e.input))
+    if (checked.length === 0) return
+    this.db.transaction(() => {
+      const at = this.now()
+      for (const e of checked) this.db.insertEvent(at, e.kind, e.peerId, e.reason, e.detailsJson)
+    })
+  }
+
   /** Newest first (by id: the wall clock can step back, the id cannot). */
   list(options: { limit?: number } = {}): RegistryEvent[] {
     const limit = checkLimit(options.limit ?? 100)

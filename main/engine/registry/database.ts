@@ -25,6 +25,8 @@ function openFailure(err: unknown, file: string): unknown {
   return toStorageError(err, file)
 }
 
+const INSERT_EVENT_SQL = 'INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)'
+
 export class RegistryDatabase {
   readonly #db: DatabaseSync
   readonly #file: string
@@ -81,6 +83,15 @@ export class RegistryDatabase {
     return stmt
   }
 
+  /** Compiles a statement now (it is cached), so its first run does not pay for it. */
+  prepare(sql: string): void {
+    this.#statement(sql)
+  }
+
+  prepareEventInsert(): void {
+    this.#statement(INSERT_EVENT_SQL)
+  }
+
   run(sql: string, ...params: SQLInputValue[]) {
     return this.#statement(sql).run(...params)
   }
@@ -127,7 +138,6 @@ export class RegistryDatabase {
 
   /** One audit-log row (inside the caller's transaction when there is one); returns its id. */
   insertEvent(at: number, kind: string, peerId: string | null, reason: string | null, detailsJson: string): number {
-    const sql = 'INSERT INTO events (at, kind, peer_id, reason, details) VALUES (?, ?, ?, ?, ?)'
-    return Number(this.run(sql, at, kind, peerId, reason, detailsJson).lastInsertRowid)
+    return Number(this.run(INSERT_EVENT_SQL, at, kind, peerId, reason, detailsJson).lastInsertRowid)
   }
 }

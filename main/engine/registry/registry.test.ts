@@ -197,6 +197,7 @@ describe('this device', () => {
 describe('pairing lifecycle', () => {
   test('recordPairing round trip and event', () => {
     const reg = open()
+    reg.preparePairing()
     const input = pairing(1)
     const stored = reg.recordPairing(input)
     const got = reg.getDevice(input.peerId)
@@ -473,6 +474,25 @@ describe('queries', () => {
     assert.equal(events[0]?.peerId, null)
     assert.ok((events[0]?.id ?? 0) > (events[1]?.id ?? 0))
     assert.equal(reg.listEvents().length, 6)
+    reg.close()
+  })
+
+  test('logEvents: several rows in order, or none when one of them is invalid', () => {
+    const reg = open()
+    reg.logEvents([
+      { kind: 'failed-proofs', input: { details: { count: 2 } } },
+      { kind: 'session-ended', input: { reason: 'paired' } }
+    ])
+    const [last, first] = reg.listEvents({ limit: 2 })
+    assert.equal(first?.kind, 'failed-proofs')
+    assert.deepEqual(first?.details, { count: 2 })
+    assert.equal(last?.kind, 'session-ended')
+    assert.equal(last?.reason, 'paired')
+    assert.throws(
+      () => reg.logEvents([{ kind: 'code-expired' }, { kind: 'Not A Kind' }]),
+      (err: unknown) => err instanceof PairwiseError && err.code === 'invalid-argument'
+    )
+    assert.equal(reg.listEvents().length, 2)
     reg.close()
   })
 

@@ -42,6 +42,18 @@ export type * from './types.ts'
 const DEFAULT_BUSY_TIMEOUT_MS = 5000
 const UNTRUSTED_SQL = UNTRUSTED_STATUSES.map((s) => `'${s}'`).join(', ')
 
+const UPSERT_DEVICE_SQL = `INSERT INTO devices (peer_id, name, os, app_version, paired_at, last_seen, addresses, pair_key_sealed, status, revoked_at, updated_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+   ON CONFLICT (peer_id) DO UPDATE SET
+     name = excluded.name, os = excluded.os, app_version = excluded.app_version,
+     paired_at = excluded.paired_at, last_seen = excluded.last_seen, addresses = excluded.addresses,
+     pair_key_sealed = excluded.pair_key_sealed, status = excluded.status,
+     revoked_at = NULL, updated_at = excluded.updated_at`
+const STATUS_SQL = 'SELECT status FROM devices WHERE peer_id = ?'
+const DELETE_NOTICE_SQL = 'DELETE FROM revocation_outbox WHERE peer_id = ?'
+const SET_STATUS_SQL = 'UPDATE devices SET status = ?, updated_at = ? WHERE peer_id = ?'
+const GET_DEVICE_SQL = `SELECT ${DEVICE_COLUMNS} FROM devices WHERE peer_id = ?`
+
 function notFound(peerId: string): PairwiseError {
   return new PairwiseError('not-found', 'No paired device has that id.', {
     hint: 'Refresh the device list; it may have been removed already.',
@@ -128,6 +140,18 @@ export class Registry {
   // ---- pairing lifecycle -------------------------------------------------------
 
   /**
+   * Prepares the statements a pairing's commits run, while a code waits for its joiner: on a fresh
+   * registry each one is otherwise compiled inside the exchange (~0.3 ms of a LAN pairing).
+   */
+  preparePairing(): void {
+    this.#db.guard(() => {
+      for (const sql of [UPSERT_DEVICE_SQL, STATUS_SQL, DELETE_NOTICE_SQL, SET_STATUS_SQL, GET_DEVICE_SQL])
+        this.#db.prepare(sql)
+      this.#db.prepareEventInsert()
+    })
+  }
+
+  /**
    * Stores a device after a successful pairing. Re-pairing a revoked or removed device
    * (which needs a fresh code) replaces its record and cancels any notice still owed to it.
    */
@@ -142,13 +166,7 @@ export class Registry {
       // Upsert rather than INSERT OR REPLACE: REPLACE deletes first, which the outbox's
       // foreign key would refuse while a notice is still owed.
       this.#db.run(
-        `INSERT INTO devices (peer_id, name, os, app_version, paired_at, last_seen, addresses, pair_key_sealed, status, revoked_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-         ON CONFLICT (peer_id) DO UPDATE SET
-           name = excluded.name, os = excluded.os, app_version = excluded.app_version,
-           paired_at = excluded.paired_at, last_seen = excluded.last_seen, addresses = excluded.addresses,
-           pair_key_sealed = excluded.pair_key_sealed, status = excluded.status,
-           revoked_at = NULL, updated_at = excluded.updated_at`,
+        UPSERT_DEVICE_SQL,
         p.peerId,
         p.name,
         p.os,
@@ -160,7 +178,7 @@ export class Registry {
         p.status,
         at
       )
-      this.#db.run('DELETE FROM revocation_outbox WHERE peer_id = ?', p.peerId)
+      this.#db.run(DELETE_NOTICE_SQL, p.peerId)
       this.#insertEvent(at, p.status === 'paired' ? 'paired' : 'pending', p.peerId, null, {
         name: p.name,
         os: p.os,
@@ -208,7 +226,7 @@ export class Registry {
     return this.#db.transaction(() => {
       if (this.#transition(id, 'confirm') !== 'paired') return false
       const at = this.#now()
-      this.#db.run('UPDATE devices SET status = ?, updated_at = ? WHERE peer_id = ?', 'paired', at, id)
+      this.#db.run(SET_STATUS_SQL, 'paired', at, id)
       this.#insertEvent(at, 'confirmed', id, null, {})
       return true
     })
@@ -320,7 +338,7 @@ export class Registry {
   getDevice(peerId: string): DeviceRecord | null {
     const id = checkPeerId(peerId)
     return this.#db.guard(() => {
-      const row = this.#db.get(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE peer_id = ?`, id)
+      const row = this.#db.get(GET_DEVICE_SQL, id)
       return row === undefined ? null : toDevice(row)
     })
   }
@@ -372,6 +390,11 @@ export class Registry {
     return this.#audit.log(kind, input)
   }
 
+  /** Several audit rows in one transaction (one fsync); nothing is written if one of them is invalid. */
+  logEvents(entries: Array<{ kind: string; input?: EventInput }>): void {
+    this.#audit.logMany(entries)
+  }
+
   listEvents(options: { limit?: number } = {}): RegistryEvent[] {
     return this.#audit.list(options)
   }
@@ -388,7 +411,7 @@ export class Registry {
   }
 
   #statusOf(peerId: string): DeviceStatus | null {
-    const row = this.#db.get('SELECT status FROM devices WHERE peer_id = ?', peerId)
+    const row = this.#db.get(STATUS_SQL, peerId)
     return row === undefined ? null : (row.status as DeviceStatus)
   }
 

@@ -39,8 +39,11 @@ export class LocalDevice {
     return thisDeviceView(this.#c.registry, this.#c.protection, this.addresses())
   }
 
+  /** What a pairing sends: read afresh each time (the name may change), libp2p's address list computed once. */
   info(): DeviceInfo {
-    return { name: this.view().name, os: osLabel(), appVersion: this.#c.appVersion, addresses: this.addresses() }
+    const self = this.#c.registry.getThisDevice()
+    if (self === null) throw new Error('this device is not registered')
+    return { name: self.name, os: osLabel(), appVersion: this.#c.appVersion, addresses: this.addresses() }
   }
 
   rename(name: string): ThisDevice {

@@ -21,13 +21,17 @@ export interface PairingComponents {
   onIdle(): void
 }
 
-/** Stores a finished pairing and remembers where the other device is: the one commit both sides make. */
+/**
+ * Stores a finished pairing: the one commit both sides make. The other device's addresses go into its
+ * registry row, and that is where every later dial to it reads them (contacts.ts passes the row's
+ * addresses to connectToDevice, and puts them in libp2p's peer store at each start). Writing them to the
+ * peer store here as well cost two peer-store writes per pairing on the protocol's critical path; the
+ * open connection and its deferred identify tell libp2p the rest.
+ */
 export async function commitPairing(
-  c: Pick<PairingComponents, 'trust' | 'contacts'>,
+  c: Pick<PairingComponents, 'trust'>,
   outcome: PairingOutcome,
   status: 'paired' | 'pending-confirmation'
 ): Promise<void> {
-  const { remotePeerId, remoteDevice } = outcome
   await c.trust.recordPairing(outcome, status)
-  await c.contacts.rememberAddresses(remotePeerId, remoteDevice.addresses)
 }

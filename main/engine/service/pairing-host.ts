@@ -20,6 +20,7 @@ import { InitiatorSession } from '../protocol/initiator.ts'
 import { PairingResponder } from '../protocol/responder.ts'
 import { commitPairing, type PairingComponents } from './pairing-components.ts'
 import type { CodeAlarms } from './code-alarms.ts'
+import type { EventInput } from '../registry/registry.ts'
 import type { Reach } from './reachability.ts'
 
 // The initiator's side: one code at a time, shown until a device pairs with
@@ -201,6 +202,8 @@ export class PairingHost implements Startable {
     this.#active = active
     this.#responder.add(session)
     this.#c.registry.logEvent('session-started', { details: { ttlMs } })
+    // While the words are read out: the commits' statements compiled now, not inside the exchange.
+    this.#c.registry.preparePairing()
     this.#follow(active)
     void this.#publish(active, keys)
     const view = this.view()!
@@ -356,17 +359,25 @@ export class PairingHost implements Startable {
     session.events.on('state', ({ state }) => {
       if (this.#stopped) return
       if (state !== 'waiting' && state !== 'committing') {
+        // Shown first: the pairing itself is already stored. What follows (withdrawing the advertisement,
+        // the deferred identify, the audit rows) is bookkeeping nobody waits for.
+        this.#emit()
         this.#c.onIdle()
         active.stopPublishing.abort()
-        if (state === 'expired') registry.logEvent('code-expired')
-        if (session.failedAttempts > 0)
-          registry.logEvent('failed-proofs', { details: { count: session.failedAttempts } })
-        if (session.blockedPeers > 0) registry.logEvent('peers-blocked', { details: { count: session.blockedPeers } })
         const refused = this.#turnedAway() - active.refusedBefore
-        if (refused > 0) registry.logEvent('strangers-refused', { details: { count: refused } })
-        registry.logEvent('session-ended', { reason: state })
+        const rows: Array<{ kind: string; input?: EventInput }> = []
+        if (state === 'expired') rows.push({ kind: 'code-expired' })
+        if (session.failedAttempts > 0)
+          rows.push({ kind: 'failed-proofs', input: { details: { count: session.failedAttempts } } })
+        if (session.blockedPeers > 0)
+          rows.push({ kind: 'peers-blocked', input: { details: { count: session.blockedPeers } } })
+        if (refused > 0) rows.push({ kind: 'strangers-refused', input: { details: { count: refused } } })
+        rows.push({ kind: 'session-ended', input: { reason: state } })
+        // One transaction: a session's end costs one fsync, not one per row.
+        registry.logEvents(rows)
         // A pairing left unconfirmed is settled by a presence check once the dust settles (P7).
         if (state === 'unconfirmed' && active.joiner !== null) contacts.schedule(active.joiner.peerId, 1_000)
+        return
       }
       this.#emit()
     })

@@ -12,6 +12,13 @@ export interface ReachabilityComponents {
 export type Reach = 'public' | 'relay' | 'local'
 
 /**
+ * How long a computed reach is reused. libp2p's address list is rebuilt on every read (~0.15 ms), and a
+ * pairing's session views read it several times within milliseconds; a change of our addresses clears
+ * it at once (self:peer:update), and the age bound covers one that expires without an event.
+ */
+const REACH_MAX_AGE_MS = 1_000
+
+/**
  * Watches this device's verified addresses. libp2p lists a public address
  * only once AutoNAT (or a port mapping) confirmed it, so a public address in
  * getMultiaddrs() means others can dial us: then, and only then, a device
@@ -19,7 +26,11 @@ export type Reach = 'public' | 'relay' | 'local'
  */
 export class Reachability implements Startable {
   readonly #c: ReachabilityComponents
-  readonly #onUpdate = (): void => void this.#update()
+  readonly #onUpdate = (): void => {
+    this.#cached = undefined
+    void this.#update()
+  }
+  #cached: { reach: Reach; at: number } | undefined
 
   constructor(components: ReachabilityComponents) {
     this.#c = components
@@ -35,9 +46,12 @@ export class Reachability implements Startable {
   }
 
   get reach(): Reach {
+    const now = performance.now()
+    if (this.#cached !== undefined && now - this.#cached.at < REACH_MAX_AGE_MS) return this.#cached.reach
     const kinds = new Set(this.#c.node.getMultiaddrs().map((ma) => classifyAddress(ma)))
-    if (kinds.has('public')) return 'public'
-    return kinds.has('circuit') ? 'relay' : 'local'
+    const reach: Reach = kinds.has('public') ? 'public' : kinds.has('circuit') ? 'relay' : 'local'
+    this.#cached = { reach, at: now }
+    return reach
   }
 
   async #update(): Promise<void> {

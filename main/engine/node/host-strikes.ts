@@ -31,7 +31,7 @@ export interface HostStrikeLimits {
 export const DEFAULT_HOST_STRIKE_LIMITS: HostStrikeLimits = {
   strikes: 3,
   windowMs: 10_000,
-  blockMs: 1_000,
+  blockMs: 2_000,
   maxBlockMs: 16_000,
   forgetMs: 60_000,
   maxHosts: 4_096

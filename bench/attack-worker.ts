@@ -1,5 +1,9 @@
 // Child process for benchmark 5 (bench/attack.ts): 100 hostile peers, each a
-// bare libp2p node with its own identity and one connection to the target.
+// bare libp2p node with its own identity. Given the target's bare address,
+// each stream's dialProtocol opens a fresh connection (libp2p cannot match a
+// bare address to the peer it already has, and drops the new connection as a
+// duplicate once it is up): a Noise handshake per stream. Given the address
+// with /p2p/<id>, each peer keeps one connection (attack.ts --connections one).
 // Each runs a closed loop — open a pairing stream, send something wrong, read
 // the answer, close, repeat — until told to stop. Kinds, by peer index:
 //   wrong-proof   a well-formed Hello for the live session (rendezvous id read

@@ -54,7 +54,7 @@ export async function makeInitiator(overrides: Partial<InitiatorSessionOptions> 
 export function connect(
   responder: PairingResponder,
   joinerPeerId: string
-): { joinerEnd: FramedChannel; served: Promise<void> } {
+): { joinerEnd: FramedChannel; served: Promise<'hostile' | 'ok'> } {
   const [initiatorEnd, joinerEnd] = memoryPipe()
   const served = responder.handleStream(initiatorEnd, joinerPeerId)
   return { joinerEnd: new FramedChannel(joinerEnd), served }

@@ -1,5 +1,6 @@
 import type { Connection, MultiaddrConnection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { HostStrikes, type HostStrikeLimits } from './host-strikes.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 
 // A device's share of connections for strangers, so that a flood cannot keep a
@@ -20,6 +21,10 @@ import type { PairwiseLibp2p } from './libp2p-node.ts'
 //     the slots above them stay reserved for our own dials and paired devices.
 // Per-host caps keep one address from pushing everyone else out; the overall
 // caps bound what many addresses together can hold.
+//   - hosts whose pairing streams keep failing (host-strikes.ts) are refused
+//     before Noise for a short, growing while, and their strangers' connections
+//     are closed: a flood of hostile streams otherwise costs a handshake each.
+//     Never a host a paired device or one of our nodes was seen at.
 
 export interface ConnectionGuardLimits {
   maxPendingPerHost: number
@@ -43,6 +48,9 @@ export function libp2pLimitsFor(limits: ConnectionGuardLimits): {
   return { maxConnections: limits.maxStrangers + 128, maxIncomingPendingConnections: limits.maxPending * 2 }
 }
 
+/** Addresses of paired devices and nodes remembered as never to block: more than one person has devices at. */
+const MAX_TRUSTED_HOSTS = 256
+
 export interface GuardHooks {
   /** Paired devices and our nodes: never closed by the guard. */
   isProtected(peerId: string): boolean
@@ -56,8 +64,11 @@ export class ConnectionGuard {
   readonly #pending = new Set<MultiaddrConnection>()
   readonly #strangers = new Set<Connection>()
   #hooks: GuardHooks = { isProtected: () => false, inExchange: () => false }
-  /** Handshakes aborted and connections closed to make room, since start. */
+  /** Handshakes aborted and connections closed to make room, or refused from a blocked host, since start. */
   turnedAway = 0
+  readonly #strikes: HostStrikes
+  /** Hosts protected peers connected from (bounded, oldest dropped): never blocked. */
+  readonly #trustedHosts = new Set<string>()
 
   /**
    * Hosts with no per-host cap. Only one-machine runs (tests, benchmarks: allowLoopback) pass
@@ -66,9 +77,13 @@ export class ConnectionGuard {
    */
   readonly #uncappedHosts: Set<string>
 
-  constructor(limits: Partial<ConnectionGuardLimits> = {}, options: { uncappedHosts?: string[] } = {}) {
+  constructor(
+    limits: Partial<ConnectionGuardLimits> = {},
+    options: { uncappedHosts?: string[]; strikes?: Partial<HostStrikeLimits> } = {}
+  ) {
     this.limits = { ...DEFAULT_GUARD_LIMITS, ...limits }
     this.#uncappedHosts = new Set(options.uncappedHosts ?? [])
+    this.#strikes = new HostStrikes(options.strikes)
   }
 
   /** Starts watching a node's connections; the hooks come from parts built after the node. */
@@ -88,8 +103,12 @@ export class ConnectionGuard {
 
   /** The connection gater's `denyInboundConnection`: never denies, makes room instead. */
   denyInboundConnection = (maConn: MultiaddrConnection): boolean => {
-    for (const c of this.#pending) if (c.status !== 'open') this.#pending.delete(c)
     const host = hostOf(maConn.remoteAddr)
+    if (this.#strikes.blocked(host) && this.#blockable(host)) {
+      this.turnedAway++
+      return true
+    }
+    for (const c of this.#pending) if (c.status !== 'open') this.#pending.delete(c)
     const abort = (c: MultiaddrConnection): void => c.abort(new Error('too many pending handshakes'))
     const all = (): boolean => true
     if (!this.#uncappedHosts.has(host)) {
@@ -109,13 +128,41 @@ export class ConnectionGuard {
     this.#pending.delete(maConn)
   }
 
+  /**
+   * A stranger's pairing stream failed (garbage, an unknown rendezvous id, a wrong proof, ...). Enough
+   * of them block its host: the host's strangers not in a pairing exchange are closed, and its new
+   * connections are refused before Noise until the block ends.
+   */
+  strike(connection: Connection): void {
+    // A relayed connection's address is the relay's, which other devices use too: never struck.
+    const relayed = connection.remoteAddr.getComponents().some((c) => c.name === 'p2p-circuit')
+    const host = hostOf(connection.remoteAddr)
+    if (connection.direction !== 'inbound' || relayed || !this.#blockable(host)) return
+    if (this.#hooks.isProtected(connection.remotePeer.toString())) return
+    if (!this.#strikes.strike(host)) return
+    for (const c of [...this.#strangers]) {
+      if (hostOf(c.remoteAddr) !== host || this.#hooks.inExchange(c.remotePeer.toString())) continue
+      this.#strangers.delete(c)
+      c.abort(new Error('too many failed pairing attempts from this address'))
+      this.turnedAway++
+    }
+  }
+
+  #blockable(host: string): boolean {
+    return !this.#uncappedHosts.has(host) && !this.#trustedHosts.has(host)
+  }
+
   get strangers(): number {
     return this.#strangers.size
   }
 
   #admit(connection: Connection): void {
-    if (connection.direction !== 'inbound' || this.#hooks.isProtected(connection.remotePeer.toString())) return
     const host = hostOf(connection.remoteAddr)
+    if (this.#hooks.isProtected(connection.remotePeer.toString())) {
+      this.#trustHost(host)
+      return
+    }
+    if (connection.direction !== 'inbound') return
     const close = (c: Connection): void => {
       this.#strangers.delete(c)
       c.abort(new Error('too many connections from strangers'))
@@ -127,6 +174,13 @@ export class ConnectionGuard {
     }
     this.#makeRoom(this.#strangers, () => true, evictable, this.limits.maxStrangers, close)
     this.#strangers.add(connection)
+  }
+
+  #trustHost(host: string): void {
+    this.#trustedHosts.delete(host)
+    this.#trustedHosts.add(host)
+    if (this.#trustedHosts.size > MAX_TRUSTED_HOSTS)
+      this.#trustedHosts.delete(this.#trustedHosts.values().next().value!)
   }
 
   /**

@@ -61,18 +61,24 @@ export interface JoinRaceOptions {
 const MAX_CANDIDATES_IN_FLIGHT = 8
 /** Tries per candidate; the candidate's deadline usually ends the retries first. */
 const MAX_TRIES = 40
+/** Extra dials of a LAN or stored candidate that did not connect: a stale one costs ~1 s of its slot. */
+const LOCAL_DIAL_RETRIES = 3
 
 /**
  * Whether a failed attempt says "not now" rather than "no". `busy` is always worth another try. A DHT
  * candidate is the device holding this code (only holders of the code can make a record that opens),
  * so when it is unreachable, times out or drops the stream — what a flood of strangers does to it —
- * it is asked again; a LAN or stored candidate that fails that way may be any device, and is not.
+ * it is asked again; a LAN or stored candidate that fails that way may be any device, and is dialled
+ * again only a few times (`attempt` is how many tries failed before this one).
  * Refusals that name the code's fate (expired, used, wrong, blocked) are final, and so is any failure
  * after the initiator proved the code (the caller checks): that exchange ran, and its end is the answer.
  */
-export function worthRetrying(err: unknown, path: DiscoveryPath): boolean {
+export function worthRetrying(err: unknown, path: DiscoveryPath, attempt = 0): boolean {
   if (err instanceof PairwiseError && err.code === 'busy') return true
-  if (path !== 'dht' && path !== 'public') return false
+  // A LAN or stored device whose dial failed gets a few more dials: a flooded initiator refuses new
+  // connections for moments at a time, and without them the person waited for the whole join timeout.
+  if (path !== 'dht' && path !== 'public')
+    return err instanceof PairwiseError && err.code === 'device-unreachable' && attempt < LOCAL_DIAL_RETRIES
   if (!(err instanceof PairwiseError)) return true
   return err.code === 'device-unreachable' || err.code === 'timed-out' || err.code === 'protocol-error'
 }
@@ -165,7 +171,7 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
         } catch (err) {
           if (
             reached.verifying ||
-            !worthRetrying(err, candidate.path) ||
+            !worthRetrying(err, candidate.path, attempt) ||
             attempt >= MAX_TRIES ||
             won ||
             candidateSignal.aborted

@@ -217,7 +217,16 @@ export class InitiatorSession {
    * Runs one exchange after the responder read this joiner's Hello. Never
    * throws: every failure ends this exchange with a refusal or a closed stream.
    */
-  async handleHello(channel: FramedChannel, hello: Hello, remotePeerId: string, via?: ArrivalPath): Promise<void> {
+  /**
+   * Serves one joiner's exchange after its Hello. Resolves 'failed' when the peer proved nothing (a wrong
+   * proof, or refused for its earlier ones): the caller may count it against the peer's address.
+   */
+  async handleHello(
+    channel: FramedChannel,
+    hello: Hello,
+    remotePeerId: string,
+    via?: ArrivalPath
+  ): Promise<'failed' | 'served'> {
     const base: TranscriptBase = {
       version: PROTOCOL_VERSION,
       rendezvous: this.#rendezvous,
@@ -231,13 +240,13 @@ export class InitiatorSession {
     const refusal = this.#admissionRefusal(remotePeerId)
     if (refusal !== undefined) {
       await refuse(channel, refusal)
-      return
+      return refusal === 'attempts-exceeded' && this.#machine.is('waiting') ? 'failed' : 'served'
     }
     const expected = joinerProof(this.#authKey, base)
     if (!equalBytes(expected, fromHex(hello.proof))) {
       this.#recordFailure(remotePeerId)
       await refuse(channel, 'wrong-code')
-      return
+      return 'failed'
     }
 
     const abort = new AbortController()
@@ -260,6 +269,7 @@ export class InitiatorSession {
     } finally {
       this.#inFlight.delete(abort)
     }
+    return 'served'
   }
 
   async #verifyJoiner(

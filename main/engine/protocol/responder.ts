@@ -73,7 +73,10 @@ export class PairingResponder {
   }
 
   /**
-   * Serves one inbound stream from an authenticated peer. Never throws. `remoteHost` is the
+   * Serves one inbound stream from an authenticated peer. Never throws. Resolves 'hostile' when the
+   * stream could not have come from an honest joiner with the right code — garbage or an oversized frame,
+   * an unknown rendezvous id, a wrong proof, no Hello in time — and 'ok' otherwise (a busy or evicted
+   * stream is not the peer's fault). `remoteHost` is the
    * connection's IP address (per-host fairness); streams without one share the peer's own bucket.
    * `via`: how the connection came (the overheard-code alarm says so).
    */
@@ -82,7 +85,7 @@ export class PairingResponder {
     remotePeerId: string,
     remoteHost: string = remotePeerId,
     via?: ArrivalPath
-  ): Promise<void> {
+  ): Promise<'hostile' | 'ok'> {
     this.stats.streams++
     const channel = new FramedChannel(duplex)
     const ticket = this.#admission.admit(remotePeerId, remoteHost)
@@ -95,7 +98,7 @@ export class PairingResponder {
         if (ticket.evicted.signal.aborted) {
           // Made room for a newer stream; the peer may come back.
           await this.#refuse(channel, 'busy', 'evicted')
-          return
+          return 'ok'
         }
         throw err
       } finally {
@@ -103,25 +106,26 @@ export class PairingResponder {
       }
       if (isRefusal(hello)) {
         await channel.close()
-        return
+        return 'ok'
       }
       if (hello.v !== PROTOCOL_VERSION) {
         await this.#refuse(channel, 'version-mismatch')
-        return
+        return 'ok'
       }
       const session = this.#sessions.get(hello.rendezvous)
       if (session === undefined) {
         await this.#refuse(channel, 'no-device-waiting')
-        return
+        return 'hostile'
       }
       if (!this.#admission.activate(ticket)) {
         await this.#refuse(channel, 'busy')
-        return
+        return 'ok'
       }
-      await session.handleHello(channel, hello, remotePeerId, via)
+      return (await session.handleHello(channel, hello, remotePeerId, via)) === 'failed' ? 'hostile' : 'ok'
     } catch (err) {
       this.#count(err instanceof PairwiseError && err.code === 'timed-out' ? 'timed-out' : 'protocol-error')
       channel.abort(err instanceof Error ? err.message : 'protocol error')
+      return 'hostile'
     } finally {
       this.#admission.release(ticket)
     }

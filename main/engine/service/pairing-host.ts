@@ -88,13 +88,16 @@ export class PairingHost implements Startable {
   async start(): Promise<void> {
     await this.#c.node.handle(
       PAIR_PROTOCOL,
-      (stream, connection) =>
-        this.#responder.handleStream(
+      async (stream, connection) => {
+        const verdict = await this.#responder.handleStream(
           streamDuplex(stream),
           connection.remotePeer.toString(),
           hostOf(connection.remoteAddr),
           arrivalPath(connection.remoteAddr)
-        ),
+        )
+        // Enough of these from one address and its connections are refused before Noise (host-strikes.ts).
+        if (verdict === 'hostile') this.#c.guard?.strike(connection)
+      },
       { maxInboundStreams: MAX_PAIR_STREAMS, runOnLimitedConnection: true }
     )
   }

@@ -4,6 +4,8 @@ import { Libp2pRecord } from '@libp2p/record'
 import { lpStream } from '@libp2p/utils'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import net from 'node:net'
+import { multiaddr } from '@multiformats/multiaddr'
 import { after, before, describe, it } from 'node:test'
 import { LOOPBACK, startDhtNodes } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
@@ -131,6 +133,37 @@ describe('the joiner asks our DHT nodes directly', () => {
     assert.equal(found, true)
     assert.equal(handedOver.length, 1)
     assert.equal((await openAdvertisement(handedOver[0]!, keys))?.peerId, real.peerId)
+  })
+
+  it('does not wait on a stalled dial to its bootstrap node: a later try opens a connection of its own', async () => {
+    // A listener that accepts and never answers: a dial to it stalls in the handshake (libp2p gives it 6 s).
+    const blackHole = net.createServer(() => undefined)
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve))
+    try {
+      const joiner = await fresh()
+      const bootstrapNode = dht.nodes[0]!
+      const port = (blackHole.address() as net.AddressInfo).port
+      await joiner.peerStore.merge(bootstrapNode.peerId, { multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${port}`)] })
+      // The service's own dial to the node, stuck: libp2p merges any other dial to this peer into it.
+      let stalledDialEnded = false
+      const stalled = joiner
+        .dial(bootstrapNode.peerId, { signal: AbortSignal.timeout(30_000) })
+        .catch(() => undefined)
+        .finally(() => (stalledDialEnded = true))
+      const found = await lookupFromBootstrap({
+        node: joiner,
+        key: real.key,
+        bootstrap: [dht.bootstrap[0]!],
+        signal: AbortSignal.timeout(20_000),
+        allowLoopback: true,
+        onRecord: async (value) => (await openAdvertisement(value, keys)) !== undefined
+      })
+      assert.equal(found, true)
+      assert.equal(stalledDialEnded, false, 'the record came over a connection of its own, not the stalled one')
+      await stalled
+    } finally {
+      blackHole.close()
+    }
   })
 
   it('ends without a record when no node has one', async () => {

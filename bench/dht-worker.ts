@@ -8,6 +8,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { MemoryDatastore } from 'datastore-core'
 import { Key } from 'interface-datastore'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
@@ -144,7 +145,13 @@ async function host(msg: Record<string, unknown>): Promise<Record<string, unknow
   }
 }
 
+// Event-loop delay of this process (a host's 25+ nodes share one loop): what a slow answer from a node waits on.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 })
+loopDelay.enable()
+
 function stats(): Record<string, unknown> {
+  const delay = { p99Ms: round(loopDelay.percentile(99) / 1e6, 1), maxMs: round(loopDelay.max / 1e6, 1) }
+  loopDelay.reset()
   const rt = nodes.map(routingTableSize)
   const conns = nodes.map((n) => n.getConnections().length)
   return {
@@ -152,7 +159,9 @@ function stats(): Record<string, unknown> {
     routingTable: { min: Math.min(...rt), avg: rt.reduce((s, x) => s + x, 0) / rt.length, max: Math.max(...rt) },
     connections: { avg: conns.reduce((s, x) => s + x, 0) / conns.length },
     memory: memory(),
-    cpuMs: cpuMs()
+    cpuMs: cpuMs(),
+    loopDelay: delay,
+    firstNodeConnections: nodes[0]?.getConnections().length ?? 0
   }
 }
 

@@ -52,6 +52,8 @@ interface SizeResult {
 
 interface HostStats {
   cpuMs: number
+  loopDelay?: { p99Ms: number; maxMs: number }
+  firstNodeConnections?: number
   nodes: number
   routingTable: { min: number; avg: number; max: number }
   memory: { rss: number }
@@ -146,6 +148,17 @@ async function runSize(n: number): Promise<SizeResult> {
         if (seen !== undefined) both.push(Math.max(seen.at, join.end) - join.start)
       } else warmErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
+    // BENCH_VERBOSE: every 5 s, each host process's event-loop delay and the bootstrap node's connections.
+    const watch =
+      process.env.BENCH_VERBOSE === undefined
+        ? undefined
+        : setInterval(() => {
+            void Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' }))).then((all) =>
+              console.log(
+                `  hosts: loop delay p99/max ${all.map((s) => `${s.loopDelay?.p99Ms}/${s.loopDelay?.maxMs}`).join(' ')} ms; bootstrap connections ${all[0]?.firstNodeConnections}; cpu ${round(all.reduce((t, s) => t + s.cpuMs, 0) / 1000, 1)} s`
+              )
+            )
+          }, 5_000)
     for (let r = 0; r < opts.coldRuns; r++) {
       const code = await initiator.request<Pair>({ cmd: 'pair' }, 60_000)
       const join = await joiner.request<Join>({ cmd: 'join', words: code.words, bootstrap, warm: false }, 60_000)
@@ -154,6 +167,7 @@ async function runSize(n: number): Promise<SizeResult> {
       if (join.ok && join.paths.includes('dht')) cold.push(join.ms)
       else coldErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
+    if (watch !== undefined) clearInterval(watch)
     const cpuAfter = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce(
       (s, x) => s + x.cpuMs,
       0

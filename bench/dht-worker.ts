@@ -8,6 +8,10 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { multiaddr } from '@multiformats/multiaddr'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { MemoryDatastore } from 'datastore-core'
+import { Key } from 'interface-datastore'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { parseCodeOrThrow } from '../shared/code/index.ts'
 import { deriveCodeKeys } from '../main/engine/code/derive.ts'
 import { advertisementKey, openAdvertisement } from '../main/engine/node/advertisement.ts'
@@ -50,6 +54,8 @@ function memory(): Record<string, number> {
 // ---- host: plain DHT nodes ------------------------------------------------------------
 
 const nodes: PairwiseLibp2p[] = []
+// Each node's datastore, so `holders` can say which nodes store a record (the --diag breakdown).
+const stores = new Map<PairwiseLibp2p, MemoryDatastore>()
 
 async function host(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
   switch (msg.cmd) {
@@ -57,13 +63,18 @@ async function host(msg: Record<string, unknown>): Promise<Record<string, unknow
       const count = msg.count as number
       const bootstrap = (msg.bootstrap as string[] | undefined) ?? []
       const before = memory()
-      const one = async (): Promise<PairwiseLibp2p> =>
-        createNode({
+      const one = async (): Promise<PairwiseLibp2p> => {
+        const datastore = new MemoryDatastore()
+        const node = await createNode({
           privateKey: await generateKeyPair('Ed25519'),
           network: { ...LOOPBACK, bootstrap: [] },
           policy: { isRefused: () => false },
-          inboundLimit: 10_000
+          inboundLimit: 10_000,
+          datastore
         })
+        stores.set(node, datastore)
+        return node
+      }
       if (bootstrap.length === 0) nodes.push(await one())
       const target = bootstrap[0] ?? nodes[0]!.getMultiaddrs()[0]!.toString()
       // Everyone knows the bootstrap node (the first node of the first host), like `pairwise node --bootstrap`.
@@ -121,12 +132,26 @@ async function host(msg: Record<string, unknown>): Promise<Record<string, unknow
     }
     case 'stats':
       return stats()
+    case 'holders': {
+      // Which of this host's nodes store the record under `key` (hex), as kad-dht files it.
+      const key = new Key(`/dht/record/${uint8ArrayToString(Buffer.from(msg.key as string, 'hex'), 'base32')}`, false)
+      const out: Array<{ peerId: string; has: boolean; rt: number }> = []
+      for (const node of nodes)
+        out.push({ peerId: node.peerId.toString(), has: await stores.get(node)!.has(key), rt: routingTableSize(node) })
+      return { nodes: out }
+    }
     default:
       throw new Error(`host: unknown command ${String(msg.cmd)}`)
   }
 }
 
+// Event-loop delay of this process (a host's 25+ nodes share one loop): what a slow answer from a node waits on.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 })
+loopDelay.enable()
+
 function stats(): Record<string, unknown> {
+  const delay = { p99Ms: round(loopDelay.percentile(99) / 1e6, 1), maxMs: round(loopDelay.max / 1e6, 1) }
+  loopDelay.reset()
   const rt = nodes.map(routingTableSize)
   const conns = nodes.map((n) => n.getConnections().length)
   return {
@@ -134,7 +159,9 @@ function stats(): Record<string, unknown> {
     routingTable: { min: Math.min(...rt), avg: rt.reduce((s, x) => s + x, 0) / rt.length, max: Math.max(...rt) },
     connections: { avg: conns.reduce((s, x) => s + x, 0) / conns.length },
     memory: memory(),
-    cpuMs: cpuMs()
+    cpuMs: cpuMs(),
+    loopDelay: delay,
+    firstNodeConnections: nodes[0]?.getConnections().length ?? 0
   }
 }
 
@@ -169,7 +196,8 @@ async function initiatorRole(msg: Record<string, unknown>): Promise<Record<strin
       }
       const putLimits = { timeoutMs: 20_000, intervalMs: 50 }
       await eventually('the advertisement put has finished', putFinished, putLimits).catch(notSettled)
-      return { words: session.words, advertisedTo: last, publishMs: wallNow() - t0 - 1_000 }
+      const rt = routingTableSize(initiator!.service.node)
+      return { words: session.words, advertisedTo: last, publishMs: wallNow() - t0 - 1_000, rt }
     }
     default:
       throw new Error(`initiator: unknown command ${String(msg.cmd)}`)
@@ -214,12 +242,19 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
         const dhtKey = advertisementKey(keys)
         let foundMs: number | undefined
         let responses = 0
+        const queried: string[] = []
+        const failed: string[] = []
+        const startRt = routingTableSize(node)
         const abort = new AbortController()
         try {
           for await (const event of node.services.dht.get(dhtKey, {
             signal: AbortSignal.any([abort.signal, AbortSignal.timeout(5_000)])
           })) {
-            if (event.name === 'PEER_RESPONSE') responses++
+            if (event.name === 'PEER_RESPONSE') {
+              responses++
+              queried.push(event.from.toString())
+            }
+            if (event.name === 'QUERY_ERROR') failed.push(event.from.toString())
             const value =
               event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
             if (value === undefined) continue
@@ -232,7 +267,16 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
         } catch {
           // Timed out or aborted after the find.
         }
-        return { ok: foundMs !== undefined, ms: foundMs ?? null, responses, routingTable: routingTableSize(node) }
+        return {
+          ok: foundMs !== undefined,
+          ms: foundMs ?? null,
+          responses,
+          routingTable: routingTableSize(node),
+          startRt,
+          key: Buffer.from(dhtKey).toString('hex'),
+          queried,
+          failed
+        }
       } finally {
         await stopDevice(device)
       }
@@ -246,6 +290,7 @@ async function joinerRole(msg: Record<string, unknown>): Promise<Record<string, 
         if (p.step === 'verifying' && p.path !== undefined) paths.add(p.path)
         const key = `${p.step}${p.path === undefined ? '' : ':' + p.path}`
         steps[key] ??= round(wallNow() - start, 1)
+        if (p.message.includes('asking again')) steps['again'] ??= round(wallNow() - start, 1)
       })
       start = wallNow()
       try {

@@ -13,6 +13,8 @@
 //   join warm   a device that has been up a moment (connected, first self-lookup done):
 //               join submitted -> joiner committed, and -> both committed
 //   join cold   join submitted right after the device started (what `pairwise join` does)
+// --diag prints, per lookup, which DHT nodes hold the record (ranked by distance to its key) and which the
+// lookup asked; BENCH_VERBOSE=1 prints each join's steps.
 import { performance } from 'node:perf_hooks'
 import { startWorker, type Worker } from './lib/child.ts'
 import {
@@ -28,8 +30,10 @@ import {
 } from './lib/stats.ts'
 import { eventually } from '../test-support/eventually.ts'
 import path from 'node:path'
+import { createHash } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
 
-const opts = flags({ sizes: '10,50,100', runs: 10, coldRuns: 5, links: 3, refresh: false })
+const opts = flags({ sizes: '10,50,100', runs: 10, coldRuns: 5, links: 3, refresh: false, diag: false })
 const WORKER = path.join(BENCH_DIR, 'dht-worker.ts')
 
 interface SizeResult {
@@ -48,6 +52,8 @@ interface SizeResult {
 
 interface HostStats {
   cpuMs: number
+  loopDelay?: { p99Ms: number; maxMs: number }
+  firstNodeConnections?: number
   nodes: number
   routingTable: { min: number; avg: number; max: number }
   memory: { rss: number }
@@ -122,6 +128,8 @@ async function runSize(n: number): Promise<SizeResult> {
         { cmd: 'lookup', words: code.words, bootstrap },
         60_000
       )
+      if (opts.diag)
+        await diagnose(hosts, lookup as unknown as Diag, code as unknown as { rt: number; advertisedTo: number })
       if (lookup.ok) {
         lookupOk++
         lookups.push(lookup.ms!)
@@ -140,6 +148,17 @@ async function runSize(n: number): Promise<SizeResult> {
         if (seen !== undefined) both.push(Math.max(seen.at, join.end) - join.start)
       } else warmErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
+    // BENCH_VERBOSE: every 5 s, each host process's event-loop delay and the bootstrap node's connections.
+    const watch =
+      process.env.BENCH_VERBOSE === undefined
+        ? undefined
+        : setInterval(() => {
+            void Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' }))).then((all) =>
+              console.log(
+                `  hosts: loop delay p99/max ${all.map((s) => `${s.loopDelay?.p99Ms}/${s.loopDelay?.maxMs}`).join(' ')} ms; bootstrap connections ${all[0]?.firstNodeConnections}; cpu ${round(all.reduce((t, s) => t + s.cpuMs, 0) / 1000, 1)} s`
+              )
+            )
+          }, 5_000)
     for (let r = 0; r < opts.coldRuns; r++) {
       const code = await initiator.request<Pair>({ cmd: 'pair' }, 60_000)
       const join = await joiner.request<Join>({ cmd: 'join', words: code.words, bootstrap, warm: false }, 60_000)
@@ -148,6 +167,7 @@ async function runSize(n: number): Promise<SizeResult> {
       if (join.ok && join.paths.includes('dht')) cold.push(join.ms)
       else coldErrors.push(join.failure ?? `paired over ${join.paths.join('+')}`)
     }
+    if (watch !== undefined) clearInterval(watch)
     const cpuAfter = (await Promise.all(hosts.map((h) => h.request<HostStats>({ cmd: 'stats' })))).reduce(
       (s, x) => s + x.cpuMs,
       0
@@ -175,6 +195,39 @@ async function runSize(n: number): Promise<SizeResult> {
   } finally {
     await Promise.all(workers.map((w) => w.stop()))
   }
+}
+
+interface Diag {
+  ok: boolean
+  ms: number | null
+  key: string
+  queried: string[]
+  failed: string[]
+  startRt: number
+  routingTable: number
+}
+
+const kadId = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest()
+
+/** --diag: which host nodes store the record, how close they are to the key, and which of them the lookup asked. */
+async function diagnose(hosts: Worker[], lookup: Diag, pair: { rt: number; advertisedTo: number }): Promise<void> {
+  type H = { peerId: string; has: boolean; rt: number }
+  const all = (
+    await Promise.all(hosts.map((h) => h.request<{ nodes: H[] }>({ cmd: 'holders', key: lookup.key })))
+  ).flatMap((r) => r.nodes)
+  const target = kadId(Buffer.from(lookup.key, 'hex'))
+  const dist = (id: string): Buffer => {
+    const k = kadId(peerIdFromString(id).toMultihash().bytes)
+    return Buffer.from(k.map((b, i) => b ^ target[i]!))
+  }
+  const ranked = all.map((h) => ({ ...h, d: dist(h.peerId) })).sort((a, b) => Buffer.compare(a.d, b.d))
+  const rank = new Map(ranked.map((h, i) => [h.peerId, i]))
+  const holders = ranked.filter((h) => h.has).map((h) => rank.get(h.peerId)!)
+  const asked = lookup.queried.map((p) => rank.get(p) ?? -1)
+  const askedHolders = lookup.queried.filter((p) => ranked[rank.get(p) ?? -1]?.has === true)
+  console.log(
+    `  diag ${lookup.ok ? 'FOUND' : 'MISSED'} ${lookup.ms === null ? '' : round(lookup.ms, 0) + ' ms'} initiator rt ${pair.rt} acked ${pair.advertisedTo}; holders (rank by distance) [${holders.join(',')}]; joiner rt ${lookup.startRt}->${lookup.routingTable}; asked ${lookup.queried.length} (ranks ${asked.join(',')}), failed ${lookup.failed.length}; asked holders ${askedHolders.length}`
+  )
 }
 
 async function main(): Promise<void> {

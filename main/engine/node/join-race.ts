@@ -7,16 +7,15 @@ import { FramedChannel } from '../protocol/framing.ts'
 import { runJoiner } from '../protocol/joiner.ts'
 import { NEW_CODE_HINT } from '../protocol/refusals.ts'
 import type { LocalIdentity, PairingOutcome } from '../protocol/types.ts'
-import { advertisementKey, openAdvertisement } from './advertisement.ts'
+import { openAdvertisement } from './advertisement.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 import { streamDuplex } from './stream-duplex.ts'
 import { connectToDevice } from './candidate-dialer.ts'
-import { DHT_PEER_WAIT_MS, waitForDhtPeer } from './dht-peer.ts'
 import { dialMessage, exhaustedError, pathLabel, timeoutError } from './join-messages.ts'
 import { sleep } from '../util/sleep.ts'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { searchPublicNetwork } from './public-rendezvous.ts'
-import { KAD_PROTOCOL } from './libp2p-node.ts'
+import { searchDht } from './dht-search.ts'
 import { Deadline } from '../util/deadline.ts'
 
 // The joiner asks every path at once — LAN peers found by mDNS, the DHT
@@ -54,6 +53,8 @@ export interface JoinRaceOptions {
   lan?: { query(): void; known(): Candidate[]; subscribe(listener: (c: Candidate) => void): () => void }
   stored?: () => Candidate[]
   useDht: boolean
+  /** Our DHT's nodes (multiaddrs with /p2p/<id>): the record is asked of them directly too (direct-lookup.ts). */
+  bootstrap?: () => string[]
   /** The public network's DHT, when this device uses it (public-network.ts). */
   publicDht?: KadDHT
 }
@@ -334,43 +335,17 @@ export async function raceJoin(options: JoinRaceOptions): Promise<PairingOutcome
     pathsUsed.add('dht')
     options.progress({ step: 'searching', path: 'dht', message: 'DHT: looking up the code' })
     void (async () => {
-      let records = 0
-      const dhtKey = advertisementKey(keys)
-      // A fresh process asks at once, before identify told it which connected peer is a DHT server:
-      // such a lookup fails for lack of peers, so it waits for one first (bounded by the join's deadline).
-      if (!(await waitForDhtPeer(node, DHT_PEER_WAIT_MS, signal, KAD_PROTOCOL)))
-        options.progress({
-          step: 'searching',
-          path: 'dht',
-          message: 'Internet: no Pairwise node answered yet; still trying'
-        })
-      const giveUpAt = Date.now() + (options.dhtPatienceMs ?? 10_000)
-      // Bounded: at most 20 lookups, and never past the patience window or the join's own deadline.
-      for (let lookup = 0; lookup < 20 && records === 0 && !won && !signal.aborted; lookup++) {
-        if (lookup > 0) {
-          options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record yet, asking again' })
-          await sleep(Math.min(250 * 2 ** (lookup - 1), 2_000, Math.max(0, giveUpAt - Date.now())), signal)
-          if (Date.now() >= giveUpAt) break
-        }
-        try {
-          // Every record any peer returns is tried, not just the one the
-          // selector prefers: a planted record must not hide the real one.
-          for await (const event of node.services.dht.get(dhtKey, {
-            signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)])
-          })) {
-            const value =
-              event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
-            if (value === undefined) continue
-            if (!(await consider(value, 'dht'))) continue
-            records++
-            // Only holders of the code can make a record that opens, so the first one is the initiator's:
-            // the rest of the lookup would only compete with the pairing for CPU.
-            break
-          }
-        } catch {
-          // No DHT peers, the lookup timed out, or conflicting records: try again while patience lasts.
-        }
-      }
+      const records = await searchDht({
+        node,
+        keys,
+        signal,
+        bootstrap: options.bootstrap?.() ?? [],
+        allowLoopback: options.allowLoopback === true,
+        patienceMs: options.dhtPatienceMs ?? 10_000,
+        settled: () => won,
+        progress: (message) => options.progress({ step: 'searching', path: 'dht', message }),
+        consider: (value) => consider(value, 'dht')
+      })
       if (records === 0 && !won)
         options.progress({ step: 'searching', path: 'dht', message: 'DHT: no record for this code' })
       pathDone('dht')

@@ -21,6 +21,8 @@ export interface JoiningComponents extends PairingComponents {
   timing: ServiceTiming
   allowLoopback: boolean
   dhtUsable(): boolean
+  /** Our DHT's nodes (multiaddrs with /p2p/<id>): a join asks them for the record at once. */
+  dhtNodes(): string[]
   /** The public network's DHT when this device uses it. */
   publicDht(): KadDHT | undefined
   /** The device view of a peer we just paired with. */
@@ -142,6 +144,7 @@ export class Joining {
       lanWaitMs: timing.lanWaitMs,
       dhtPatienceMs: timing.dhtPatienceMs,
       useDht: this.#c.dhtUsable(),
+      bootstrap: () => this.#c.dhtNodes(),
       allowLoopback: this.#c.allowLoopback,
       stored: () => this.#storedCandidates(),
       ...(publicDht === undefined ? {} : { publicDht }),

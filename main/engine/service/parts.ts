@@ -169,6 +169,7 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     timing,
     allowLoopback: network.allowLoopback,
     dhtUsable,
+    dhtNodes: () => nodes.addresses(),
     publicDht,
     deviceView: (peer) => c.deviceView(peer)
   })

@@ -12,10 +12,13 @@ import { WELL_KNOWN_PUBLIC_BOOTSTRAP } from './public-network.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 
+/** Build outputs the benchmarks write (bench/results/cli-bundle bundles the engine, list and all). */
+const GENERATED = new Set(['node_modules', 'results', 'dist', 'test-artifacts'])
+
 function filesUnder(dir: string): string[] {
   const out: string[] = []
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue
+    if (GENERATED.has(name) || name.startsWith('.')) continue
     const path = join(dir, name)
     if (statSync(path).isDirectory()) out.push(...filesUnder(path))
     else if (/\.(ts|tsx|mjs|js|json|sh)$/.test(name)) out.push(path)

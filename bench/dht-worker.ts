@@ -211,7 +211,8 @@ async function freshJoiner(
   warm: boolean
 ): Promise<{ device: TestDevice; node: PairwiseLibp2p; settledMs: number }> {
   const t0 = Date.now()
-  const device = await startDevice('Joiner', { network: { bootstrap }, timing: TIMING })
+  // A cold joiner is what `pairwise join` runs: a short-lived node (see NetworkOptions.shortLived).
+  const device = await startDevice('Joiner', { network: { bootstrap, shortLived: !warm }, timing: TIMING })
   const { node } = device.service
   if (warm) {
     // A device that has been running a while: connected, routing table filled by its first self-lookup.

@@ -15,7 +15,12 @@ import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import { classifyAddress } from './address-class.ts'
 import { libp2pLimitsFor, type ConnectionGuard } from './connection-guard.ts'
 import { selectAdvertisement, validateAdvertisement } from './advertisement.ts'
-import { NODE_CONNECTION_HEADROOM, RELAY_SERVER_DEFAULTS, type RelayServerLimits } from './network-constants.ts'
+import {
+  NODE_CONNECTION_HEADROOM,
+  RELAY_SERVER_DEFAULTS,
+  SHORT_LIVED_SELF_QUERY_DELAY_MS,
+  type RelayServerLimits
+} from './network-constants.ts'
 import type { NetworkOptions } from './network-options.ts'
 import { publicListenAddresses } from './public-address.ts'
 import { AMINO_PROTOCOL } from './public-network.ts'
@@ -143,8 +148,9 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       validators: { pairwise: (key, value) => validateAdvertisement(key, value), pk: refuseRecord },
       selectors: { pairwise: selectAdvertisement },
       // The first lookup otherwise waits ~1 s for the initial self-query; a
-      // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s).
-      initialQuerySelfInterval: 0
+      // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s). A short-lived
+      // joiner asks its nodes directly first, and the self-query would only compete.
+      initialQuerySelfInterval: network.shortLived === true ? SHORT_LIVED_SELF_QUERY_DELAY_MS : 0
     }),
     ...(role === 'node'
       ? {

@@ -3,16 +3,26 @@ import type { Stream } from '@libp2p/interface'
 import { Libp2pRecord } from '@libp2p/record'
 import { lpStream } from '@libp2p/utils'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import net from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
 import { after, before, describe, it } from 'node:test'
+import { writer } from 'protons-runtime'
 import { LOOPBACK, startDhtNodes } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
 import { deriveCodeKeys } from '../code/derive.ts'
 import { createAdvertisement, openAdvertisement } from './advertisement.ts'
 import { lookupFromBootstrap } from './direct-lookup.ts'
-import { decodeKadAnswer, encodeGetValue, encodeKadAnswer, KAD_GET_VALUE } from './kad-wire.ts'
+import {
+  decodeKadAnswer,
+  encodeGetValue,
+  encodeKadAnswer,
+  KAD_GET_VALUE,
+  KadWireError,
+  MAX_KAD_MESSAGE_BYTES,
+  type KadAnswer,
+  type KadPeer
+} from './kad-wire.ts'
 import { createNode, KAD_PROTOCOL, type PairwiseLibp2p } from './libp2p-node.ts'
 
 // A joiner asks our DHT's nodes for the code's record itself, before kad-dht
@@ -181,12 +191,93 @@ describe('the joiner asks our DHT nodes directly', () => {
     assert.equal(found, false)
     assert.equal(calls, 0)
   })
+})
+
+describe('the kad message codec (kad-wire.ts)', () => {
+  const key = Uint8Array.from([1, 2, 3])
+  const peer = (i: number, addrs = 2): KadPeer => ({
+    id: Uint8Array.from([0x12, 0x20, ...new Uint8Array(32).fill(i)]),
+    addrs: Array.from({ length: addrs }, (_, j) => multiaddr(`/ip4/10.0.${i}.${j}/tcp/4001`).bytes)
+  })
+  const answer: KadAnswer = { type: KAD_GET_VALUE, record: Uint8Array.from([9, 8, 7]), closer: [peer(1), peer(2, 0)] }
+  const isWireError = (err: unknown): boolean => err instanceof KadWireError
 
   it('decodes what it encodes, and a GET_VALUE request names its key', () => {
-    const key = Uint8Array.from([1, 2, 3])
     assert.deepEqual(decodeKadAnswer(encodeGetValue(key)), { type: KAD_GET_VALUE, key, closer: [] })
-    const answer = { type: KAD_GET_VALUE, record: Uint8Array.from([9]), closer: [{ id: key, addrs: [key, key] }] }
+    // The request's bytes as the Kademlia spec lays them out: type 1 (GET_VALUE), key 2.
+    assert.deepEqual([...encodeGetValue(key)], [0x08, 0x01, 0x12, 0x03, 1, 2, 3])
     assert.deepEqual(decodeKadAnswer(encodeKadAnswer(answer)), answer)
-    assert.throws(() => decodeKadAnswer(Uint8Array.from([0x1a, 0x05, 1])), /longer than the message/)
+  })
+
+  it('skips the fields it does not use, in the message and in a peer entry', () => {
+    const w = writer()
+    w.uint32((10 << 3) | 0).int32(7) // clusterLevel
+    w.uint32((9 << 3) | 2).bytes(Uint8Array.from([0x0a, 0x01, 0x05])) // a provider peer
+    w.uint32((11 << 3) | 1).fixed64(5n)
+    w.uint32((12 << 3) | 5).fixed32(5)
+    const withPeer = writer()
+    withPeer.uint32((1 << 3) | 2).bytes(answer.closer[0]!.id)
+    withPeer.uint32((3 << 3) | 0).uint32(1) // connection type
+    for (const addr of answer.closer[0]!.addrs) withPeer.uint32((2 << 3) | 2).bytes(addr)
+    w.uint32((8 << 3) | 2).bytes(withPeer.finish())
+    const bytes = Uint8Array.from([...encodeKadAnswer({ ...answer, closer: [] }), ...w.finish()])
+    assert.deepEqual(decodeKadAnswer(bytes), { ...answer, closer: [answer.closer[0]] })
+  })
+
+  it('refuses a truncated message with a KadWireError', () => {
+    const bytes = encodeKadAnswer(answer)
+    // Cut inside the last peer entry, inside the record, inside a varint.
+    assert.throws(() => decodeKadAnswer(bytes.subarray(0, bytes.length - 1)), isWireError)
+    assert.throws(() => decodeKadAnswer(bytes.subarray(0, 4)), isWireError)
+    assert.throws(() => decodeKadAnswer(Uint8Array.from([0x08, 0x80])), isWireError)
+    assert.throws(() => decodeKadAnswer(Uint8Array.from([0x1a, 0x05, 1])), isWireError)
+    // A peer entry whose last field runs past the entry to the message's end: its id says 3 bytes, the entry 2.
+    assert.throws(() => decodeKadAnswer(Uint8Array.from([0x42, 0x02, 0x0a, 0x03, 1, 2, 3])), isWireError)
+  })
+
+  it('refuses a message over the size bound before decoding it', () => {
+    const big = encodeKadAnswer({ type: KAD_GET_VALUE, record: new Uint8Array(MAX_KAD_MESSAGE_BYTES), closer: [] })
+    assert.throws(
+      () => decodeKadAnswer(big),
+      (err: unknown) => isWireError(err) && /at most/.test(String(err))
+    )
+  })
+
+  it('bounds the closer peers and the addresses of each', () => {
+    const peers = (n: number, addrs = 1) => Array.from({ length: n }, (_, i) => peer(i, addrs))
+    assert.equal(decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(64) })).closer.length, 64)
+    assert.throws(() => decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(65) })), isWireError)
+    assert.equal(decodeKadAnswer(encodeKadAnswer({ type: 1, closer: peers(1, 16) })).closer[0]!.addrs.length, 16)
+    assert.throws(() => decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(1, 17) })), isWireError)
+  })
+
+  it('answers any bytes with an answer or a KadWireError, never another throw', () => {
+    // Deterministic garbage: random-looking bytes, a valid answer with bytes flipped, deeply nested groups
+    // (field 5, wire type 3) and the wire types protobuf does not define (6, 7).
+    const inputs: Uint8Array[] = [new Uint8Array(60_000).fill(0x2b), Uint8Array.from([0x2f]), Uint8Array.from([0x2e])]
+    const valid = encodeKadAnswer(answer)
+    for (let i = 0; i < 2_000; i++) {
+      const noise = createHash('sha256').update(`garbage ${i}`).digest()
+      inputs.push(noise.subarray(0, noise[0]! % 33))
+      const flipped = Uint8Array.from(valid)
+      flipped[noise[1]! % flipped.length] = noise[2]!
+      flipped[noise[3]! % flipped.length] = noise[4]!
+      inputs.push(flipped)
+    }
+    // Groups are refused outright, not left to protons' recursive skip (60 000 deep here).
+    assert.throws(
+      () => decodeKadAnswer(inputs[0]!),
+      (err: unknown) => isWireError(err) && /group/.test(String(err))
+    )
+    let refused = 0
+    for (const bytes of inputs) {
+      try {
+        decodeKadAnswer(bytes)
+      } catch (err) {
+        assert.ok(err instanceof KadWireError, `${String(err)} for ${Buffer.from(bytes).toString('hex')}`)
+        refused++
+      }
+    }
+    assert.ok(refused > 0)
   })
 })

@@ -19,6 +19,7 @@ import {
   encodeKadAnswer,
   KAD_GET_VALUE,
   KadWireError,
+  MAX_ADDRS_PER_PEER,
   MAX_KAD_MESSAGE_BYTES,
   type KadAnswer,
   type KadPeer
@@ -247,8 +248,14 @@ describe('the kad message codec (kad-wire.ts)', () => {
     const peers = (n: number, addrs = 1) => Array.from({ length: n }, (_, i) => peer(i, addrs))
     assert.equal(decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(64) })).closer.length, 64)
     assert.throws(() => decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(65) })), isWireError)
-    assert.equal(decodeKadAnswer(encodeKadAnswer({ type: 1, closer: peers(1, 16) })).closer[0]!.addrs.length, 16)
-    assert.throws(() => decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(1, 17) })), isWireError)
+    assert.equal(
+      decodeKadAnswer(encodeKadAnswer({ type: 1, closer: peers(1, MAX_ADDRS_PER_PEER) })).closer[0]!.addrs.length,
+      MAX_ADDRS_PER_PEER
+    )
+    assert.throws(
+      () => decodeKadAnswer(encodeKadAnswer({ type: KAD_GET_VALUE, closer: peers(1, MAX_ADDRS_PER_PEER + 1) })),
+      isWireError
+    )
   })
 
   it('answers any bytes with an answer or a KadWireError, never another throw', () => {

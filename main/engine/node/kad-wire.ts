@@ -16,7 +16,11 @@ export const KAD_GET_VALUE = 1
 export const MAX_KAD_MESSAGE_BYTES = 64 * 1024
 /** kad-dht answers with its k = 20 closest; more is a stranger stuffing the answer. */
 const MAX_CLOSER_PEERS = 64
-const MAX_ADDRS_PER_PEER = 16
+/**
+ * An honest machine can list many addresses (IPv6 privacy addresses, container bridges, relays), and
+ * one peer over the limit fails the whole answer; the 64 KiB cap already bounds the total.
+ */
+export const MAX_ADDRS_PER_PEER = 64
 
 export interface KadPeer {
   /** The peer id's multihash bytes. */

@@ -8,12 +8,12 @@
 // within `windowMs` is blocked: its new connections are refused before Noise, which costs an accept
 // and a close.
 //
-// A block is short and grows only while the host keeps failing: `blockMs`, then, if the host fails
-// again within `forgetMs` of its last block, blocked again at that first failure for twice as long,
-// up to `maxBlockMs`. When it ends, the
-// host's connections are admitted again: a device behind the same address as the attackers (one
-// NAT) gets in between blocks (a joiner retries its dial), and a host that stopped misbehaving is
-// forgotten. What is held is bounded: `maxHosts` entries, the least recently struck dropped first —
+// A block is short and grows only while the host keeps failing: `blockMs`, then, if the host earns
+// `strikes` strikes again within `forgetMs` of its last block, twice as long, up to `maxBlockMs`.
+// Every block takes the full count of strikes (not one failure after the last block): a device
+// behind the same address as the attackers (one NAT) must get real windows between blocks to pair
+// in (a joiner retries its dial), at the price of a few more handshakes per attacker per block. A
+// host that stopped misbehaving is forgotten. What is held is bounded: `maxHosts` entries, the least recently struck dropped first —
 // forgetting a host only means it pays for handshakes again.
 
 export interface HostStrikeLimits {
@@ -71,10 +71,10 @@ export class HostStrikes {
       record.windowStart = now
     }
     record.strikes++
-    // A host blocked lately is blocked again at its first failure, for twice as long.
+    if (record.strikes < strikes) return false
+    // A host blocked lately is blocked for twice as long as last time.
     const lastBlockEnded = record.blockedUntil
     const repeat = lastBlockEnded > 0 && now - lastBlockEnded <= forgetMs
-    if (record.strikes < strikes && !repeat) return false
     record.level = repeat ? record.level + 1 : 0
     record.blockedUntil = now + Math.min(maxBlockMs, blockMs * 2 ** record.level)
     record.strikes = 0

@@ -10,10 +10,10 @@ import { toHex } from '../../main/engine/util/bytes.ts'
  * A Hello with a wrong proof for `rendezvousHex` — a live session's id, which
  * anyone can read from the DHT — or, by default, for an id no session has.
  */
-export function forgedHello(rendezvousHex: string = toHex(randomBytes(32))): Uint8Array {
+export function forgedHello(rendezvousHex: string = toHex(randomBytes(32)), version = PROTOCOL_VERSION): Uint8Array {
   return encodeMessage({
     t: 'hello',
-    v: PROTOCOL_VERSION,
+    v: version,
     rendezvous: rendezvousHex,
     nonce: toHex(randomBytes(32)),
     proof: toHex(randomBytes(32))

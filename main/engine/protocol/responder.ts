@@ -110,7 +110,9 @@ export class PairingResponder {
       }
       if (hello.v !== PROTOCOL_VERSION) {
         await this.#refuse(channel, 'version-mismatch')
-        return 'ok'
+        // A strike like any failed stream: an honest device on another version asks once per join and
+        // does not retry this answer, while a flood claiming another version would cost a handshake each.
+        return 'hostile'
       }
       const session = this.#sessions.get(hello.rendezvous)
       if (session === undefined) {

@@ -14,6 +14,8 @@ import { hostOf } from '../node/connection-guard.ts'
 import { PAIR_PROTOCOL } from '../node/join-race.ts'
 import { streamDuplex } from '../node/stream-duplex.ts'
 import { FramedChannel } from '../protocol/framing.ts'
+import { PROTOCOL_VERSION } from '../protocol/messages.ts'
+import { forgedHello } from '../../../test-support/engine/forged-hello.ts'
 import { bareNodeOptions } from '../../../test-support/engine/bare-node-options.ts'
 import { loopbackFleet, startAdvertised } from '../../../test-support/engine/loopback-network.ts'
 import { eventually } from '../../../test-support/eventually.ts'
@@ -39,62 +41,70 @@ async function closedUnprompted(host: string, port: number, localAddress: string
   }
 }
 
-describe('a host whose pairing streams keep failing', { timeout: 120_000 }, () => {
+/** What each hostile stream sends: bytes that are no frame, or a well-formed Hello claiming another protocol version. */
+const KINDS = {
+  garbage: (channel: FramedChannel, duplex: ReturnType<typeof streamDuplex>) => duplex.write(randomBytes(300)),
+  'another version': (channel: FramedChannel) => channel.write(forgedHello(undefined, PROTOCOL_VERSION + 1))
+} as const
+
+describe('a host whose pairing streams keep failing', { timeout: 240_000 }, () => {
   const fleet = loopbackFleet(1, { timing: FAST })
 
-  it('is closed and refused before Noise, while an honest joiner from another address pairs', async () => {
-    const target = await fleet.device('Target')
-    const joiner = await fleet.device('Joiner')
-    const session = await startAdvertised(target)
-    const address = target.service.multiaddrs().find((a) => a.startsWith('/ip4/127.0.0.1/tcp/'))!
-    const [ip, tcpPort] = multiaddr(address).getComponents()
-    const host = ip!.value!
-    const port = Number(tcpPort!.value)
-    const fromAttacker: string[] = []
-    target.service.node.addEventListener('connection:open', (e) => {
-      if (hostOf(e.detail.remoteAddr) === ATTACKER_HOST) fromAttacker.push(e.detail.id)
-    })
-    const attacker = await createLibp2p({
-      ...(await bareNodeOptions()),
-      privateKey: await generateKeyPair('Ed25519'),
-      addresses: { listen: [] },
-      // @libp2p/tcp spreads dialOpts into net.connect(), so a source address works though its type omits it.
-      transports: [tcp({ dialOpts: { localAddress: ATTACKER_HOST } as TCPOptions['dialOpts'] })]
-    })
-    try {
-      const connection = await attacker.dial(multiaddr(address))
-      await eventually('the target sees the connection', async () => fromAttacker.length === 1)
-      // Garbage on pairing streams over that one connection, until the target closes it.
-      await eventually(
-        'the target closes the attacker connection',
-        async () => {
-          if (connection.status !== 'open') return true
-          const stream = await connection.newStream(PAIR_PROTOCOL).catch(() => undefined)
-          if (stream === undefined) return connection.status !== 'open'
-          const duplex = streamDuplex(stream)
-          await duplex.write(randomBytes(300)).catch(() => undefined)
-          await new FramedChannel(duplex).read(AbortSignal.timeout(2_000)).catch(() => undefined)
-          stream.abort(new Error('done'))
-          return false
-        },
-        { timeoutMs: 20_000, intervalMs: 50 }
-      )
-      // Back again: refused before any handshake, so the target never sees a connection from that host…
-      await assert.rejects(attacker.dial(multiaddr(address), { signal: AbortSignal.timeout(5_000) }))
-      assert.equal(fromAttacker.length, 1, 'no connection from the blocked host got through')
-      // …and a socket from it is closed before it sends a byte, while one from another host is left to its handshake.
-      assert.equal(await closedUnprompted(host, port, ATTACKER_HOST, 500), true, 'the blocked host is dropped')
-      assert.equal(await closedUnprompted(host, port, OTHER_HOST, 500), false, 'another host may start Noise')
+  for (const [kind, send] of Object.entries(KINDS))
+    it(`(${kind}) is closed and refused before Noise, while an honest joiner from another address pairs`, async () => {
+      const target = await fleet.device('Target')
+      const joiner = await fleet.device('Joiner')
+      const session = await startAdvertised(target)
+      const address = target.service.multiaddrs().find((a) => a.startsWith('/ip4/127.0.0.1/tcp/'))!
+      const [ip, tcpPort] = multiaddr(address).getComponents()
+      const host = ip!.value!
+      const port = Number(tcpPort!.value)
+      const fromAttacker: string[] = []
+      target.service.node.addEventListener('connection:open', (e) => {
+        if (hostOf(e.detail.remoteAddr) === ATTACKER_HOST) fromAttacker.push(e.detail.id)
+      })
+      const attacker = await createLibp2p({
+        ...(await bareNodeOptions()),
+        privateKey: await generateKeyPair('Ed25519'),
+        addresses: { listen: [] },
+        // @libp2p/tcp spreads dialOpts into net.connect(), so a source address works though its type omits it.
+        transports: [tcp({ dialOpts: { localAddress: ATTACKER_HOST } as TCPOptions['dialOpts'] })]
+      })
+      try {
+        const connection = await attacker.dial(multiaddr(address))
+        await eventually('the target sees the connection', async () => fromAttacker.length === 1)
+        // Hostile pairing streams over that one connection, until the target closes it.
+        await eventually(
+          'the target closes the attacker connection',
+          async () => {
+            if (connection.status !== 'open') return true
+            const stream = await connection.newStream(PAIR_PROTOCOL).catch(() => undefined)
+            if (stream === undefined) return connection.status !== 'open'
+            const duplex = streamDuplex(stream)
+            const channel = new FramedChannel(duplex)
+            await send(channel, duplex).catch(() => undefined)
+            await channel.read(AbortSignal.timeout(2_000)).catch(() => undefined)
+            stream.abort(new Error('done'))
+            return false
+          },
+          { timeoutMs: 20_000, intervalMs: 50 }
+        )
+        // Back again: refused before any handshake, so the target never sees a connection from that host…
+        await assert.rejects(attacker.dial(multiaddr(address), { signal: AbortSignal.timeout(5_000) }))
+        assert.equal(fromAttacker.length, 1, 'no connection from the blocked host got through')
+        // …and a socket from it is closed before it sends a byte, while one from another host is left to its handshake.
+        assert.equal(await closedUnprompted(host, port, ATTACKER_HOST, 500), true, 'the blocked host is dropped')
+        assert.equal(await closedUnprompted(host, port, OTHER_HOST, 500), false, 'another host may start Noise')
 
-      const joined = await joiner.service.join({ code: session.words.join(' ') })
-      assert.equal(joined.peerId, target.service.peerId)
-      await eventually(
-        'the initiator confirmed',
-        async () => (await target.service.getState({})).session?.state === 'paired'
-      )
-      assert.ok(((await target.service.getState({})).session?.refused ?? 0) > 0, 'the refusals are counted')
-    } finally {
-      await attacker.stop()
-    }
-  })
+        const joined = await joiner.service.join({ code: session.words.join(' ') })
+        assert.equal(joined.peerId, target.service.peerId)
+        await eventually(
+          'the initiator confirmed',
+          async () => (await target.service.getState({})).session?.state === 'paired'
+        )
+        assert.ok(((await target.service.getState({})).session?.refused ?? 0) > 0, 'the refusals are counted')
+      } finally {
+        await attacker.stop()
+      }
+    })
 })

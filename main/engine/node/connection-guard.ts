@@ -1,5 +1,5 @@
 import type { Connection, MultiaddrConnection } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { HostStrikes, type HostStrikeLimits } from './host-strikes.ts'
 import type { PairwiseLibp2p } from './libp2p-node.ts'
 
@@ -174,6 +174,22 @@ export class ConnectionGuard {
     }
     this.#makeRoom(this.#strangers, () => true, evictable, this.limits.maxStrangers, close)
     this.#strangers.add(connection)
+  }
+
+  /**
+   * Hosts known good before anything connected in this process: where paired devices and our nodes
+   * were last seen (their stored addresses). A host is otherwise trusted only once one of them
+   * connects from it, and until then an attacker behind the same address could get it refused.
+   */
+  trustAddresses(addresses: Iterable<string>): void {
+    for (const address of addresses) {
+      if (address.includes('/p2p-circuit')) continue // the relay's address, shared by every device using it
+      try {
+        this.#trustHost(hostOf(multiaddr(address)))
+      } catch {
+        // A stored address we cannot read names no host.
+      }
+    }
   }
 
   #trustHost(host: string): void {

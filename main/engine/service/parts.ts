@@ -158,6 +158,13 @@ export async function createParts(c: PartsContext, options: ServiceOptions): Pro
     },
     inExchange: (peer) => host.inExchange(peer)
   })
+  guard.trustAddresses([
+    ...c.registry
+      .listDevices({ includeRevoked: false })
+      .filter((d) => d.status === 'paired' || d.status === 'pending-confirmation')
+      .flatMap((d) => d.addresses),
+    ...bootstrap
+  ])
   const lan = new LanDiscovery({
     node,
     localPeerId: c.identity.peerId,

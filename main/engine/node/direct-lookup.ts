@@ -188,9 +188,18 @@ async function openKadStream(
     const bare = multiaddr(text.endsWith(p2p) ? text.slice(0, -p2p.length) : text)
     try {
       const connection = await node.dial(bare, { signal, force: true })
-      if (connection.remotePeer.equals(contact.peer)) return await connection.newStream(KAD_PROTOCOL, { signal })
-      await connection.close().catch(() => undefined)
-      errors.push(new Error('another peer answered at this address'))
+      if (!connection.remotePeer.equals(contact.peer)) {
+        await connection.close().catch(() => undefined)
+        errors.push(new Error('another peer answered at this address'))
+        continue
+      }
+      try {
+        return await connection.newStream(KAD_PROTOCOL, { signal })
+      } catch (err) {
+        // A connection of our own that cannot carry the question is of no use to anyone.
+        await connection.close().catch(() => undefined)
+        throw err
+      }
     } catch (err) {
       errors.push(err)
     }

@@ -31,9 +31,10 @@ export interface NetworkOptions {
    */
   publicBootstrap?: string[]
   /**
-   * A command that exits once its one job is done (`pairwise join`, `pairwise revoke`): no relay
-   * reservation and no AutoNAT checks. Both only pay off for a device that stays reachable, and
-   * during a join they cost round trips to the very peers the join is talking to.
+   * A command that exits once its one job is done (`pairwise join`): no relay reservation, no
+   * AutoNAT checks, and kad-dht's first self-lookup only after the direct lookup's head start
+   * (SHORT_LIVED_SELF_QUERY_DELAY_MS). All three pay off only for a device that stays, and during a
+   * join they compete with it: round trips to the very peers it talks to, and a walk of the DHT.
    */
   shortLived?: boolean
 }

@@ -214,11 +214,8 @@ export class InitiatorSession {
   }
 
   /**
-   * Runs one exchange after the responder read this joiner's Hello. Never
-   * throws: every failure ends this exchange with a refusal or a closed stream.
-   */
-  /**
-   * Serves one joiner's exchange after its Hello. Resolves 'failed' when the peer proved nothing (a wrong
+   * Serves one joiner's exchange after its Hello. Never throws: every failure ends this exchange with a
+   * refusal or a closed stream. Resolves 'failed' when the peer proved nothing (a wrong
    * proof, or refused for its earlier ones): the caller may count it against the peer's address.
    */
   async handleHello(

@@ -202,11 +202,12 @@ export class PairingHost implements Startable {
       approval: null,
       declined: null
     }
+    // While the words are read out: the commits' statements compiled now, not inside the exchange.
+    // First, so a registry that cannot do it fails the start before any session exists.
+    this.#c.registry.preparePairing()
     this.#active = active
     this.#responder.add(session)
     this.#c.registry.logEvent('session-started', { details: { ttlMs } })
-    // While the words are read out: the commits' statements compiled now, not inside the exchange.
-    this.#c.registry.preparePairing()
     this.#follow(active)
     void this.#publish(active, keys)
     const view = this.view()!

@@ -11,7 +11,8 @@ import { AppSettings } from './app-settings.ts'
 import { AuditLog } from './audit-log.ts'
 import { NodeSettings } from './node-settings.ts'
 import { RevocationOutbox } from './revocation-outbox.ts'
-import { DEVICE_COLUMNS, THIS_DEVICE_COLUMNS, toDevice, toThisDevice } from './rows.ts'
+import { ThisDeviceStore } from './this-device.ts'
+import { DEVICE_COLUMNS, toDevice } from './rows.ts'
 import { UNTRUSTED_STATUSES } from './types.ts'
 import type {
   DeviceRecord,
@@ -24,15 +25,7 @@ import type {
   RegistryOptions,
   ThisDevice
 } from './types.ts'
-import {
-  checkPairing,
-  checkPeerId,
-  checkText,
-  checkTimestamp,
-  checkAddresses,
-  checkDeviceName,
-  LIMITS
-} from './validate.ts'
+import { checkPairing, checkPeerId, checkText, checkTimestamp, checkAddresses, LIMITS } from './validate.ts'
 
 export { DATABASE_DIR_MODE, DATABASE_FILE_MODE } from './file-mode.ts'
 export { SCHEMA_VERSION } from './schema.ts'
@@ -71,12 +64,14 @@ export class Registry {
   readonly settings: AppSettings
   readonly #outbox: RevocationOutbox
   readonly #audit: AuditLog
+  readonly #thisDevice: ThisDeviceStore
 
   private constructor(db: RegistryDatabase, now: () => number) {
     this.nodes = new NodeSettings(db, now)
     this.settings = new AppSettings(db, now)
     this.#outbox = new RevocationOutbox(db, now)
     this.#audit = new AuditLog(db, now)
+    this.#thisDevice = new ThisDeviceStore(db, now)
     this.#db = db
     this.#now = now
   }
@@ -91,50 +86,14 @@ export class Registry {
     this.#db.close()
   }
 
-  // ---- this device -------------------------------------------------------------
+  // ---- this device (this-device.ts) ----------------------------------------------
 
   getThisDevice(): ThisDevice | null {
-    return this.#db.guard(() => {
-      const row = this.#db.get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
-      return row === undefined ? null : toThisDevice(row)
-    })
+    return this.#thisDevice.get()
   }
 
   setThisDevice(input: { peerId: string; name: string; os: string }): ThisDevice {
-    const peerId = checkPeerId(input?.peerId)
-    const name = checkDeviceName(input.name)
-    const os = checkText(input.os, 'os', LIMITS.os)
-    return this.#db.transaction(() => {
-      const at = this.#now()
-      const row = this.#db.get(`SELECT ${THIS_DEVICE_COLUMNS} FROM this_device WHERE id = 1`)
-      const current = row === undefined ? null : toThisDevice(row)
-      if (current === null) {
-        this.#db.run(
-          'INSERT INTO this_device (id, peer_id, name, os, created_at) VALUES (1, ?, ?, ?, ?)',
-          peerId,
-          name,
-          os,
-          at
-        )
-        return { peerId, name, os, createdAt: at }
-      }
-      if (current.peerId !== peerId) {
-        // A new identity key (the old one was lost or reset). Refusing would lock the person
-        // out of their own app; logging it lets support see why every pairing stopped working.
-        this.#db.run(
-          'UPDATE this_device SET peer_id = ?, name = ?, os = ?, created_at = ? WHERE id = 1',
-          peerId,
-          name,
-          os,
-          at
-        )
-        this.#insertEvent(at, 'identity-changed', null, null, { previousPeerId: current.peerId, peerId })
-        return { peerId, name, os, createdAt: at }
-      }
-      this.#db.run('UPDATE this_device SET name = ?, os = ? WHERE id = 1', name, os)
-      if (current.name !== name) this.#insertEvent(at, 'renamed', null, null, { from: current.name, to: name })
-      return { peerId, name, os, createdAt: current.createdAt }
-    })
+    return this.#thisDevice.set(input)
   }
 
   // ---- pairing lifecycle -------------------------------------------------------

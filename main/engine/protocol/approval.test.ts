@@ -9,7 +9,8 @@ import { ephemeralIdentity } from '../identity/identity.ts'
 import { ManualClock } from '../../../test-support/engine/manual-clock.ts'
 import { connect, deviceNamed, join, makeInitiator } from '../../../test-support/engine/in-memory-pairing.ts'
 import { runJoiner, type ApprovalNotice } from './joiner.ts'
-import type { ApprovalRequest, InitiatorSession } from './initiator.ts'
+import type { ApprovalRequest } from './initiator-contract.ts'
+import type { InitiatorSession } from './initiator.ts'
 
 const APPROVAL_MS = 60_000
 

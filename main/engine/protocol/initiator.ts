@@ -13,7 +13,8 @@ import {
 import type { SessionState } from '../../../shared/states.ts'
 import { derivePairKey, deriveCodeKeys } from '../code/derive.ts'
 import { systemClock, type Clock, type TimerHandle } from './clock.ts'
-import { ApprovalWait, type ApprovalDecision } from './approval.ts'
+import type { ApprovalWait } from './approval.ts'
+import { ApprovalStep } from './approval-step.ts'
 import { readMessage, refuse } from './exchange-io.ts'
 import type { FramedChannel } from './framing.ts'
 import {
@@ -43,22 +44,12 @@ import { verifyByPeerId } from '../identity/peer-key.ts'
 import { FailureSketch } from './failure-sketch.ts'
 import {
   DEFAULT_SESSION_LIMITS,
-  type ApprovalRequest,
   type InitiatorHooks,
   type InitiatorSessionOptions,
   type SessionEvents,
   type SessionLimits
 } from './initiator-contract.ts'
 import { UsedCodeWatch } from './used-code-watch.ts'
-
-export {
-  DEFAULT_SESSION_LIMITS,
-  type ApprovalRequest,
-  type InitiatorHooks,
-  type InitiatorSessionOptions,
-  type SessionEvents,
-  type SessionLimits
-} from './initiator-contract.ts'
 
 // The initiator's session: one code, one device at most (P5). Exchanges with
 // joiners run concurrently; the first joiner whose signed Response verifies
@@ -99,9 +90,6 @@ const EXCHANGE_TRANSITIONS: TransitionTable<ExchangeState> = {
   broken: []
 }
 
-/** Devices denied per session: each needs a person's click, capped anyway. */
-const MAX_DENIED_PEERS = 64
-
 export class InitiatorSession {
   readonly events = new Emitter<SessionEvents>()
   readonly rendezvousHex: string
@@ -120,10 +108,8 @@ export class InitiatorSession {
   readonly #failuresByPeer = new FailureSketch()
   readonly #inFlight = new Set<AbortController>()
   readonly #ended: PromiseWithResolvers<SessionState> = Promise.withResolvers()
-  readonly #approvalMs: number | undefined
-  /** The joiner the person is asked about now. */
-  #approving: { peerId: string; wait: ApprovalWait } | undefined
-  readonly #denied = new Set<string>()
+  /** Asks the person before committing to a joiner; undefined when the session was made without `approvalMs`. */
+  readonly #approval: ApprovalStep | undefined
   readonly #watch: UsedCodeWatch
   #sessionFailures = 0
   #blockedPeers = 0
@@ -151,7 +137,6 @@ export class InitiatorSession {
     this.#clock = options.clock ?? systemClock
     this.#limits = { ...DEFAULT_SESSION_LIMITS, ...options.limits }
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
-    this.#approvalMs = options.approvalMs
     this.#watch = new UsedCodeWatch(
       this.#authKey,
       this.#clock,
@@ -170,6 +155,8 @@ export class InitiatorSession {
       },
       { background: true }
     )
+    if (options.approvalMs !== undefined)
+      this.#approval = new ApprovalStep(options.approvalMs, this.#clock, this.#machine, this.events)
   }
 
   get state(): SessionState {
@@ -201,9 +188,7 @@ export class InitiatorSession {
 
   /** The person's answer about `peerId`. False when no such question is open (answered, timed out, left). */
   answerApproval(peerId: string, allow: boolean): boolean {
-    const approving = this.#approving
-    if (approving === undefined || approving.peerId !== peerId) return false
-    return approving.wait.answer(allow)
+    return this.#approval?.answer(peerId, allow) ?? false
   }
 
   /** Ends a waiting session. Returns false when it is already past the point of cancelling. */
@@ -311,9 +296,9 @@ export class InitiatorSession {
       return
     }
     let approved: ApprovalWait | undefined
-    if (this.#approvalMs !== undefined) {
+    if (this.#approval !== undefined) {
       const check = checkString({ ...base, initiatorNonce, reveal })
-      approved = await this.#askPerson(
+      approved = await this.#approval.ask(
         channel,
         { peerId: remotePeerId, device: response.device, check },
         exchange,
@@ -352,54 +337,11 @@ export class InitiatorSession {
     await channel.close()
   }
 
-  /**
-   * Asks the person about a joiner that proved the code, with nothing stored yet. Returns the wait
-   * (its pending read carries the Ack) on Allow; otherwise refuses the joiner, puts the session back
-   * to waiting and returns undefined. Throws the session's end (expired, cancelled) if that comes first.
-   */
-  async #askPerson(
-    channel: FramedChannel,
-    request: Omit<ApprovalRequest, 'deadline'>,
-    exchange: StateMachine<ExchangeState>,
-    signal: AbortSignal
-  ): Promise<ApprovalWait | undefined> {
-    const ms = this.#approvalMs!
-    this.#machine.to('approving')
-    exchange.to('awaiting-approval')
-    const wait = new ApprovalWait(channel, this.#clock, ms, signal)
-    this.#approving = { peerId: request.peerId, wait }
-    // Until told otherwise: the write of Pending failed because the joiner is gone.
-    let decision: ApprovalDecision | 'session-ended' = 'withdrawn'
-    try {
-      await channel.write(encodeMessage({ t: 'pending', ms }))
-      this.events.emit('approval', { ...request, deadline: this.#clock.now() + ms })
-      const answered = await wait.decision
-      if (signal.aborted) {
-        // The session ended while the person looked (expired, cancelled): the caller refuses with why.
-        decision = 'session-ended'
-        throw signal.reason
-      }
-      decision = answered
-    } finally {
-      this.#approving = undefined
-      if (decision !== 'allow') {
-        wait.dispose()
-        if (this.#machine.is('approving')) this.#machine.to('waiting')
-      }
-      this.events.emit('approval-ended', { peerId: request.peerId, decision })
-    }
-    if (decision === 'allow') return wait
-    exchange.to('refused')
-    if (decision === 'deny' && this.#denied.size < MAX_DENIED_PEERS) this.#denied.add(request.peerId)
-    if (decision === 'withdrawn') channel.abort('the joining device left')
-    else await refuse(channel, decision === 'deny' ? 'denied' : 'approval-timed-out')
-    return undefined
-  }
-
   #admissionRefusal(remotePeerId: string): RefusalReason | undefined {
-    if (this.#machine.is('approving')) return this.#denied.has(remotePeerId) ? 'denied' : 'busy'
+    const denied = this.#approval?.isDenied(remotePeerId) === true
+    if (this.#machine.is('approving')) return denied ? 'denied' : 'busy'
     if (!this.#machine.is('waiting')) return this.#terminalRefusal()
-    if (this.#denied.has(remotePeerId)) return 'denied'
+    if (denied) return 'denied'
     if (this.#failuresByPeer.count(remotePeerId) >= this.#limits.maxFailuresPerPeer) return 'attempts-exceeded'
     if (this.#inFlight.size >= this.#limits.maxConcurrentExchanges) return 'busy'
     return undefined

@@ -5,6 +5,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
+import { equalBytes } from '../util/bytes.ts'
 import { classifyAddress } from './address-class.ts'
 import { validateAdvertisement } from './advertisement.ts'
 import { decodeKadAnswer, encodeGetValue, KAD_GET_VALUE, MAX_KAD_MESSAGE_BYTES } from './kad-wire.ts'
@@ -211,7 +212,7 @@ async function openKadStream(
 async function acceptable(serialized: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
   try {
     const record = Libp2pRecord.deserialize(serialized)
-    if (Buffer.compare(Buffer.from(record.key), Buffer.from(key)) !== 0) return undefined
+    if (!equalBytes(record.key, key)) return undefined
     await validateAdvertisement(key, record.value)
     return record.value
   } catch {

@@ -121,6 +121,7 @@ export interface CreateNodeOptions {
 export async function createNode(options: CreateNodeOptions): Promise<PairwiseLibp2p> {
   const { network } = options
   const role = options.role ?? 'device'
+  const shortLived = network.shortLived === true
   const inboundLimit = options.inboundLimit ?? 64
   const relayLimits = { ...RELAY_SERVER_DEFAULTS, ...options.relayLimits }
   const keep = (peer: PeerInfo): PeerInfo => ({
@@ -136,7 +137,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
   const services: ServiceFactoryMap<AllServices> = {
     identify: identify({ runOnConnectionOpen: options.identifyOnOpen ?? true }),
     ping: ping(),
-    ...(network.shortLived === true ? {} : { autoNAT: autoNATv2() }),
+    ...(shortLived ? {} : { autoNAT: autoNATv2() }),
     dht: kadDHT({
       protocol: KAD_PROTOCOL,
       // Explicit, so kad-dht's own switch (which counts lab ranges as private) stays off;
@@ -150,7 +151,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
       // The first lookup otherwise waits ~1 s for the initial self-query; a
       // joiner needs the DHT at once (measured: 1.2 s -> 0.25 s). A short-lived
       // joiner asks its nodes directly first, and the self-query would only compete.
-      initialQuerySelfInterval: network.shortLived === true ? SHORT_LIVED_SELF_QUERY_DELAY_MS : 0
+      initialQuerySelfInterval: shortLived ? SHORT_LIVED_SELF_QUERY_DELAY_MS : 0
     }),
     ...(role === 'node'
       ? {
@@ -169,7 +170,7 @@ export async function createNode(options: CreateNodeOptions): Promise<PairwiseLi
         // and upgrades a relayed connection to a direct one when it can (DCUtR; a UPnP mapping helps).
         {
           dcutr: dcutr(),
-          ...(network.shortLived === true ? {} : { reservations: relayReservations({ relays: network.bootstrap }) }),
+          ...(shortLived ? {} : { reservations: relayReservations({ relays: network.bootstrap }) }),
           ...(upnp === undefined ? {} : { upnp: upnp() })
         }),
     ...(mdnsFactory === undefined ? {} : { mdns: mdnsService(mdnsFactory) }),
